@@ -1,0 +1,21 @@
+"""Sphinx extension: build Confluence storage-format pages and publish them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+
+def setup(app: Any) -> dict[str, Any]:
+    from . import config
+    from .builder import ConfluenceBuilder, register_builder_hooks
+
+    config.register(app)
+    app.add_builder(ConfluenceBuilder)
+    register_builder_hooks(app)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,49 @@
+"""``python -m sphinxcontrib.confluencebuilder <command>``: dispatch to the command modules."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+
+USAGE = """usage: python -m sphinxcontrib.confluencebuilder <command> [options]
+
+commands:
+  connection-test   check the connection a publish would use, and explain failures
+  publish OUTDIR    publish an existing `-b confluence` output without running Sphinx
+  sandbox           run the bundled Confluence emulator in the foreground
+
+Run a command with --help for its options.
+"""
+
+
+def _command(name: str) -> Callable[[Sequence[str]], int] | None:
+    if name == "connection-test":
+        from .doctor.command import main as conntest
+
+        return conntest
+    if name == "publish":
+        from .publisher.command import main as publish
+
+        return publish
+    if name == "sandbox":
+        from .testing.sandbox import main as sandbox
+
+        return sandbox
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0 if args else 2
+    if args[0] == "--version":
+        from . import __version__
+
+        print(__version__)
+        return 0
+    command = _command(args[0])
+    if command is None:
+        print(f"unknown command: {args[0]!r}\n\n{USAGE}", file=sys.stderr)
+        return 2
+    return command(args[1:])

@@ -1,0 +1,1 @@
+"""pytest plugin giving a running Confluence emulator fixture (filled in by the emulator work)."""

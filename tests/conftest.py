@@ -1,0 +1,6 @@
+from __future__ import annotations
+
+pytest_plugins = [
+    "sphinx.testing.fixtures",
+    "sphinxcontrib.confluencebuilder.testing.pytest_plugin",
+]
