@@ -1,0 +1,181 @@
+"""Shared state and helpers of the storage-format translator.
+
+Contract for the node-family mixins (``structure``, ``references``, ``images``,
+``code``, ``admonitions``, ``tables``, ``domains``):
+
+``self.body: list[str]``
+    The page body. Append complete storage-format strings; use the helpers of
+    ``..storage`` (``escape``, ``start_tag``, ``macro_start`` ...) so the result is
+    always well-formed. The builder joins the list into the page body.
+``self.builder`` / ``self.config`` / ``self.docname``
+    The ``confluence`` builder, the Sphinx config and the document being written.
+``self.editor``
+    ``'v1'`` (Data Center / legacy editor) or ``'v2'`` (Cloud fabric editor); the
+    builder resolves it once (``builder.editor``).
+``self.warn(message, node, subtype=...)``
+    Log a warning with the node's source location, ``type='confluence'`` and the
+    given subtype, so users can silence it with ``suppress_warnings``.
+``self.add_attachment(path) -> str``
+    Register a local file as an attachment of this page; returns the file name the
+    attachment has on this page (unique per page; the same path always gets the
+    same name). Reference it with ``<ri:attachment ri:filename="..."/>``.
+``self.anchor_name(id) -> str``
+    The Confluence anchor name for a docutils id (use it for anchor macros and for
+    ``ac:anchor`` of links, so both sides agree).
+``self.title_of(docname) -> str | None``
+    The Confluence page title of another document (None if it has no page).
+``self.add_link(docname)``
+    Record that this page links to another document (page metadata).
+``self.labels``
+    Set of page labels (page metadata).
+``self.context: list[str]``
+    A stack for closing markup: push in ``visit_X``, pop and append in ``depart_X``
+    (``self.push_end(text)`` / ``self.pop_end()``).
+
+Unknown nodes
+    ``unknown_visit`` logs one warning per node class per document
+    (``subtype='unknown-node'``) and keeps the node's text: element children are
+    still visited, so content is never silently dropped.
+
+Ignored nodes
+    Node classes named in ``confluence_adv_ignore_nodes`` are dropped silently.
+
+SkipNode convention
+    A handler that writes a node's whole output in ``visit_X`` raises
+    ``docutils.nodes.SkipNode`` at the end; no ``depart_X`` is needed then.
+    ``self.skip(node)`` is a handler that drops a node without output.
+
+Beware: Sphinx dispatches along the node class's MRO, so never define handlers for
+abstract docutils classes (``visit_Element``, ``visit_TextElement``, ``visit_Inline``,
+``visit_Body``, ``visit_General`` ...): they would swallow every unknown node.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxTranslator
+
+from ..storage import escape
+
+if TYPE_CHECKING:
+    from sphinx.builders import Builder
+
+logger = logging.getLogger(__name__)
+
+_ANCHOR_UNSAFE = re.compile(r"[^\w.\-:]+")
+
+
+class TranslatorBase(SphinxTranslator):
+    """State shared by every mixin; see the module docstring for the contract."""
+
+    def __init__(self, document: nodes.document, builder: Builder) -> None:
+        super().__init__(document, builder)
+        self.body: list[str] = []
+        self.context: list[str] = []
+        self.docname: str = getattr(builder, "current_docname", None) or document.get(
+            "docname", ""
+        )
+        self.editor: str = getattr(builder, "editor", "v1")
+        self.labels: set[str] = set()
+        self.links: set[str] = set()
+        #: attachment file name on this page -> absolute path of the local file
+        self.attachments: dict[str, str] = {}
+        self._attachment_names: dict[str, str] = {}
+        self._unknown_warned: set[str] = set()
+        self._ignored: frozenset[str] = frozenset(self.option("confluence_adv_ignore_nodes") or ())
+
+    # -- configuration -----------------------------------------------------------
+
+    def option(self, name: str, default: Any = None) -> Any:
+        """A config value, or ``default`` when the option is not registered."""
+        return getattr(self.config, name, default)
+
+    # -- output helpers ------------------------------------------------------------
+
+    def push_end(self, text: str) -> None:
+        self.context.append(text)
+
+    def pop_end(self) -> None:
+        self.body.append(self.context.pop())
+
+    def astext(self) -> str:
+        return "".join(self.body)
+
+    # -- shared services -------------------------------------------------------------
+
+    def warn(self, message: str, node: nodes.Node | None, subtype: str = "translate") -> None:
+        """Log a confluence warning at the node's source location."""
+        logger.warning(message, location=node, type="confluence", subtype=subtype)
+
+    def add_attachment(self, path: str | os.PathLike[str]) -> str:
+        """Register a local file as an attachment of this page; return its name here."""
+        full = os.path.normpath(os.path.abspath(os.fspath(path)))
+        known = self._attachment_names.get(full)
+        if known is not None:
+            return known
+        base = os.path.basename(full) or "attachment"
+        stem, ext = os.path.splitext(base)
+        name, n = base, 1
+        while name in self.attachments:
+            n += 1
+            name = f"{stem}_{n}{ext}"
+        self.attachments[name] = full
+        self._attachment_names[full] = name
+        return name
+
+    def anchor_name(self, ident: str) -> str:
+        """Confluence anchor name for a docutils id (stable, attribute-safe)."""
+        return _ANCHOR_UNSAFE.sub("-", ident).strip("-") or "anchor"
+
+    def title_of(self, docname: str) -> str | None:
+        """Page title of another document, or None when it has no page."""
+        titles = getattr(self.builder, "titles", None)
+        if titles is None:
+            return None
+        return titles.get(docname)
+
+    def add_link(self, docname: str) -> None:
+        if docname and docname != self.docname:
+            self.links.add(docname)
+
+    def relative_source_path(self, uri: str) -> str:
+        """Absolute path of a file named relative to the source directory."""
+        return os.path.normpath(os.path.join(self.builder.srcdir, posixpath.normpath(uri)))
+
+    # -- text and unknown nodes ----------------------------------------------------------
+
+    def visit_Text(self, node: nodes.Text) -> None:
+        self.body.append(escape(node.astext()))
+
+    def depart_Text(self, node: nodes.Text) -> None:
+        pass
+
+    def skip(self, node: nodes.Node) -> None:
+        """Handler that drops a node and its children without output."""
+        raise nodes.SkipNode
+
+    def dispatch_visit(self, node: nodes.Node) -> None:
+        if self._ignored and node.__class__.__name__ in self._ignored:
+            raise nodes.SkipNode
+        super().dispatch_visit(node)
+
+    def unknown_visit(self, node: nodes.Node) -> None:
+        name = node.__class__.__name__
+        if name not in self._unknown_warned:
+            self._unknown_warned.add(name)
+            self.warn(
+                f"unknown node {name!r}: its text is kept without formatting "
+                "(register a confluence handler with app.add_node(..., "
+                "confluence=(visit, depart)) or list it in confluence_adv_ignore_nodes)",
+                node,
+                subtype="unknown-node",
+            )
+
+    def unknown_departure(self, node: nodes.Node) -> None:
+        pass
