@@ -1,0 +1,121 @@
+"""The REST client interface the publisher and the connection doctor use.
+
+One ``ConfluenceClient`` protocol; a v1 and a v2 implementation behind it (API mode
+chosen automatically: v2 on Cloud, v1 on Data Center), and a dry-run wrapper. Every
+method either returns plain values (the dataclasses below) or raises a subclass of
+``errors.ConfluenceConnectionError``. No method returns raw ``requests`` objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Space:
+    id: str
+    key: str
+    name: str
+    homepage_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RemotePage:
+    id: str
+    title: str
+    space_key: str
+    parent_id: str | None
+    version: int
+    status: str = "current"
+    #: content properties that were asked for (key -> value); absent keys were not found
+    properties: dict[str, Any] = field(default_factory=dict)
+    #: label names when asked for, else None
+    labels: tuple[str, ...] | None = None
+    #: storage body when asked for, else None
+    body: str | None = None
+    #: absolute URL of the page in the web UI ('' when unknown)
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class RemoteAttachment:
+    id: str
+    name: str
+    page_id: str
+    version: int
+    media_type: str
+    comment: str = ""
+    size: int = 0
+
+
+class ConfluenceClient(Protocol):
+    #: 'v1' or 'v2'
+    api_mode: str
+    #: normalised site base URL, e.g. https://x.atlassian.net/wiki/
+    base_url: str
+    #: requests made so far by this client (for summaries and benchmarks)
+    request_count: int
+
+    def current_user(self) -> dict[str, Any]: ...
+
+    def server_info(self) -> dict[str, Any]:
+        """Instance type and version, e.g. {'type': 'cloud'|'dc', 'version': '...'}."""
+        ...
+
+    def get_space(self, key: str) -> Space: ...
+
+    def get_page(self, page_id: str, *, body: bool = False,
+                 properties: tuple[str, ...] = ()) -> RemotePage: ...
+
+    def find_page_by_title(self, space: Space, title: str, *,
+                           properties: tuple[str, ...] = ()) -> RemotePage | None:
+        """Exact title first, then a case-insensitive match (titles are unique per space
+        regardless of case)."""
+        ...
+
+    def list_pages(self, space: Space, *, ancestor_id: str | None = None,
+                   properties: tuple[str, ...] = ()) -> list[RemotePage]:
+        """Every current page of the space (or below ``ancestor_id``) with version, parent
+        and the named properties, fetched in as few paged calls as the API allows."""
+        ...
+
+    def create_page(self, space: Space, title: str, body: str, parent_id: str | None, *,
+                    properties: dict[str, Any] | None = None, labels: tuple[str, ...] = (),
+                    version_message: str = "") -> RemotePage:
+        """Create a page. A create is retried after a failure only once it is certain the
+        first attempt did not create the page."""
+        ...
+
+    def update_page(self, page: RemotePage, title: str, body: str, parent_id: str | None, *,
+                    version_message: str = "", minor_edit: bool = True) -> RemotePage:
+        """Write version ``page.version + 1``; moves the page when ``parent_id`` differs."""
+        ...
+
+    def delete_page(self, page_id: str, *, purge: bool = False) -> None: ...
+
+    def archive_pages(self, page_ids: list[str]) -> None: ...
+
+    def get_property(self, page_id: str, key: str) -> Any | None: ...
+
+    def set_property(self, page_id: str, key: str, value: Any) -> None:
+        """Create or update (with the version rule) one content property."""
+        ...
+
+    def get_labels(self, page_id: str) -> tuple[str, ...]: ...
+
+    def add_labels(self, page_id: str, labels: tuple[str, ...]) -> None: ...
+
+    def remove_label(self, page_id: str, label: str) -> None: ...
+
+    def list_attachments(self, page_id: str) -> list[RemoteAttachment]: ...
+
+    def upload_attachment(self, page_id: str, name: str, data: bytes, media_type: str, *,
+                          comment: str = "", existing: RemoteAttachment | None = None,
+                          minor_edit: bool = True) -> RemoteAttachment:
+        """Create the attachment, or add a new version of ``existing``."""
+        ...
+
+    def delete_attachment(self, attachment_id: str) -> None: ...
+
+    def unwatch(self, content_id: str) -> None: ...
