@@ -32,6 +32,18 @@ Contract for the node-family mixins (``structure``, ``references``, ``images``,
     A stack for closing markup: push in ``visit_X``, pop and append in ``depart_X``
     (``self.push_end(text)`` / ``self.pop_end()``).
 
+``self.render_children(node) -> str``
+    Render a node's children into a separate string (not into ``self.body``); for
+    content that must be placed elsewhere, e.g. a caption inside ``ac:image``.
+
+Cooperative overrides
+    Several mixins may handle the same node class depending on context (``title``
+    in a section vs an admonition or table, ``container`` of a code block,
+    ``caption`` of a figure vs a code block). Override ``visit_X``/``depart_X``,
+    handle your case and call ``super().visit_X(node)`` / ``super().depart_X(node)``
+    for all others: ``StructureMixin`` and ``ImagesMixin`` provide the general
+    fallbacks (``title`` outside a section becomes a bold paragraph).
+
 Unknown nodes
     ``unknown_visit`` logs one warning per node class per document
     (``subtype='unknown-node'``) and keeps the node's text: element children are
@@ -106,6 +118,17 @@ class TranslatorBase(SphinxTranslator):
 
     def astext(self) -> str:
         return "".join(self.body)
+
+    def render_children(self, node: nodes.Element) -> str:
+        """Render ``node``'s children into a string without touching ``self.body``."""
+        saved, saved_context = self.body, self.context
+        self.body, self.context = [], []
+        try:
+            for child in node.children:
+                child.walkabout(self)
+            return "".join(self.body)
+        finally:
+            self.body, self.context = saved, saved_context
 
     # -- shared services -------------------------------------------------------------
 
