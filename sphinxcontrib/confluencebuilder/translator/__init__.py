@@ -8,6 +8,9 @@ tags, CDATA, macros) live in ``..storage``.
 from __future__ import annotations
 
 from .base import TranslatorBase
+from .images import ImagesMixin
+from .references import ReferencesMixin
+from .structure import StructureMixin
 
 try:
     from .code import CodeMixin
@@ -46,6 +49,9 @@ class StorageTranslator(
     AdmonitionsMixin,
     TablesMixin,
     DomainsMixin,
+    ReferencesMixin,
+    ImagesMixin,
+    StructureMixin,
     TranslatorBase,
 ):
     """Doctree -> Confluence storage format (see ``base.py`` for the mixin contract)."""

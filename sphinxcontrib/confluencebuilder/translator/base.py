@@ -22,6 +22,8 @@ Contract for the node-family mixins (``structure``, ``references``, ``images``,
 ``self.anchor_name(id) -> str``
     The Confluence anchor name for a docutils id (use it for anchor macros and for
     ``ac:anchor`` of links, so both sides agree).
+``self.anchors_for(node) -> str``
+    Anchor macros for all ids of a node, so references to it land there.
 ``self.title_of(docname) -> str | None``
     The Confluence page title of another document (None if it has no page).
 ``self.add_link(docname)``
@@ -73,7 +75,7 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
-from ..storage import escape
+from ..storage import element, escape, macro_end, macro_start
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
@@ -90,9 +92,7 @@ class TranslatorBase(SphinxTranslator):
         super().__init__(document, builder)
         self.body: list[str] = []
         self.context: list[str] = []
-        self.docname: str = getattr(builder, "current_docname", None) or document.get(
-            "docname", ""
-        )
+        self.docname: str = getattr(builder, "current_docname", None) or document.get("docname", "")
         self.editor: str = getattr(builder, "editor", "v1")
         self.labels: set[str] = set()
         self.links: set[str] = set()
@@ -155,6 +155,15 @@ class TranslatorBase(SphinxTranslator):
     def anchor_name(self, ident: str) -> str:
         """Confluence anchor name for a docutils id (stable, attribute-safe)."""
         return _ANCHOR_UNSAFE.sub("-", ident).strip("-") or "anchor"
+
+    def anchors_for(self, node: nodes.Element) -> str:
+        """Anchor macros for every id of a node (empty when it has none)."""
+        return "".join(
+            macro_start("anchor")
+            + element("ac:parameter", self.anchor_name(ident), {"ac:name": ""})
+            + macro_end()
+            for ident in node.get("ids", ())
+        )
 
     def title_of(self, docname: str) -> str | None:
         """Page title of another document, or None when it has no page."""

@@ -1,0 +1,269 @@
+"""The ``confluence`` builder: doctrees -> storage-format pages on disk (-> publisher).
+
+Lifecycle: ``init`` resolves the editor; ``prepare_writing`` computes every page's
+title and parent from the environment (before any write, so parallel workers agree);
+``write_doc`` (possibly in a worker process) writes a body and its ``.meta.json``
+through ``pages.write_page``; ``finish`` reads the metadata back from disk, writes
+``scb-manifest.json`` and, with ``confluence_publish``, hands the directory to the
+publisher.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterator, Set
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from docutils import nodes
+from sphinx.builders import Builder
+from sphinx.util import logging
+from sphinx.util.osutil import _last_modified_time
+
+from . import pages
+from .errors import ConfluenceConfigError
+from .titles import NO_TITLE, TitleOptions, compute_titles
+from .translator import StorageTranslator
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+CLOUD_HOSTS = ("atlassian.net", "atlassian.com")
+
+
+def resolve_editor(config: Any) -> str:
+    """``confluence_editor`` if set, else 'v2' on Cloud and 'v1' elsewhere."""
+    editor = getattr(config, "confluence_editor", None)
+    if editor:
+        if editor not in ("v1", "v2"):
+            raise ConfluenceConfigError(
+                "confluence_editor", f"must be 'v1' or 'v2' (or unset), got {editor!r}"
+            )
+        return str(editor)
+    if getattr(config, "confluence_cloud", None):
+        return "v2"
+    host = urlsplit(str(getattr(config, "confluence_server_url", None) or "")).hostname or ""
+    if any(host == h or host.endswith("." + h) for h in CLOUD_HOSTS):
+        return "v2"
+    return "v1"
+
+
+def publish_order(env: BuildEnvironment, root: str) -> tuple[list[str], dict[str, str | None]]:
+    """Docnames parents-first (toctree depth-first from ``root``, then orphans sorted)
+    and each document's parent docname (the first document whose toctree lists it)."""
+    includes = env.toctree_includes
+    order: list[str] = []
+    parents: dict[str, str | None] = {}
+    found = env.found_docs
+    if root in found:
+        parents[root] = None
+        stack = [root]
+        while stack:
+            doc = stack.pop()
+            order.append(doc)
+            children = [c for c in includes.get(doc, ()) if c in found and c not in parents]
+            for child in children:
+                parents[child] = doc
+            stack.extend(reversed(children))
+    for doc in sorted(found - set(parents)):
+        parents[doc] = None
+        order.append(doc)
+    return order, parents
+
+
+def heading_of(env: BuildEnvironment, docname: str) -> str | None:
+    node = env.titles.get(docname)
+    if node is None:
+        return None
+    text = node.astext().strip()
+    return None if not text or text == NO_TITLE else text
+
+
+class ConfluenceBuilder(Builder):
+    """Writes one Confluence storage-format page per document."""
+
+    name = "confluence"
+    format = "confluence_storage"
+    epilog = "The Confluence pages are in %(outdir)s."
+    allow_parallel = True
+    default_translator_class = StorageTranslator
+    supported_image_types = [
+        "image/gif",
+        "image/jpeg",
+        "image/png",
+        "image/svg+xml",
+        "image/x-ms-bmp",
+    ]
+    supported_remote_images = True
+    supported_data_uri_images = False
+
+    current_docname: str | None = None
+
+    def init(self) -> None:
+        self.editor = resolve_editor(self.config)
+        suffix = getattr(self.config, "confluence_file_suffix", None) or ".conf"
+        if suffix.endswith("."):
+            raise ConfluenceConfigError(
+                "confluence_file_suffix", f"{suffix!r} must not end with a dot (e.g. '.conf')"
+            )
+        self.out_suffix = suffix
+        self.titles: dict[str, str] = {}
+        self.parents: dict[str, str | None] = {}
+        self.order: list[str] = []
+        self.secnumbers: dict[str, tuple[int, ...]] = {}
+        self.header = self._read_chrome("confluence_header_file")
+        self.footer = self._read_chrome("confluence_footer_file")
+
+    def _read_chrome(self, option: str) -> str:
+        value = getattr(self.config, option, None)
+        if not value:
+            return ""
+        path = Path(self.confdir, value)
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfluenceConfigError(
+                option,
+                f"cannot read {path}: {exc.strerror or exc}",
+                hint="Give a path relative to the directory of conf.py.",
+            ) from exc
+
+    # -- which documents to write ---------------------------------------------------------
+
+    def get_outdated_docs(self) -> Iterator[str]:
+        for docname in self.env.found_docs:
+            if docname not in self.env.all_docs:
+                yield docname
+                continue
+            target = pages.meta_path(self.outdir, docname)
+            try:
+                target_mtime = _last_modified_time(target)
+            except OSError:
+                target_mtime = 0
+            try:
+                if _last_modified_time(self.env.doc2path(docname)) > target_mtime:
+                    yield docname
+            except OSError:
+                pass  # the source is gone
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        # internal references carry the target docname; the translator maps it to a title
+        return docname
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        return self.get_target_uri(to, typ)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def compute_layout(self) -> None:
+        """Order, parents and titles of every document (deterministic, from the env)."""
+        root = self.config.root_doc
+        self.order, self.parents = publish_order(self.env, root)
+        self.secnumbers = {
+            doc: tuple(nums[""]) for doc, nums in self.env.toc_secnumbers.items() if nums.get("")
+        }
+        headings = {doc: heading_of(self.env, doc) for doc in self.order}
+        self.titles = compute_titles(
+            self.order, headings, self.secnumbers, TitleOptions.from_config(self.config)
+        )
+        # a document without a page hands its children to its own parent
+        for doc in self.order:
+            parent = self.parents.get(doc)
+            while parent is not None and parent not in self.titles:
+                parent = self.parents.get(parent)
+            self.parents[doc] = parent
+
+    def prepare_writing(self, docnames: Set[str]) -> None:
+        self.compute_layout()
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        self.current_docname = docname
+        if docname not in self.titles:
+            pages.remove_page(self.outdir, docname, self.out_suffix)
+            return
+        visitor: StorageTranslator = self.create_translator(doctree, self)  # type: ignore[assignment]
+        doctree.walkabout(visitor)
+        body = self.header + visitor.astext() + self.footer
+        labels = set(visitor.labels) | set(
+            getattr(self.config, "confluence_global_labels", None) or ()
+        )
+        attachments = tuple(
+            pages.store_attachment(self.outdir, name, path)
+            for name, path in visitor.attachments.items()
+        )
+        links = tuple(sorted(d for d in visitor.links if d in self.titles))
+        meta = pages.PageMeta(
+            docname=docname,
+            title=self.titles[docname],
+            parent=self.parents.get(docname),
+            labels=tuple(sorted(labels)),
+            attachments=attachments,
+            links=links,
+            link_titles={d: self.titles[d] for d in links},
+        )
+        pages.write_page(self.outdir, self.out_suffix, body, meta)
+
+    def finish(self) -> None:
+        if not self.titles:
+            self.compute_layout()
+        metas: dict[str, pages.PageMeta] = {}
+        for docname in self.order:
+            if docname not in self.titles:
+                continue
+            meta = pages.read_meta(self.outdir, docname)
+            if meta is None:
+                logger.warning(
+                    "page of %r is missing from %s; rebuild with -E",
+                    docname,
+                    self.outdir,
+                    type="confluence",
+                    subtype="build",
+                )
+                continue
+            metas[docname] = meta
+        info = {
+            "project": self.config.project,
+            "version": self.config.version,
+            "release": self.config.release,
+            "editor": self.editor,
+            "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "root": self.config.root_doc,
+        }
+        pages.write_manifest(
+            self.outdir, info=info, order=self.order, metas=metas, suffix=self.out_suffix
+        )
+        if getattr(self.config, "confluence_publish", False):
+            from .publisher import publish_from_builder
+
+            publish_from_builder(self.app, self.outdir)
+
+
+def _stale_link_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``: documents whose page must be rewritten although their source
+    did not change: their own title or parent changed, or a page they link to was
+    renamed (links are made by title)."""
+    builder = app.builder
+    if not isinstance(builder, ConfluenceBuilder):
+        return []
+    builder.compute_layout()
+    stale: list[str] = []
+    for docname in builder.order:
+        if docname not in builder.titles:
+            continue
+        meta = pages.read_meta(builder.outdir, docname)
+        if meta is None:
+            continue
+        if meta.title != builder.titles[docname] or meta.parent != builder.parents.get(docname):
+            stale.append(docname)
+        elif any(builder.titles.get(d) != t for d, t in meta.link_titles.items()):
+            stale.append(docname)
+    return stale
+
+
+def register_builder_hooks(app: Sphinx) -> None:
+    """Events the builder relies on (called from ``setup``)."""
+    app.connect("env-get-updated", _stale_link_docs)

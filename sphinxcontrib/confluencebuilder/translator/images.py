@@ -1,0 +1,193 @@
+"""Images and figures: local files become page attachments, remote ones ``ri:url``."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from ..storage import element, end_tag, escape, start_tag
+
+if TYPE_CHECKING:
+    from .base import TranslatorBase
+
+    _Base = TranslatorBase
+else:
+    _Base = object
+
+#: pixels per unit (CSS reference pixel: 96 per inch)
+UNIT_PX = {
+    "": 1.0,
+    "px": 1.0,
+    "pt": 96 / 72,
+    "pc": 16.0,
+    "in": 96.0,
+    "cm": 96 / 2.54,
+    "mm": 96 / 25.4,
+    "em": 16.0,
+    "ex": 8.0,
+}
+#: page content width used to turn a percentage into pixels
+CONTENT_WIDTH_PX = 760
+_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([a-z%]*)\s*$")
+
+
+def length_to_px(value: str | None, reference: float = CONTENT_WIDTH_PX) -> int | None:
+    """A reST length (``200``, ``3em``, ``50%``, ``2.5cm``) in whole pixels, or None."""
+    if not value:
+        return None
+    match = _LENGTH.match(str(value))
+    if not match:
+        return None
+    number, unit = float(match.group(1)), match.group(2)
+    if unit == "%":
+        return max(round(reference * number / 100), 1)
+    factor = UNIT_PX.get(unit)
+    if factor is None:
+        return None
+    return max(round(number * factor), 1)
+
+
+def _image_size(path: str) -> tuple[int, int] | None:
+    try:
+        import imagesize
+    except ImportError:  # pragma: no cover - Sphinx depends on it
+        return None
+    try:
+        width, height = imagesize.get(path)
+    except (OSError, ValueError):
+        return None
+    return (width, height) if width > 0 and height > 0 else None
+
+
+def _is_remote(uri: str) -> bool:
+    return "://" in uri or uri.startswith("//")
+
+
+class ImagesMixin(_Base):
+    """``image``, ``figure``, ``caption`` and ``legend``."""
+
+    def _image_source(self, node: nodes.image) -> tuple[str, str] | None:
+        """('url', value) or ('attachment', filename); None when the file is missing."""
+        uri = node.get("uri", "")
+        if _is_remote(uri):
+            return "url", uri
+        path = self.relative_source_path(uri)
+        if not os.path.isfile(path):
+            self.warn(
+                f"image file not found: {uri!r}; the page shows its alternate text instead",
+                node,
+                subtype="missing-image",
+            )
+            return None
+        return "attachment", self.add_attachment(path)
+
+    def _image_size_attrs(self, node: nodes.image, source: tuple[str, str]) -> dict[str, object]:
+        width = length_to_px(node.get("width"))
+        height = length_to_px(node.get("height"))
+        scale = node.get("scale")
+        if scale and source[0] == "attachment":
+            natural = _image_size(self.attachments[source[1]])
+            if natural is not None:
+                if width is None and height is None:
+                    width, height = natural
+                width = round(width * scale / 100) if width else None
+                height = round(height * scale / 100) if height else None
+        return {"ac:width": width, "ac:height": height}
+
+    def image_markup(self, node: nodes.image, caption: str = "") -> str | None:
+        """Storage markup of one image (with an optional v2 caption), None if missing."""
+        source = self._image_source(node)
+        if source is None:
+            return None
+        align = node.get("align")
+        if align is None and isinstance(node.parent, nodes.figure):
+            align = node.parent.get("align")
+        if align is None and not isinstance(node.parent, nodes.TextElement):
+            align = self.option("confluence_default_alignment", None)
+        if align not in ("left", "center", "right"):
+            align = None
+        values: dict[str, object] = {"ac:align": align, "ac:alt": node.get("alt")}
+        values.update(self._image_size_attrs(node, source))
+        if self.editor == "v2" and align:
+            values["ac:layout"] = {"left": "align-start", "right": "align-end"}.get(align, "center")
+        kind, value = source
+        if kind == "url":
+            inner = start_tag("ri:url", {"ri:value": value}, empty=True)
+        else:
+            inner = start_tag("ri:attachment", {"ri:filename": value}, empty=True)
+        if caption:
+            inner += "<ac:caption>" + caption + "</ac:caption>"
+        return start_tag("ac:image", values) + inner + end_tag("ac:image")
+
+    def visit_image(self, node: nodes.image) -> None:
+        if node.get("confluence_done"):
+            raise nodes.SkipNode
+        markup = self.image_markup(node)
+        inline = isinstance(node.parent, nodes.TextElement)
+        if markup is None:
+            alt = node.get("alt") or node.get("uri", "")
+            markup = element("em", f"[image: {alt}]")
+        if inline or isinstance(node.parent, nodes.reference):
+            self.body.append(markup)
+        else:
+            self.body.append(self.anchors_for(node) + start_tag("p") + markup + end_tag("p"))
+        raise nodes.SkipNode
+
+    # -- figures --------------------------------------------------------------------
+
+    def figure_number(self, node: nodes.Element) -> str:
+        if not self.config.numfig:
+            return ""
+        numbers = None
+        figures = self.builder.env.toc_fignumbers.get(self.docname, {}).get("figure", {})
+        for ident in node.get("ids", ()):
+            numbers = figures.get(ident)
+            if numbers:
+                break
+        if not numbers:
+            return ""
+        template = self.config.numfig_format.get("figure", "Fig. %s")
+        return template % ".".join(str(n) for n in numbers) + " "
+
+    def visit_figure(self, node: nodes.figure) -> None:
+        self.body.append(self.anchors_for(node))
+        caption = next(iter(node.findall(nodes.caption, include_self=False)), None)
+        image = next(iter(node.findall(nodes.image, include_self=False)), None)
+        if self.editor == "v2" and caption is not None and image is not None:
+            if image.parent is node:
+                text = escape(self.figure_number(node)) + self.render_children(caption)
+                markup = self.image_markup(image, caption=f"<p>{text}</p>")
+                if markup is not None:
+                    self.body.append(markup)
+                    node["confluence_caption_done"] = True
+                    image["confluence_done"] = True
+
+    def depart_figure(self, node: nodes.figure) -> None:
+        pass
+
+    def visit_caption(self, node: nodes.caption) -> None:
+        if isinstance(node.parent, nodes.figure):
+            if node.parent.get("confluence_caption_done"):
+                raise nodes.SkipNode
+            align = node.parent.get("align") or "center"
+            self.body.append(
+                start_tag("p", {"style": f"text-align: {align};"})
+                + start_tag("em")
+                + escape(self.figure_number(node.parent))
+            )
+            self.push_end(end_tag("em") + end_tag("p"))
+        else:
+            self.body.append(start_tag("p") + start_tag("strong"))
+            self.push_end(end_tag("strong") + end_tag("p"))
+
+    def depart_caption(self, node: nodes.caption) -> None:
+        self.pop_end()
+
+    def visit_legend(self, node: nodes.legend) -> None:
+        self.body.append(start_tag("div"))
+
+    def depart_legend(self, node: nodes.legend) -> None:
+        self.body.append(end_tag("div"))
