@@ -11,6 +11,7 @@ commands:
   connection-test   check the connection a publish would use, and explain failures
   publish OUTDIR    publish an existing `-b confluence` output without running Sphinx
   sandbox           run the bundled Confluence emulator in the foreground
+  demo [SRCDIR]     build SRCDIR and publish it to a throwaway local emulator
 
 Run a command with --help for its options.
 """
@@ -29,6 +30,10 @@ def _command(name: str) -> Callable[[Sequence[str]], int] | None:
         from .testing.sandbox import main as sandbox
 
         return sandbox
+    if name == "demo":
+        from .demo import main as demo
+
+        return demo
     return None
 
 
