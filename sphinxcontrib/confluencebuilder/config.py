@@ -109,6 +109,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("publish_debug", "str", alt=("bool",), choices=_DEBUG_CHOICES),
     _o("page_search_mode", "str", choices=("default", "content", "search")),
     # -- connection extras (new in this project; append connection options here)
+    _o("publish_credential_provider", "callable", alt=("str",)),
     # -- page hierarchy, placement and titles (2.3)
     _o("parent_page", "str", alt=("int",)),
     _o("publish_root", "int"),
@@ -148,6 +149,9 @@ OPTIONS: tuple[Option, ...] = (
     _o("publish_intersphinx", "bool", True, supported=False),
     _o("asset_override", "bool"),
     # -- publishing extras (new in this project; append publish options here)
+    _o("publish_concurrency", "int", 4),
+    _o("cleanup_max_deletes", "int", 25),
+    _o("cleanup_force", "bool", False),
     # -- attachments and images (2.5)
     _o("additional_mime_types", "list", rebuild=_ENV),
     _o("manifest_data", "bool", False, supported=False),
