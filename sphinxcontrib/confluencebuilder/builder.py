@@ -239,7 +239,7 @@ class ConfluenceBuilder(Builder):
         if getattr(self.config, "confluence_publish", False):
             from .publisher import publish_from_builder
 
-            publish_from_builder(self.app, self.outdir)
+            publish_from_builder(self._app, self.outdir)
 
 
 def _stale_link_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
