@@ -1,0 +1,2 @@
+extensions = ["sphinxcontrib.confluencebuilder"]
+root_doc = "index"

@@ -1,0 +1,2 @@
+puts "included"
+# ]]> must survive
