@@ -1,0 +1,95 @@
+"""Where a request path lands, per mode: API roots, the Cloud gateway, anonymous endpoints.
+
+Cloud: ``/wiki/rest/api``, ``/wiki/api/v2``, the gateway ``/ex/confluence/<cloudId>`` with and
+without ``/wiki``, and ``/_edge/tenant_info``. DC: ``[context]/rest/api`` and
+``[context]/rest/applinks/1.0/manifest``; no v2.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+
+from .faults import html_page
+from .protocol import ApiResponse
+
+DC_VERSION = ("8.5.4", "8804")
+_GATEWAY = re.compile(r"^/ex/confluence/(?P<cid>[^/]+)(?P<wiki>/wiki)?(?P<root>/rest/api|/api/v2)"
+                      r"(?P<sub>/.*)?$")
+_SITE = re.compile(r"^/wiki(?P<root>/rest/api|/api/v2)(?P<sub>/.*)?$")
+_ID_SEGMENT = re.compile(r"/(\d+|[0-9a-f-]{36})(?=/|$)")
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str                 # 'api', 'tenant', 'manifest', 'missing'
+    api: str = ""             # 'v1' or 'v2'
+    sub: str = ""             # path below the API root
+    base_url: str = ""        # absolute site root clients see
+    context: str = ""         # '/wiki', '/confluence' or ''
+    api_root: str = ""        # absolute URL of the API root used
+    gateway: bool = False
+
+    @property
+    def v1_content(self) -> bool:
+        return self.api == "v1" and self.sub.startswith("/content")
+
+
+def resolve(path: str, mode: str, origin: str, context: str, cloud_id: str) -> Route:
+    if mode == "cloud":
+        if path == "/_edge/tenant_info":
+            return Route("tenant")
+        m = _GATEWAY.match(path)
+        if m and m.group("cid") == cloud_id:
+            prefix = f"{origin}/ex/confluence/{cloud_id}"
+            return Route("api", _api(m.group("root")), m.group("sub") or "", prefix + "/wiki",
+                         "/wiki", prefix + (m.group("wiki") or "") + m.group("root"), True)
+        m = _SITE.match(path)
+        if m:
+            return Route("api", _api(m.group("root")), m.group("sub") or "", origin + "/wiki",
+                         "/wiki", origin + "/wiki" + m.group("root"))
+        return Route("missing")
+    if path == f"{context}/rest/applinks/1.0/manifest":
+        return Route("manifest")
+    root = f"{context}/rest/api"
+    if path == root or path.startswith(root + "/"):
+        return Route("api", "v1", path[len(root):], origin + context, context, origin + root)
+    return Route("missing")
+
+
+def _api(root: str) -> str:
+    return "v1" if root == "/rest/api" else "v2"
+
+
+def endpoint_name(method: str, path: str, route: Route) -> str:
+    """A stable counter key: ids replaced by ``{id}``, API calls named by API and sub-path."""
+    if route.kind == "api":
+        return f"{method} {route.api} {_ID_SEGMENT.sub('/{id}', route.sub) or '/'}"
+    return f"{method} {_ID_SEGMENT.sub('/{id}', path)}"
+
+
+def not_found(mode: str, path: str) -> ApiResponse:
+    if mode == "cloud":
+        return html_page(404, "Page Not Found", "We can't find that page. It may have been "
+                         "moved or deleted.")
+    return html_page(404, "HTTP Status 404 – Not Found", f"The requested resource [{path}] "
+                     "is not available")
+
+
+def manifest(site: str, accept: str, server_id: str | None = None) -> ApiResponse:
+    """The anonymous DC applinks manifest: XML by default, JSON on request."""
+    version, build = DC_VERSION
+    server_id = server_id or str(uuid.uuid5(uuid.NAMESPACE_URL, site))
+    fields = {"id": server_id, "name": "Confluence", "icon": f"{site}/images/icons/favicon.png",
+              "typeId": "confluence", "version": version, "buildNumber": build,
+              "applinksVersion": "9.1.7", "publicSignup": False, "url": site}
+    if "json" in accept:
+        body = dict(fields, inboundAuthenticationTypes=[
+            "com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider"])
+        return ApiResponse(200, json.dumps(body).encode())
+    xml = "".join(f"<{k}>{str(v).lower() if isinstance(v, bool) else v}</{k}>"
+                  for k, v in fields.items())
+    text = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><manifest>{xml}</manifest>'
+    return ApiResponse(200, text.encode(), {}, "application/xml;charset=UTF-8")

@@ -1,0 +1,88 @@
+"""``python -m sphinxcontrib.confluencebuilder sandbox``: run the emulator in the foreground.
+
+Prints the URL, credentials and space key (with ``--json``: one JSON object as the first
+line), then serves until Ctrl-C, SIGTERM or ``--time-limit`` and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any
+
+from .auth import SSO_MODES
+from .server import ConfluenceEmulator
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m sphinxcontrib.confluencebuilder sandbox",
+                                description="Run the bundled Confluence emulator on 127.0.0.1.")
+    p.add_argument("--mode", choices=("cloud", "dc"), default="cloud")
+    p.add_argument("--port", type=int, default=0, help="TCP port (default: any free port)")
+    p.add_argument("--context-path", default="", help="DC context path, e.g. /confluence")
+    p.add_argument("--space-key", default="DOCS")
+    p.add_argument("--json", action="store_true", help="print one JSON object first")
+    p.add_argument("--persist", metavar="FILE", help="load state from and save it to FILE")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop by itself after this many seconds")
+    p.add_argument("--sso", choices=SSO_MODES, help="put an SSO front end before Confluence")
+    p.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
+    p.add_argument("--rate-limit", type=float, help="requests per second (token bucket)")
+    return p
+
+
+def describe(server: ConfluenceEmulator) -> dict[str, Any]:
+    """What a user needs to point a client at the emulator."""
+    info: dict[str, Any] = {"mode": server.mode, "url": server.url, "origin": server.origin,
+                            "space_key": server.space_key, "user": server.user,
+                            "admin": server.origin + "/__emulator__/"}
+    if server.mode == "cloud":
+        info.update(api_token=server.api_token, cloud_id=server.cloud_id,
+                    gateway_url=server.gateway_url)
+    else:
+        info.update(password=server.password, pat=server.pat)
+    if server.knobs()["sso"]:
+        info["sso"] = server.knobs()["sso"]
+    return info
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        server = ConfluenceEmulator(args.mode, port=args.port, context_path=args.context_path,
+                                    space_key=args.space_key, persist=args.persist,
+                                    sso=args.sso, latency=args.latency,
+                                    rate_limit=args.rate_limit)
+        server.start()
+    except (OSError, ValueError) as exc:
+        print(f"sandbox: cannot start the emulator: {exc}", file=sys.stderr)
+        return 1
+    info = describe(server)
+    if args.json:
+        print(json.dumps(info), flush=True)
+    print(f"Confluence emulator ({args.mode}) listening on {server.url}")
+    for key, value in info.items():
+        print(f"  {key:12} {value}")
+    print("Press Ctrl-C to stop.", flush=True)
+
+    done = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        done.wait(args.time_limit)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        server.stop()
+    print("Confluence emulator stopped.", flush=True)
+    return 0
