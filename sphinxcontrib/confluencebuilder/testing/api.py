@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 from .protocol import ApiRequest, ApiResponse
 from .state import EmulatorError, State
@@ -52,7 +52,7 @@ class Ctx:
         return self.opts.mode == "cloud"
 
     def param(self, name: str) -> str:
-        return self.match.group(name)
+        return unquote(self.match.group(name))
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         return self.req.arg(name, default)
@@ -196,8 +196,9 @@ def dispatch(state: State, request: ApiRequest, options: ApiOptions) -> ApiRespo
     """Answer one authenticated, already-routed-to-this-API request."""
     method = request.method.upper()
     matched = False
+    routes = [] if request.api == "v2" and options.mode == "dc" else _routes(request.api)
     with state.lock:
-        for route_method, pattern, handler in _routes(request.api):
+        for route_method, pattern, handler in routes:
             match = pattern.match(request.path)
             if match is None:
                 continue
@@ -210,8 +211,6 @@ def dispatch(state: State, request: ApiRequest, options: ApiOptions) -> ApiRespo
             except EmulatorError as err:
                 return v2_error(err) if request.api == "v2" else v1_error(err, options)
             return result if isinstance(result, ApiResponse) else ApiResponse(200, result)
-    if request.api == "v2" and options.mode == "dc":
-        matched = False
     status = 405 if matched else 404
     message = (f"HTTP {status} {HTTPStatus(status).phrase}" if matched
                else f"null for uri: {request.api_root}{request.path}")
