@@ -1,0 +1,4 @@
+extensions = ["sphinxcontrib.confluencebuilder"]
+project = "References"
+exclude_patterns = ["_build"]
+numfig = True
