@@ -48,6 +48,10 @@ class ReferencesMixin(_Base):
     # -- reference -----------------------------------------------------------------
 
     def visit_reference(self, node: nodes.reference) -> None:
+        # a reference directly at block level (e.g. an image with :target:) gets a paragraph
+        block = not isinstance(node.parent, nodes.TextElement)
+        opening, closing = ("<p>", "</p>") if block else ("", "")
+        self.body.append(opening)
         if "refid" in node:
             self._write_link(node, None, node["refid"])
         elif node.get("internal") or "refdocname" in node:
@@ -63,20 +67,22 @@ class ReferencesMixin(_Base):
                         node,
                         subtype="missing-reference",
                     )
-                    return  # children are rendered as plain content
+                    self.push_end(closing)  # children are rendered as plain content
+                    return
                 self.add_link(target)
                 self._write_link(node, title, anchor or None)
         elif "refuri" in node:
             self.body.append(start_tag("a", {"href": node["refuri"]}))
-            self.push_end(end_tag("a"))
+            self.push_end(end_tag("a") + closing)
             return
         else:
-            return  # a reference without target: keep its text
+            self.push_end(closing)  # a reference without target: keep its text
+            return
+        self.body.append(closing)
         raise nodes.SkipNode
 
     def depart_reference(self, node: nodes.reference) -> None:
-        if "refuri" in node and not node.get("internal") and "refdocname" not in node:
-            self.pop_end()
+        self.pop_end()
 
     def _link_text(self, node: nodes.Element) -> tuple[str | None, str]:
         text = _plain_text(node)

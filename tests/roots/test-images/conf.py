@@ -1,0 +1,3 @@
+extensions = ["sphinxcontrib.confluencebuilder"]
+project = "Images"
+exclude_patterns = ["_build"]

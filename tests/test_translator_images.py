@@ -1,0 +1,133 @@
+"""Image translation: attachments, remote images, sizes, alignment, figures (v1 and v2)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from storage_helpers import NS, parse_storage
+
+from sphinxcontrib.confluencebuilder.translator.images import length_to_px
+
+ROOTS = Path(__file__).parent / "roots"
+X = "{" + NS["x"] + "}"
+AC = "{" + NS["ac"] + "}"
+RI = "{" + NS["ri"] + "}"
+
+
+def build(make_app: Any, tmp_path: Path, **conf: Any) -> Any:
+    src = tmp_path / "images"
+    shutil.copytree(ROOTS / "test-images", src)
+    app = make_app("confluence", srcdir=src, confoverrides=conf, freshenv=True)
+    app.build()
+    return app
+
+
+def images(app: Any) -> tuple[ET.Element, list[dict[str, Any]]]:
+    body = (Path(app.outdir) / "index.conf").read_text(encoding="utf-8")
+    root = parse_storage(body)
+    found = []
+    for image in root.iter(AC + "image"):
+        info: dict[str, Any] = {k.replace(AC, ""): v for k, v in image.attrib.items()}
+        attachment = image.find(RI + "attachment")
+        url = image.find(RI + "url")
+        info["file"] = None if attachment is None else attachment.get(RI + "filename")
+        info["url"] = None if url is None else url.get(RI + "value")
+        caption = image.find(AC + "caption")
+        info["caption"] = None if caption is None else "".join(caption.itertext())
+        found.append(info)
+    return root, found
+
+
+def test_local_and_remote_images(make_app: Any, tmp_path: Path) -> None:
+    app = build(make_app, tmp_path)
+    _, found = images(app)
+    first = found[0]
+    assert first["file"] == "pic.png"
+    assert (first["align"], first["alt"], first["width"], first["height"]) == (
+        "right",
+        "A red box",
+        "200",
+        "48",  # 3em at 16 px
+    )
+    assert (found[1]["width"], found[1]["height"]) == ("20", "10")  # 50% of 40x20
+    assert found[2]["file"] == "pic_2.png"  # same base name, other file
+    assert found[2]["width"] == "380"  # 50% of the 760 px content width
+    assert found[3]["url"] == "https://example.com/remote.png"
+    assert found[3]["alt"] == 'remote & "quoted"'
+    assert found[4]["file"] == "shape.svg"
+
+    meta = json.loads((Path(app.outdir) / "index.meta.json").read_text())
+    attached = {a["name"]: a["media_type"] for a in meta["attachments"]}
+    assert attached == {
+        "pic.png": "image/png",
+        "pic_2.png": "image/png",
+        "shape.svg": "image/svg+xml",
+    }
+
+
+def test_missing_image_warns_and_keeps_alt_text(make_app: Any, tmp_path: Path) -> None:
+    app = build(make_app, tmp_path)
+    root, found = images(app)
+    assert "[image: nothing here]" in "".join(root.itertext())
+    assert all(i["file"] != "missing.png" for i in found)
+    warnings = app.warning.getvalue()
+    assert "index.rst:21: WARNING: image file not found: 'img/missing.png'" in warnings
+    assert "confluence.missing-image" in warnings
+
+
+def test_inline_and_linked_images(make_app: Any, tmp_path: Path) -> None:
+    root, _ = images(build(make_app, tmp_path))
+    inline = [p for p in root.iter(X + "p") if (p.text or "").startswith("Inline")][0]
+    assert inline.find(AC + "image") is not None
+    linked = [a for a in root.iter(X + "a") if a.get("href") == "https://example.com/target"]
+    assert linked[0].find(AC + "image") is not None
+
+
+def test_figure_v1_caption_and_legend(make_app: Any, tmp_path: Path) -> None:
+    root, found = images(build(make_app, tmp_path, confluence_editor="v1"))
+    figure = [i for i in found if i.get("align") == "left"][0]
+    assert figure["caption"] is None
+    captions = [p for p in root.iter(X + "p") if p.get("style") == "text-align: left;"]
+    assert "".join(captions[0].itertext()) == "The caption text."
+    assert captions[0].find(f"{X}em/{X}em") is not None  # markup in the caption is kept
+    legend = [d for d in root.iter(X + "div")]
+    assert "".join(legend[0].itertext()) == "The legend paragraph."
+    anchors = {
+        m.find(AC + "parameter").text
+        for m in root.iter(AC + "structured-macro")
+        if m.get(AC + "name") == "anchor"
+    }
+    assert "the-figure" in anchors
+
+
+def test_figure_v2_caption_inside_image(make_app: Any, tmp_path: Path) -> None:
+    root, found = images(build(make_app, tmp_path, confluence_editor="v2"))
+    figure = [i for i in found if i.get("align") == "left"][0]
+    assert figure["caption"] == "The caption text."
+    assert figure["layout"] == "align-start"
+    text = "".join(root.itertext())
+    assert text.count("The caption text.") == 1  # not repeated below the image
+    assert "The legend paragraph." in text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("200", 200),
+        ("200px", 200),
+        ("1in", 96),
+        ("2.54cm", 96),
+        ("12pt", 16),
+        ("10%", 76),
+        ("", None),
+        ("wide", None),
+        ("3furlongs", None),
+    ],
+)
+def test_length_to_px(value: str, expected: int | None) -> None:
+    assert length_to_px(value) == expected
