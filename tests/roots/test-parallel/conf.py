@@ -1,0 +1,3 @@
+extensions = ["sphinxcontrib.confluencebuilder"]
+project = "Parallel"
+exclude_patterns = ["_build"]
