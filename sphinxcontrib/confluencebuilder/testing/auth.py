@@ -8,13 +8,14 @@ Confluence credentials (except ``negotiate``, where the Kerberos ticket *is* the
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 import threading
 import zlib
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
-from .faults import html_page
+from .faults import html_page, v1_error, v2_error
 from .protocol import ApiResponse
 
 SSO_MODES = ("saml-redirect", "oidc-redirect", "login-page", "cookie", "header", "negotiate",
@@ -72,6 +73,7 @@ class AuthKnobs:
     scoped_token: bool = False         # Cloud: the API token is scoped (gateway only)
     scope_check_v1: bool = False       # Cloud gateway: v1 content fails the scope check
     captcha_after: int | None = None   # DC: failed Basic logins before CAPTCHA lock-out
+    anonymous_access: bool = False     # let credential-less callers reach the API as anonymous
 
 
 @dataclass
@@ -301,3 +303,39 @@ def mask_headers(headers: dict[str, str], extra: frozenset[str] = frozenset()) -
         else:
             masked[name] = value
     return masked
+
+
+_ITEM = re.compile(r"^/(?P<kind>space|content|spaces|pages|blogposts|attachments)/(?P<id>[^/]+)")
+
+
+def anonymous_answer(method: str, api: str, sub: str, mode: str, base: str
+                     ) -> ApiResponse | None:
+    """What a caller without credentials meets when anonymous access is off.
+
+    ``user/current`` answers normally (``type: anonymous``); single spaces and pages are
+    hidden behind the usual 404, lists come back empty and writes are refused.
+    """
+    if api == "v1" and sub.rstrip("/") == "/user/current":
+        return None
+    if method not in ("GET", "HEAD"):
+        if api == "v2":
+            return v2_error(401, "UNAUTHORIZED", "This request requires authentication")
+        return v1_error(403, "Current user not permitted to use Confluence", mode,
+                        authorized=False)
+    m = _ITEM.match(sub)
+    if m is None:
+        if api == "v2":
+            return ApiResponse(200, {"results": [], "_links": {"base": base}})
+        return ApiResponse(200, {"results": [], "start": 0, "limit": 25, "size": 0,
+                                 "_links": {"base": base, "context": urlsplit(base).path}})
+    if api == "v2":
+        return v2_error(404, "NOT_FOUND", "Not Found")
+    if m.group("kind") == "space":
+        return v1_error(404, _java(mode, "NotFoundException")
+                        + f"No space found with key : {m.group('id')}", mode)
+    return v1_error(404, _java(mode, "NotFoundException")
+                    + f"No content found with id : ContentId{{id={m.group('id')}}}", mode)
+
+
+def _java(mode: str, name: str) -> str:
+    return f"com.atlassian.confluence.api.service.exceptions.{name}: " if mode == "cloud" else ""

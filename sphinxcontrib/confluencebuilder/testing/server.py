@@ -24,7 +24,14 @@ from urllib.parse import parse_qs, urlsplit
 from . import faults
 from .admin import handle_admin
 from .api import ApiOptions, dispatch
-from .auth import Authenticator, AuthKnobs, Credentials, SsoGate, mask_headers
+from .auth import (
+    Authenticator,
+    AuthKnobs,
+    Credentials,
+    SsoGate,
+    anonymous_answer,
+    mask_headers,
+)
 from .protocol import ApiRequest, ApiResponse
 from .routing import Route, endpoint_name, manifest, not_found, resolve
 from .state import State
@@ -323,6 +330,10 @@ class ConfluenceEmulator:
                                 negotiated=negotiated)
         if auth.response is not None:
             return auth.response, None
+        if auth.account_id is None and not self._auth.knobs.anonymous_access:
+            hidden = anonymous_answer(method, route.api, route.sub, self.mode, route.base_url)
+            if hidden is not None:
+                return hidden, None
         knobs = injector.knobs
         if injector.roll(knobs.error_rate):
             return faults.server_error(injector.pick_error(), self.mode, route.api), auth.username
