@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+import requests
 from emulator_api_helpers import Api
 
 JAVA = "com.atlassian.confluence.api.service.exceptions."
@@ -314,3 +317,37 @@ def test_request_errors(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(api.state, "create_page", boom)
     with pytest.raises(RuntimeError, match="handler bug"):
         api.call("POST", "/content", {"type": "page", "title": "Y", "space": {"key": "DS"}})
+
+
+def test_v1_over_http_dc_with_context_path(confluence_emulator_factory: Any) -> None:
+    server = confluence_emulator_factory(mode="dc", context_path="/confluence", max_limit=2)
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {server.pat}"
+    root = server.url + "rest/api"
+    made = http.post(root + "/content", json={"type": "page", "title": "Top",
+                                              "space": {"key": server.space_key}}, timeout=5)
+    assert made.status_code == 200, made.text
+    top = made.json()["id"]
+    assert made.json()["_links"]["base"] == server.site
+    for i in range(3):
+        http.post(root + "/content", json={"type": "page", "title": f"Sub {i}",
+                                           "space": {"key": server.space_key},
+                                           "ancestors": [{"id": top}]}, timeout=5)
+    titles, url = [], f"{root}/content/{top}/child/page?limit=100"
+    while url:
+        page = http.get(url, timeout=5).json()
+        titles += [r["title"] for r in page["results"]]
+        url = page["_links"]["base"] + page["_links"]["next"] if "next" in page["_links"] else ""
+    assert titles == ["Sub 0", "Sub 1", "Sub 2"]
+    files = {"file": ("r.txt", b"hello", "text/plain")}
+    up = http.post(f"{root}/content/{top}/child/attachment", files=files,
+                   headers={"X-Atlassian-Token": "no-check"}, timeout=5)
+    assert up.status_code == 200 and up.json()["results"][0]["extensions"]["fileSize"] == 5
+    again = http.post(f"{root}/content/{top}/child/attachment", files=files,
+                      headers={"X-Atlassian-Token": "no-check"}, timeout=5)
+    assert again.status_code == 400
+    assert again.json()["message"].startswith("Cannot add a new attachment with same file name")
+    stale = http.put(f"{root}/content/{top}", json={"title": "Top", "version": {"number": 1}},
+                     timeout=5)
+    assert stale.status_code == 409
+    assert server.tree()["pages"][1]["children"][2]["title"] == "Sub 2"

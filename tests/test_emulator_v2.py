@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import requests
 from emulator_api_helpers import Api
 
 
@@ -155,3 +156,33 @@ def test_v2_is_absent_on_dc() -> None:
     dc = Api("dc")
     rsp = dc.call("GET", "/spaces", api="v2")
     assert rsp.status == 404 and rsp.body["errors"][0]["code"] == "NOT_FOUND"
+
+
+def test_v2_over_http_follows_link_header(confluence_emulator_factory: Any) -> None:
+    server = confluence_emulator_factory(mode="cloud", max_limit=2)
+    http = requests.Session()
+    http.auth = (server.user, server.api_token)
+    root = server.url + "api/v2"
+    space = http.get(root + "/spaces", params={"keys": server.space_key}, timeout=5).json()
+    space_id = space["results"][0]["id"]
+    made = [http.post(root + "/pages", json={"spaceId": space_id, "title": f"P{i}",
+                                             "body": {"representation": "storage",
+                                                      "value": f"<p>{i}</p>"}}, timeout=5)
+            for i in range(5)]
+    assert all(r.status_code == 200 for r in made), [r.text for r in made]
+    titles, url = [], f"{root}/spaces/{space_id}/pages?body-format=storage&limit=100"
+    while url:
+        rsp = http.get(url, timeout=5)
+        titles += [p["title"] for p in rsp.json()["results"]]
+        url = server.origin + rsp.links["next"]["url"] if "next" in rsp.links else ""
+    assert titles == ["Documentation Home", *(f"P{i}" for i in range(5))]
+    first = made[0].json()
+    update = {"id": first["id"], "status": "current", "title": "P0", "spaceId": space_id,
+              "body": {"representation": "storage", "value": "<p>&copy;</p>"},
+              "version": {"number": 2}}
+    bad = http.put(f"{root}/pages/{first['id']}", json=update, timeout=5)
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["title"].startswith("Error parsing xhtml")
+    update["body"]["value"] = "<p>&#169;</p>"
+    assert http.put(f"{root}/pages/{first['id']}", json=update, timeout=5).status_code == 200
+    assert server.state.get_content(first["id"]).body == "<p>&#169;</p>"
