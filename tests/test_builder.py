@@ -140,7 +140,7 @@ def test_disable_autogen_title_skips_untitled(make_app: Any, tmp_path: Path) -> 
     assert not (out / "extra.conf").exists()
     assert "extra" not in json.loads((out / "scb-manifest.json").read_text())["pages"]
     warnings = app.warning.getvalue()
-    assert "'extra' has no title" in warnings
+    assert warnings.count("'extra' has no title") == 1
     assert "confluence.title" in warnings
 
 
@@ -242,3 +242,20 @@ def test_attachment_elements_match_metadata(make_app: Any, tmp_path: Path) -> No
     used = {e.get(f"{{{NS['ri']}}}filename") for e in root.iter(f"{{{NS['ri']}}}attachment")}
     meta = json.loads((out / "chapter/one.meta.json").read_text())
     assert used == {a["name"] for a in meta["attachments"]}
+
+
+def test_removed_document_leaves_the_bundle(make_app: Any, tmp_path: Path) -> None:
+    app = build(make_app, tmp_path)
+    out = Path(app.outdir)
+    assert (out / "orphan.conf").exists()
+    (Path(app.srcdir) / "orphan.rst").unlink()
+    app2 = make_app("confluence", srcdir=app.srcdir, freshenv=False)
+    app2.build()
+    assert not (out / "orphan.conf").exists()
+    assert not (out / "orphan.meta.json").exists()
+    assert [p.docname for p in pages.read_bundle(out).pages] == [
+        "index",
+        "chapter/one",
+        "chapter/two",
+        "extra",
+    ]

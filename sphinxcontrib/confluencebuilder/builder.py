@@ -115,6 +115,7 @@ class ConfluenceBuilder(Builder):
         self.parents: dict[str, str | None] = {}
         self.order: list[str] = []
         self.secnumbers: dict[str, tuple[int, ...]] = {}
+        self._layout_ready = False
         self.header = self._read_chrome("confluence_header_file")
         self.footer = self._read_chrome("confluence_footer_file")
 
@@ -176,9 +177,11 @@ class ConfluenceBuilder(Builder):
             while parent is not None and parent not in self.titles:
                 parent = self.parents.get(parent)
             self.parents[doc] = parent
+        self._layout_ready = True
 
     def prepare_writing(self, docnames: Set[str]) -> None:
-        self.compute_layout()
+        if not self._layout_ready:  # usually done already in env-get-updated
+            self.compute_layout()
 
     def write_doc(self, docname: str, doctree: nodes.document) -> None:
         self.current_docname = docname
@@ -207,9 +210,17 @@ class ConfluenceBuilder(Builder):
         )
         pages.write_page(self.outdir, self.out_suffix, body, meta)
 
+    def _remove_stale_pages(self) -> None:
+        """Drop pages of documents that were removed or no longer get a page."""
+        for meta_file in self.outdir.rglob("*" + pages.META_SUFFIX):
+            docname = meta_file.relative_to(self.outdir).as_posix()[: -len(pages.META_SUFFIX)]
+            if docname not in self.titles:
+                pages.remove_page(self.outdir, docname, self.out_suffix)
+
     def finish(self) -> None:
-        if not self.titles:
+        if not self._layout_ready:
             self.compute_layout()
+        self._remove_stale_pages()
         metas: dict[str, pages.PageMeta] = {}
         for docname in self.order:
             if docname not in self.titles:
