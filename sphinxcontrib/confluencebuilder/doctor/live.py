@@ -1,0 +1,256 @@
+"""Checks that talk to the server, through the session a publish would use.
+
+Each step sends one GET with redirects not followed, so an SSO front end shows itself
+instead of being followed to a login page. Answers are classified by the REST layer
+(:mod:`..rest.classify`) and then read again by :mod:`.advice`, which names the cause and
+the options to set. The first failing step ends the live checks; later steps are listed
+as skipped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+
+from ..rest.classify import classify_exception, classify_response
+from ..session import redact_text
+from .advice import Answer, Diagnosis, from_transport_error, read_answer
+from .report import Report
+
+STEPS = (
+    ("reach", "reach the server"),
+    ("instance", "instance type and version"),
+    ("identity", "who the server thinks we are"),
+    ("space", "the space is visible"),
+    ("pages", "pages of the space can be listed"),
+    ("permission", "permission to create pages"),
+)
+DEFAULT_TIMEOUT = 30.0
+
+
+class StepFailed(Exception):
+    """A live step failed; the finding is already in the report."""
+
+
+class LiveChecks:
+    def __init__(self, settings: Any, session: requests.Session, report: Report) -> None:
+        self.settings = settings
+        self.session = session
+        self.report = report
+        self.timeout = settings.timeout or DEFAULT_TIMEOUT
+        self.space_id: str | None = None
+        self.user_name = ""
+
+    # -- plumbing ---------------------------------------------------------------------
+    def get(self, step: str, url: str, *, subject: str = "",
+            accept: str = "application/json") -> requests.Response:
+        """GET ``url``; a failure is reported (and raises StepFailed) unless it is a 404."""
+        try:
+            response = self.session.get(url, allow_redirects=False, timeout=self.timeout,
+                                        headers={"Accept": accept})
+        except requests.RequestException as exc:
+            error = classify_exception(exc, self.settings, method="GET", url=url)
+            self.fail(step, error, from_transport_error(exc, self.settings))
+        return response
+
+    def check(self, step: str, response: requests.Response, subject: str = "") -> None:
+        error = classify_response(response, self.settings, subject=subject)
+        if error is not None:
+            self.fail(step, error, read_answer(Answer.from_response(response), self.settings))
+
+    def fail(self, step: str, error: Any, diagnosis: Diagnosis | None,
+             cause: str = "") -> None:
+        options = tuple(dict.fromkeys((*(diagnosis.options if diagnosis else ()),
+                                       *getattr(error, "options", ()))))
+        title = diagnosis.summary if diagnosis else str(getattr(error, "message", error))
+        detail = redact_text(str(getattr(error, "message", "")))
+        fix = diagnosis.fix if diagnosis else getattr(error, "hint", "")
+        kind = cause or (diagnosis.cause if diagnosis else getattr(error, "kind", "error"))
+        self.report.add(step, "fail", title, detail=detail if detail != title else "",
+                        cause=kind, fix=fix, options=options)
+        raise StepFailed(step)
+
+    def api(self, mode: str, path: str) -> str:
+        return self.settings.api_root(mode) + path
+
+    def json(self, step: str, response: requests.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            self.report.add(step, "fail", "the answer is not JSON", cause="bad-response",
+                            options=("confluence_server_url",))
+            raise StepFailed(step) from None
+
+    # -- steps ------------------------------------------------------------------------
+    def run(self) -> None:
+        done: set[str] = set()
+        try:
+            for step, _ in STEPS:
+                getattr(self, "step_" + step)()
+                done.add(step)
+        except StepFailed as failed:
+            done.add(str(failed))
+        for step, title in STEPS:
+            if step not in done:
+                self.report.add(step, "skip", f"{title}: not checked (an earlier step failed)")
+
+    def step_reach(self) -> None:
+        probe = self.api(self.settings.api_mode,
+                         "spaces?limit=1" if self.settings.api_mode == "v2" else "space?limit=1")
+        response = self.get("reach", probe)
+        ctype = response.headers.get("Content-Type", "?").split(";")[0]
+        via = self._route()
+        self.report.add("reach", "ok", f"the server answered (HTTP {response.status_code}, "
+                        f"{ctype}) {via}")
+        if response.status_code == 404:
+            self._not_found_api(response)
+        self.check("access", response)
+
+    def _route(self) -> str:
+        proxies = self.session.proxies or {}
+        scheme = urlsplit(self.settings.server_url).scheme
+        if proxies.get(scheme):
+            return "through the proxy from confluence_proxy"
+        env = requests.utils.get_environ_proxies(self.settings.server_url) \
+            if self.session.trust_env else {}
+        return "through a proxy from the environment" if env.get(scheme) else "directly"
+
+    def _not_found_api(self, response: requests.Response) -> None:
+        parts = urlsplit(self.settings.server_url)
+        error = classify_response(response, self.settings, subject="the REST API")
+        if not parts.path.rstrip("/").endswith("/wiki"):
+            alternative = f"{parts.scheme}://{parts.netloc}{parts.path}wiki/"
+            prefix = self.settings.api_prefixes.get(self.settings.api_mode, "")
+            try:
+                again = self.session.get(alternative + prefix + "space?limit=1",
+                                         allow_redirects=False, timeout=self.timeout)
+                found = again.status_code != 404
+            except requests.RequestException:
+                found = False
+            if found or self.settings.cloud:
+                self.fail("access", error, Diagnosis(
+                    "cloud-url-missing-wiki", "the REST API is not at this URL; Confluence "
+                    "Cloud serves it below /wiki" + (f" ({alternative} answers)" if found
+                                                     else ""),
+                    f"Set confluence_server_url = '{alternative}'", ("confluence_server_url",)))
+        self.fail("access", error, Diagnosis(
+            "api-not-found", "the REST API was not found at this URL",
+            "Check confluence_server_url: Data Center often needs a context path such as "
+            "https://host/confluence/; a rewriting proxy may need "
+            "confluence_publish_override_api_prefix.",
+            ("confluence_server_url", "confluence_publish_override_api_prefix")))
+
+    def step_instance(self) -> None:
+        settings = self.settings
+        if settings.cloud:
+            where = "the api.atlassian.com gateway" if settings.gateway else "an atlassian site"
+            self.report.add("instance", "ok", f"Confluence Cloud via {where}; REST API "
+                            f"{settings.api_mode} answers (Cloud has no version number)")
+            return
+        response = self.get("instance", settings.server_url + "rest/applinks/1.0/manifest")
+        try:
+            data = response.json() if response.status_code == 200 else {}
+        except ValueError:
+            data = {}
+        if isinstance(data, dict) and data.get("version"):
+            self.report.add("instance", "ok", f"Confluence Data Center {data['version']} "
+                            f"(build {data.get('buildNumber', '?')})")
+        else:
+            self.report.add("instance", "info", "Confluence Data Center/Server; the version "
+                            f"was not reported (manifest answered HTTP {response.status_code})")
+
+    def step_identity(self) -> None:
+        response = self.get("identity", self.api("v1", "user/current"))
+        self.check("identity", response, "the current user")
+        data = self.json("identity", response)
+        if not isinstance(data, dict) or data.get("type") == "anonymous" or \
+                response.headers.get("X-AUSERNAME", "").lower() == "anonymous":
+            none = self.settings.credential_kind == "no credentials"
+            self.report.add(
+                "identity", "fail", "the server treats us as anonymous" +
+                ("" if none else f" although {self.settings.credential_kind} was sent"),
+                cause="no-credentials" if none else "credentials-ignored",
+                detail="" if none else "The credentials were ignored: a front end may strip "
+                "the Authorization header, or the server fell back to anonymous access.",
+                fix="Cloud: confluence_server_user + confluence_api_token; Data Center: "
+                "confluence_publish_token. Behind SSO see confluence_server_cookies / "
+                "confluence_publish_headers / confluence_server_auth.",
+                options=tuple(self.settings.credential_options))
+            raise StepFailed("identity")
+        name = data.get("displayName") or data.get("publicName") or "?"
+        login = data.get("email") or data.get("username") or data.get("accountId") or ""
+        self.user_name = name
+        self.report.add("identity", "ok", f"logged in as {name}" +
+                        (f" ({login})" if login else ""))
+
+    def step_space(self) -> None:
+        key = self.settings.space_key or ""
+        subject = f"space {key!r}"
+        if self.settings.api_mode == "v2":
+            response = self.get("space", self.api("v2", f"spaces?keys={quote(key)}&limit=1"))
+            self.check("space", response, subject)
+            results = (self.json("space", response) or {}).get("results") or []
+            found = results[0] if results else None
+        else:
+            response = self.get("space", self.api("v1", f"space/{quote(key)}"))
+            if response.status_code == 404:
+                found = None
+            else:
+                self.check("space", response, subject)
+                found = self.json("space", response)
+        if not found:
+            who = self.user_name or "this account"
+            self.report.add(
+                "space", "fail", f"space {key} was not found, or {who} may not see it",
+                cause="space-not-found",
+                detail="Confluence answers the same for a missing space and a space hidden by "
+                "permissions.",
+                fix="Check confluence_space_key (the key, not the name; case-sensitive). If it "
+                f"exists, ask a space admin to give {who} View and Add Page permissions.",
+                options=("confluence_space_key",))
+            raise StepFailed("space")
+        self.space_id = str(found.get("id", ""))
+        self.report.add("space", "ok", f"space {key} ({found.get('name', '?')}) is visible")
+
+    def step_pages(self) -> None:
+        key = self.settings.space_key or ""
+        if self.settings.api_mode == "v2":
+            url = self.api("v2", f"spaces/{self.space_id}/pages?limit=1")
+        else:
+            url = self.api("v1", f"content?spaceKey={quote(key)}&type=page&limit=1")
+        response = self.get("pages", url)
+        self.check("pages", response, f"pages of space {key!r}")
+        self.report.add("pages", "ok", f"pages of {key} can be listed")
+
+    def step_permission(self) -> None:
+        key = self.settings.space_key or ""
+        if self.settings.api_mode == "v2":
+            url = self.api("v2", f"spaces/{self.space_id}/operations")
+        else:
+            url = self.api("v1", f"space/{quote(key)}?expand=operations")
+        response = self.get("permission", url)
+        operations = None
+        if response.status_code == 200:
+            try:
+                data = response.json()
+                operations = data.get("operations") if isinstance(data, dict) else None
+            except ValueError:
+                operations = None
+        if not isinstance(operations, list):
+            self.report.add("permission", "info", "permission to create pages: not verified "
+                            "(the server does not report permitted operations); the first "
+                            "publish will show it")
+            return
+        allowed = {(o.get("operation"), o.get("targetType")) for o in operations
+                   if isinstance(o, dict)}
+        if ("create", "page") in allowed:
+            self.report.add("permission", "ok", f"may create pages in {key}")
+            return
+        self.report.add("permission", "fail", f"{self.user_name or 'this account'} may view "
+                        f"but not create pages in {key}", cause="no-create-permission",
+                        fix="Ask a space admin for the Add Page (and Add Attachment) "
+                        "permission, or publish to another space.",
+                        options=("confluence_space_key",))
+        raise StepFailed("permission")
