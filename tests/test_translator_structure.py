@@ -177,3 +177,22 @@ def test_page_generation_notice(make_app: Any, tmp_path: Path) -> None:
     first = next(iter(root))
     assert first.tag == X + "p"
     assert "".join(first.itertext()) == "Do not edit here."
+
+
+def test_problematic_markup_keeps_text_and_valid_storage(make_app: Any, tmp_path: Path) -> None:
+    src = tmp_path / "structure"
+    shutil.copytree(ROOTS / "test-structure", src)
+    (src / "broken.rst").write_text(
+        ":orphan:\n\nBroken\n======\n\nA :nosuchrole:`kept text` and *unclosed emphasis.\n",
+        encoding="utf-8",
+    )
+    app = make_app("confluence", srcdir=src, freshenv=True)
+    app.build()
+    body, root = page(app, "broken")
+    text = visible(root)
+    assert "kept text" in text
+    assert "*unclosed emphasis." in text
+    spans = [s for s in root.iter(X + "span") if s.get("style") == "color: #bf2600;"]
+    assert spans, "problematic markup is highlighted"
+    assert "System Message" not in body  # reported as warnings, not rendered
+    assert "broken.rst:6" in app.warning.getvalue()
