@@ -226,6 +226,8 @@ def test_attachments(api: Api, dc: Api) -> None:
     assert api.upload(pid, "b.png", b"new", method="PUT").body["results"][0]["id"] != att["id"]
     listed = api.ok("GET", f"/content/{pid}/child/attachment?filename=a.png&expand=version")
     assert [a["extensions"]["fileSize"] for a in listed["results"]] == [4]
+    children = api.ok("GET", f"/content/{pid}?expand=children.attachment")["children"]
+    assert [a["title"] for a in children["attachment"]["results"]] == ["a.png", "b.png"]
     assert api.state.get_content(att["id"]).data == b"four"
     assert api.call("DELETE", f"/content/{att['id']}").status == 204
     assert api.ok("GET", f"/content/{pid}/child/attachment?filename=a.png")["results"] == []
@@ -284,9 +286,18 @@ def test_users_watches_and_space_update(api: Api, dc: Api) -> None:
     body = api.ok("PUT", "/space/DS", {"key": "DS", "name": "Demo Space", "type": "global",
                                        "homepage": {"id": pid}})
     assert body["_expandable"]["homepage"] == f"/rest/api/content/{pid}"
-    api.state.create_space("RO", read_only=True)
+    ro_home = api.state.create_space("RO", read_only=True).homepage_id
     rsp = api.call("POST", "/content", {"type": "page", "title": "x", "space": {"key": "RO"}})
     assert rsp.status == 403 and JAVA + "PermissionException" in rsp.body["message"]
+    assert api.ok("GET", f"/content/{ro_home}")["title"] == "RO Home"     # reads still work
+    for method, target, body in (
+            ("PUT", f"/content/{ro_home}", {"title": "RO Home", "version": {"number": 2}}),
+            ("POST", f"/content/{ro_home}/label", [{"name": "x"}]),
+            ("PUT", f"/content/{ro_home}/property/k", {"value": 1, "version": {"number": 1}}),
+            ("DELETE", f"/content/{ro_home}", None)):
+        assert api.call(method, target, body).status == 403, (method, target)
+    stranger = api.ok("GET", "/user/current", user="acc-unknown")
+    assert stranger["type"] == "known" and stranger["accountId"] == "acc-unknown"
 
 
 def test_archive_and_longtask(api: Api, dc: Api) -> None:

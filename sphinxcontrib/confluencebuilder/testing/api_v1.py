@@ -6,13 +6,13 @@ Attachments, labels, properties, search, users, watches and archiving live in
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 from .api import Ctx
 from .protocol import ApiResponse
-from .state import Content, EmulatorError, Space, Version
+from .state import Content, EmulatorError, Space, User, Version
 from .xhtml import validate_storage
 
 ID = r"(?P<id>(?:att)?\d+)"
@@ -24,6 +24,8 @@ def user_json(ctx: Ctx, account_id: str | None) -> dict[str, Any]:
     picture = {"path": "/images/icons/profilepics/default.svg", "width": 48, "height": 48,
                "isDefault": True}
     user = ctx.state.find_user(account_id)
+    if user is None and account_id is not None:    # authenticated but never registered
+        user = User(account_id, account_id, "", account_id)
     if user is None:
         return {"type": "anonymous", "profilePicture": picture, "displayName": "Anonymous",
                 "_links": {"base": ctx.req.base_url, "context": ctx.req.context_path,
@@ -67,7 +69,8 @@ def content_id(ctx: Ctx, item: Content) -> str:
 
 
 def download_link(item: Content) -> str:
-    stamp = int(datetime.strptime(item.version.when, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp() * 1000)
+    when = datetime.strptime(item.version.when, "%Y-%m-%dT%H:%M:%S.%fZ")
+    stamp = int(when.replace(tzinfo=timezone.utc).timestamp() * 1000)
     return (f"/download/attachments/{item.parent_id}/{quote(item.title)}"
             f"?version={item.version.number}&modificationDate={stamp}&api=v2")
 
@@ -128,9 +131,10 @@ def content_json(ctx: Ctx, item: Content, expand: set[str]) -> dict[str, Any]:
     put("version", lambda: version_json(ctx, item.version))
     if item.type == "page":
         put("ancestors", lambda: [content_json(ctx, a, set()) for a in state.ancestors(item)])
-        put("children", lambda: {"page": _sub_list(
-            ctx, [content_json(ctx, c, set()) for c in state.children(item.id)],
-            f"/content/{cid}/child/page")} if "children.page" in expand else {},
+        put("children", lambda: {kind: _sub_list(
+            ctx, [content_json(ctx, c, set()) for c in state.children(item.id, kind)],
+            f"/content/{cid}/child/{kind}")
+            for kind in ("page", "attachment") if f"children.{kind}" in expand},
             f"{ctx.site_path}/content/{cid}/child")
         put("body", lambda: {"storage": {"value": item.body, "representation": "storage",
                                          "_expandable": {"content": ""}}}

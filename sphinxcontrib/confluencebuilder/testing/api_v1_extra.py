@@ -138,6 +138,7 @@ def post_labels(ctx: Ctx) -> Any:
 def delete_label(ctx: Ctx) -> Any:
     item = ctx.state.get_content(ctx.param("id"), None)
     name = ctx.match.groupdict().get("name") or ctx.arg("name")
+    ctx.state.writable_space(item.space_key)
     item.labels = [lb for lb in item.labels if lb.name != name]
     return ApiResponse(204, None)
 
@@ -181,6 +182,7 @@ def put_property(ctx: Ctx) -> Any:
 
 def delete_property(ctx: Ctx) -> Any:
     item = ctx.state.get_content(ctx.param("id"), None)
+    ctx.state.writable_space(item.space_key)
     del item.properties[_property(ctx, item).key]
     return ApiResponse(204, None)
 

@@ -261,6 +261,7 @@ def update_property(ctx: Ctx) -> Any:
 
 def delete_property(ctx: Ctx) -> Any:
     page = _page(ctx)
+    ctx.state.writable_space(page.space_key)
     del page.properties[_prop(ctx, page).key]
     return ApiResponse(204, None)
 

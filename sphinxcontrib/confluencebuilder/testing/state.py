@@ -432,6 +432,7 @@ class State:
 
     def add_label(self, item: Content, name: str, prefix: str = "global") -> Label:
         with self.lock:
+            self.writable_space(item.space_key)
             for label in item.labels:
                 if label.name == name and label.prefix == prefix:
                     return label
@@ -443,6 +444,7 @@ class State:
                      by: str | None, create_only: bool = False) -> Property:
         """Create (version 1) or update (version current+1) a content property."""
         with self.lock:
+            self.writable_space(item.space_key)
             prop = item.properties.get(key)
             if prop is None:
                 if version not in (None, 1):
