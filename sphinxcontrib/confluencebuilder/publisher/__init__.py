@@ -1,0 +1,216 @@
+"""Publishing: read the builder's output, plan every change, then apply it.
+
+``Publisher(client, settings)`` has no Sphinx in it: ``preflight()`` checks the space
+and the placement pages and lists the space once; ``plan(bundle)`` decides every write;
+``apply(plan)`` makes them. ``publish_from_builder(app, outdir)`` is what the builder
+calls in ``finish``; ``register(app)`` declares the events it emits.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+
+from ..errors import ConfluenceError, ConfluenceNotFoundError, ConfluencePublishError
+from ..pages import Bundle, read_bundle
+from ..rest.base import ConfluenceClient, RemotePage, Space
+from .apply import Applier, AttachmentEvent, PageEvent
+from .plan import Placement, Plan, make_plan
+from .report import Report, log_plan, report_from_plan, write_plan
+from .settings import IDENTITY_KEY, SPACE_ROOT, PublishSettings, from_config
+
+__all__ = ["Publisher", "PublishSettings", "Report", "Plan", "from_config",
+           "publish_from_builder", "register", "EVENTS"]
+
+logger = logging.getLogger(__name__)
+
+EVENTS = ("confluence-publish-page", "confluence-publish-attachment",
+          "confluence-publish-point")
+
+
+class ConfluencePublishFailed(SphinxError):
+    category = "Confluence publishing failed"
+
+
+@dataclass(frozen=True)
+class Remote:
+    """What preflight learnt: the space, where pages go and every page of the space."""
+
+    placement: Placement
+    pages: tuple[RemotePage, ...]
+
+
+class Publisher:
+    def __init__(self, client: ConfluenceClient, settings: PublishSettings, *,
+                 on_page: PageEvent | None = None,
+                 on_attachment: AttachmentEvent | None = None) -> None:
+        self.client = client
+        self.settings = settings
+        self.on_page = on_page
+        self.on_attachment = on_attachment
+
+    # -- preflight -------------------------------------------------------------------
+
+    def preflight(self) -> Remote:
+        """Space, parent / root / container pages and the listing; no write."""
+        settings, client = self.settings, self.client
+        if not settings.space_key:
+            raise ConfluencePublishError("no space to publish to",
+                                         hint="Set confluence_space_key.",
+                                         options=("confluence_space_key",))
+        try:
+            space = client.get_space(settings.space_key)
+        except ConfluenceNotFoundError as exc:
+            raise ConfluencePublishError(
+                f"space {settings.space_key!r} does not exist or is not visible to the "
+                "publishing user",
+                hint="Check confluence_space_key (keys are case-sensitive) and that the user "
+                     "may view the space.", options=("confluence_space_key",)) from exc
+        pages = tuple(client.list_pages(space, properties=(IDENTITY_KEY,)))
+        by_id = {p.id: p for p in pages}
+        base: str | None = None
+        root_page: RemotePage | None = None
+        if settings.publish_root:
+            root_page = self._page_by_id(space, by_id, settings.publish_root,
+                                         "confluence_publish_root")
+            if root_page.id == space.homepage_id:
+                raise ConfluencePublishError(
+                    f"confluence_publish_root {root_page.id} is the space homepage, which is "
+                    "never overwritten", hint="Choose a page below the homepage.",
+                    options=("confluence_publish_root",))
+            base = root_page.parent_id
+        elif settings.parent_page_id:
+            base = self._page_by_id(space, by_id, settings.parent_page_id,
+                                    "confluence_parent_page").id
+        elif settings.parent_page_title:
+            base = self._page_by_title(space, pages, settings.parent_page_title).id
+        top = root_page.id if root_page is not None else base
+        container = settings.orphan_container
+        if container is None:
+            orphan_parent = top
+        elif container == SPACE_ROOT:
+            orphan_parent = None
+        else:
+            orphan_parent = self._page_by_id(space, by_id, container,
+                                             "confluence_publish_orphan_container").id
+        return Remote(Placement(space, base, root_page, orphan_parent), pages)
+
+    def _page_by_id(self, space: Space, by_id: dict[str, RemotePage], page_id: str,
+                    option: str) -> RemotePage:
+        page = by_id.get(page_id)
+        if page is not None:
+            return page
+        try:
+            page = self.client.get_page(page_id)
+        except ConfluenceNotFoundError:
+            page = None
+        if page is None or page.space_key != space.key:
+            raise ConfluencePublishError(
+                f"{option}: page id {page_id} does not exist in space {space.key!r} "
+                "(or is not visible to the publishing user)",
+                hint="Give the id of an existing page of the space.", options=(option,))
+        return page
+
+    def _page_by_title(self, space: Space, pages: tuple[RemotePage, ...], title: str
+                       ) -> RemotePage:
+        for page in pages:
+            if page.title == title:
+                return page
+        found = self.client.find_page_by_title(space, title)
+        if found is None:
+            raise ConfluencePublishError(
+                f"confluence_parent_page: no page titled {title!r} in space {space.key!r}",
+                hint="Create the parent page first, or fix its title (or give its id).",
+                options=("confluence_parent_page",))
+        return found
+
+    # -- plan and apply ----------------------------------------------------------------
+
+    def plan(self, bundle: Bundle, remote: Remote | None = None) -> Plan:
+        remote = remote if remote is not None else self.preflight()
+        return make_plan(bundle.pages, root=bundle.root, outdir=str(bundle.outdir),
+                         remote=remote.pages, placement=remote.placement,
+                         settings=self.settings)
+
+    def apply(self, plan: Plan) -> Report:
+        return Applier(self.client, self.settings, plan, on_page=self.on_page,
+                       on_attachment=self.on_attachment).run()
+
+    def publish(self, bundle: Bundle) -> Report:
+        """Preflight, plan and apply (or, on a dry run, write the plan instead)."""
+        if not self.settings.project:
+            self.settings = replace(self.settings,
+                                    project=str(bundle.manifest.get("project", "")))
+        start = time.monotonic()
+        first = self.client.request_count
+        plan = self.plan(bundle)
+        if self.settings.dryrun:
+            report = report_from_plan(plan)
+            log_plan(plan)
+            for text in plan.warnings:
+                logger.warning(text, type="confluence", subtype="publish")
+            report.plan_file = str(write_plan(plan, report, bundle.outdir,
+                                              self.settings.plan_file))
+            report.requests = self.client.request_count - first
+            report.seconds = time.monotonic() - start
+            root = next((p for p in plan.pages if p.docname == plan.root_docname), None)
+            report.url = root.url if root is not None else ""
+            return report
+        report = self.apply(plan)
+        report.requests = self.client.request_count - first
+        report.seconds = time.monotonic() - start
+        if not report.url and plan.root_docname in report.page_ids:
+            report.url = page_url(self.client, report.page_ids[plan.root_docname])
+        return report
+
+
+def page_url(client: ConfluenceClient, page_id: str) -> str:
+    base = getattr(client, "base_url", "") or ""
+    if not base.endswith("/"):
+        base += "/"
+    return f"{base}pages/viewpage.action?pageId={page_id}"
+
+
+def log_report(report: Report) -> None:
+    logger.info("confluence: %s", report.summary())
+    if report.plan_file:
+        logger.info("confluence: plan written to %s", report.plan_file)
+    if report.url:
+        logger.info("Publish point: %s", report.url)
+
+
+# -- Sphinx glue -------------------------------------------------------------------------
+
+def register(app: Any) -> None:
+    """Declare the events the publisher emits (call from the extension's ``setup``)."""
+    for name in EVENTS:
+        if name not in app.events.events:
+            app.add_event(name)
+
+
+def publish_from_builder(app: Any, outdir: Any) -> Report:
+    """Publish the builder's output directory; raise a Sphinx error on failure."""
+    from ..rest import make_client
+    from ..settings import from_config as connection_from_config
+
+    register(app)
+    try:
+        bundle = read_bundle(outdir)
+        settings = from_config(app.config, confdir=app.confdir)
+        client = make_client(connection_from_config(app.config))
+        publisher = Publisher(
+            client, settings,
+            on_page=lambda doc, pid, meta: app.emit("confluence-publish-page", doc, pid, meta),
+            on_attachment=lambda doc, key, aid, meta: app.emit(
+                "confluence-publish-attachment", doc, key, aid, meta))
+        report = publisher.publish(bundle)
+    except ConfluenceError as exc:
+        raise ConfluencePublishFailed(str(exc)) from exc
+    log_report(report)
+    if report.url and not report.dryrun:
+        app.emit("confluence-publish-point", report.url)
+    return report

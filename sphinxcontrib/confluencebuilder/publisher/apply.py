@@ -1,0 +1,378 @@
+"""Carry out a plan: pages level by level (parents first), then attachments, then cleanup.
+
+Work runs on a bounded thread pool; results are taken in plan order on the calling
+thread, so log lines and events come out ordered. The very first write runs alone:
+when the space refuses writes it fails before anything else was sent. A step that
+fails on a transient error is re-read and retried; a create whose answer was lost is
+found again by its identity instead of being made twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sphinx.util import logging
+
+from ..errors import (
+    ConfluenceConflictError,
+    ConfluenceConnectionError,
+    ConfluencePermissionError,
+    ConfluencePublishError,
+)
+from ..rest.base import ConfluenceClient, RemoteAttachment, RemotePage
+from .identity import Identity, attachment_comment, comment_hash, identity_of
+from .plan import AttachmentChange, PageChange, Plan
+from .report import Report
+from .settings import APPEARANCE_KEYS, IDENTITY_KEY, PublishSettings
+
+logger = logging.getLogger(__name__)
+
+PageEvent = Callable[[str, str, dict[str, Any]], None]
+AttachmentEvent = Callable[[str, str, str, dict[str, Any]], None]
+
+#: error kinds worth re-reading and trying again at this level (the client already retried)
+TRANSIENT = {"network", "timeout", "server", "rate-limit", "conflict", "bad-response"}
+ATTEMPTS = 3
+
+
+@dataclass
+class PageDone:
+    change: PageChange
+    page_id: str
+    version: int
+    url: str = ""
+    attachments: list[tuple[AttachmentChange, str]] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, ConfluenceConnectionError) and exc.kind in TRANSIENT
+
+
+class Applier:
+    def __init__(self, client: ConfluenceClient, settings: PublishSettings, plan: Plan, *,
+                 on_page: PageEvent | None = None,
+                 on_attachment: AttachmentEvent | None = None) -> None:
+        self.client = client
+        self.settings = settings
+        self.plan = plan
+        self.on_page = on_page
+        self.on_attachment = on_attachment
+        self.ids: dict[str, str] = {p.docname: p.page_id for p in plan.pages if p.page_id}
+        self.done: dict[str, PageDone] = {}
+        self.report = Report()
+        self.gated = False
+
+    # -- driver ----------------------------------------------------------------------
+
+    def run(self) -> Report:
+        start = time.monotonic()
+        first = self.client.request_count
+        report = self.report
+        report.warnings.extend(self.plan.warnings)
+        for text in self.plan.warnings:
+            logger.warning(text, type="confluence", subtype="publish")
+        with ThreadPoolExecutor(self.settings.concurrency, "scb-publish") as pool:
+            total = len(self.plan.pages)
+            count = 0
+            for level in self.plan.levels():
+                for change, done in self._run_all(pool, level, self._page_step):
+                    count += 1
+                    self._record_page(change, done, count, total)
+            work = [p for p in self.plan.pages if p.attachment_work]
+            for change, done in self._run_all(pool, work, self._attachment_step):
+                self._record_attachments(change, done)
+        for page in self.plan.pages:
+            if not page.attachment_work:
+                for att in page.attachments:
+                    if att.action == "unchanged" and att.attachment_id:
+                        report.attachments_unchanged.append(f"{page.docname}/{att.name}")
+                        self._emit_attachment(page.docname, att, att.attachment_id)
+        self._cleanup()
+        report.page_ids = dict(self.ids)
+        report.requests = self.client.request_count - first
+        report.seconds = time.monotonic() - start
+        return report
+
+    def _run_all(self, pool: ThreadPoolExecutor, changes: Iterable[PageChange],
+                 step: Callable[[PageChange], PageDone]
+                 ) -> Iterable[tuple[PageChange, PageDone]]:
+        """Run ``step`` for each change on the pool; yield results in order. The first
+        write of the whole publish runs alone (cheap permission check)."""
+        items = list(changes)
+        futures: list[Future[PageDone]] = []
+        for index, change in enumerate(items):
+            if not self.gated and self._writes(change, step):
+                self.gated = True
+                future: Future[PageDone] = Future()
+                try:
+                    future.set_result(self._guard(step, change))
+                except BaseException as exc:  # noqa: BLE001 - re-raised in order below
+                    future.set_exception(exc)
+                futures.append(future)
+                if future.exception() is not None:
+                    items = items[:index + 1]
+                    break
+                continue
+            futures.append(pool.submit(self._guard, step, change))
+        failures: list[BaseException] = []
+        for change, future in zip(items, futures, strict=True):
+            try:
+                yield change, future.result()
+            except ConfluencePublishError as exc:
+                failures.append(exc)
+            except ConfluenceConnectionError as exc:
+                failures.append(exc)
+        if failures:
+            self._fail(failures)
+
+    def _writes(self, change: PageChange, step: Callable[[PageChange], PageDone]) -> bool:
+        if step == self._attachment_step:
+            return True
+        return change.writes_page or change.labels_changed or change.appearance_changed
+
+    def _guard(self, step: Callable[[PageChange], PageDone], change: PageChange) -> PageDone:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return step(change)
+            except ConfluencePermissionError as exc:
+                raise ConfluencePublishError(
+                    f"not allowed to write in space {self.plan.space.key!r} ({exc.message}); "
+                    f"stopped at {change.docname!r}",
+                    hint="Ask a space administrator for permission to add and edit pages, "
+                         "or check the user or token used for publishing.",
+                    options=("confluence_space_key", "confluence_server_user")) from exc
+            except ConfluenceConnectionError as exc:
+                if attempt == ATTEMPTS or not _transient(exc):
+                    raise
+                logger.info("confluence: retrying %s after: %s", change.docname, exc.message)
+        raise AssertionError("unreachable")
+
+    def _fail(self, failures: list[BaseException]) -> None:
+        first = failures[0]
+        text = first.message if isinstance(first, ConfluencePublishError) else str(first)
+        if isinstance(first, ConfluencePublishError) and first.hint.startswith("Ask"):
+            raise first
+        raise ConfluencePublishError(
+            f"publishing stopped: {len(failures)} page(s) failed; first: {text}",
+            hint="Run the publish again once the cause is fixed: pages already published "
+                 "are recognised and only what is missing is written.") from first
+
+    # -- pages -----------------------------------------------------------------------
+
+    def _parent_of(self, change: PageChange) -> str | None:
+        if change.keep_parent:
+            return change.old_parent_id
+        if change.parent_doc is not None:
+            return self.ids[change.parent_doc]
+        return change.parent_id
+
+    def _identity(self, change: PageChange, version: int,
+                  attachments: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+        if attachments is None:
+            attachments = {a.name: {"sha256": a.sha256, "id": a.attachment_id or ""}
+                           for a in change.attachments if a.action == "unchanged"}
+        return Identity(project=self.settings.project, docname=change.docname,
+                        hash=change.hash, version=version, labels=change.labels,
+                        appearance=change.appearance, attachments=attachments).to_value()
+
+    def _page_step(self, change: PageChange) -> PageDone:
+        client, settings = self.client, self.settings
+        if not (change.writes_page or change.labels_changed or change.appearance_changed):
+            return PageDone(change, change.page_id or "", change.version or 0, change.url)
+        parent_id = self._parent_of(change)
+        created = False
+        if change.action == "create":
+            page = self._create(change, parent_id)
+            created = page.version == 1
+        elif change.writes_page:
+            page = self._update(change, parent_id)
+        else:
+            page = RemotePage(change.page_id or "", change.title, self.plan.space.key,
+                              change.old_parent_id, change.version or 0, url=change.url)
+        if change.labels_changed and not created:
+            self._labels(page.id, change)
+        if change.appearance_changed and change.appearance is not None:
+            for key in APPEARANCE_KEYS:
+                client.set_property(page.id, key, change.appearance)
+        if not change.attachment_work:
+            if not created:
+                client.set_property(page.id, IDENTITY_KEY, self._identity(change, page.version))
+            if not settings.watch:
+                client.unwatch(page.id)
+        return PageDone(change, page.id, page.version, page.url)
+
+    def _create(self, change: PageChange, parent_id: str | None) -> RemotePage:
+        props = {IDENTITY_KEY: self._identity(change, 1, {} if change.attachment_work
+                                              else None)}
+        try:
+            return self.client.create_page(
+                self.plan.space, change.title, change.body, parent_id, properties=props,
+                labels=change.labels, version_message=self.settings.version_comment)
+        except ConfluenceConnectionError as exc:
+            # the create may have landed although its answer was lost: look before retrying
+            found = self.client.find_page_by_title(self.plan.space, change.title,
+                                                   properties=(IDENTITY_KEY,))
+            ident = identity_of(found) if found is not None else None
+            if (found is not None and ident is not None and ident.docname == change.docname
+                    and ident.project == self.settings.project):
+                return found
+            raise exc
+
+    def _update(self, change: PageChange, parent_id: str | None) -> RemotePage:
+        current = RemotePage(change.page_id or "", change.title, self.plan.space.key,
+                             change.old_parent_id, change.version or 0)
+        for attempt in range(ATTEMPTS):
+            try:
+                return self.client.update_page(
+                    current, change.title, change.body, parent_id,
+                    version_message=self.settings.version_comment,
+                    minor_edit=self.settings.minor_edit)
+            except ConfluenceConnectionError as exc:
+                if not (_transient(exc) or isinstance(exc, ConfluenceConflictError)):
+                    raise
+                if attempt == ATTEMPTS - 1:
+                    raise
+                current = self.client.get_page(current.id)  # fresh version, then again
+        raise AssertionError("unreachable")
+
+    def _labels(self, page_id: str, change: PageChange) -> None:
+        client = self.client
+        wanted = set(change.labels)
+        if change.replace_labels:
+            present = set(client.get_labels(page_id))
+            for label in sorted(present - wanted):
+                client.remove_label(page_id, label)
+        else:
+            for label in change.remove_labels:
+                client.remove_label(page_id, label)
+        if wanted:
+            client.add_labels(page_id, tuple(sorted(wanted)))
+
+    def _record_page(self, change: PageChange, done: PageDone, count: int, total: int) -> None:
+        report = self.report
+        self.ids[change.docname] = done.page_id
+        self.done[change.docname] = done
+        if change.docname == self.plan.root_docname:
+            report.url = done.url
+        bucket = {"create": report.created, "update": report.updated, "move": report.moved,
+                  "unchanged": report.unchanged, "skip": report.skipped}[change.action]
+        bucket.append(change.docname)
+        if change.action == "update" and "moved" in change.reasons:
+            report.moved.append(change.docname)
+        if change.action not in ("unchanged", "skip"):
+            why = f" ({', '.join(change.reasons)})" if change.reasons else ""
+            logger.info("confluence: [%d/%d] %s %s%s", count, total, change.action,
+                        change.title, why)
+        if self.on_page is not None:
+            self.on_page(change.docname, done.page_id,
+                         {"title": change.title, "action": change.action,
+                          "new": change.action == "create"})
+
+    # -- attachments -----------------------------------------------------------------
+
+    def _attachment_step(self, change: PageChange) -> PageDone:
+        client = self.client
+        base = self.done.get(change.docname)
+        page_id = self.ids[change.docname]
+        version = base.version if base else (change.version or 0)
+        remote: dict[str, RemoteAttachment] = {}
+        if change.action != "create" or (base and base.version != 1):
+            remote = {a.name.casefold(): a for a in client.list_attachments(page_id)}
+        else:
+            # a create of this run: list only if a retry may have uploaded something
+            remote = {}
+        done = PageDone(change, page_id, version, base.url if base else change.url)
+        recorded: dict[str, dict[str, str]] = {}
+        for att in change.attachments:
+            existing = remote.get(att.name.casefold())
+            if att.action == "delete":
+                if existing is not None and comment_hash(existing.comment) is not None:
+                    client.delete_attachment(existing.id)
+                    done.deleted.append(att.name)
+                continue
+            if att.action == "unchanged" or (
+                    existing is not None and comment_hash(existing.comment) == att.sha256
+                    and self.settings.asset_override is not True and not self.settings.force):
+                att_id = (existing.id if existing is not None else att.attachment_id) or ""
+                done.attachments.append((replace(att, action="unchanged"), att_id))
+                recorded[att.name] = {"sha256": att.sha256, "id": att_id}
+                continue
+            data = Path(att.path).read_bytes()
+            stored = self._upload(page_id, att, data, existing)
+            done.attachments.append((att, stored.id))
+            recorded[att.name] = {"sha256": att.sha256, "id": stored.id}
+        client.set_property(page_id, IDENTITY_KEY, self._identity(change, version, recorded))
+        if not self.settings.watch:
+            client.unwatch(page_id)
+        return done
+
+    def _upload(self, page_id: str, att: AttachmentChange, data: bytes,
+                existing: RemoteAttachment | None) -> RemoteAttachment:
+        try:
+            return self.client.upload_attachment(
+                page_id, att.name, data, att.media_type, comment=attachment_comment(att.sha256),
+                existing=existing, minor_edit=self.settings.minor_edit)
+        except ConfluenceConnectionError:
+            # an upload whose answer was lost may have landed: find it by name and hash
+            for found in self.client.list_attachments(page_id):
+                if found.name.casefold() == att.name.casefold():
+                    if comment_hash(found.comment) == att.sha256:
+                        return found
+                    return self.client.upload_attachment(
+                        page_id, att.name, data, att.media_type,
+                        comment=attachment_comment(att.sha256), existing=found,
+                        minor_edit=self.settings.minor_edit)
+            raise
+
+    def _record_attachments(self, change: PageChange, done: PageDone) -> None:
+        for att, att_id in done.attachments:
+            key = f"{change.docname}/{att.name}"
+            if att.action == "upload":
+                self.report.uploaded.append(key)
+                logger.info("confluence: attachment %s uploaded", key)
+            else:
+                self.report.attachments_unchanged.append(key)
+            self._emit_attachment(change.docname, att, att_id)
+        self.report.attachments_deleted.extend(f"{change.docname}/{n}" for n in done.deleted)
+
+    def _emit_attachment(self, docname: str, att: AttachmentChange, att_id: str) -> None:
+        if self.on_attachment is not None:
+            self.on_attachment(docname, att.name, att_id,
+                               {"hash": att.sha256, "type": att.media_type})
+
+    # -- cleanup ---------------------------------------------------------------------
+
+    def _cleanup(self) -> None:
+        removals = self.plan.removals
+        if not removals:
+            return
+        try:
+            self._remove(removals)
+        except ConfluencePermissionError as exc:
+            raise ConfluencePublishError(
+                f"not allowed to remove pages in space {self.plan.space.key!r} "
+                f"({exc.message})",
+                hint="Ask a space administrator for delete (or archive) permission, or turn "
+                     "off confluence_cleanup_purge / confluence_cleanup_archive.",
+                options=("confluence_cleanup_purge", "confluence_cleanup_archive")) from exc
+
+    def _remove(self, removals: tuple[Any, ...]) -> None:
+        if removals[0].mode == "archive":
+            self.client.archive_pages([r.page_id for r in removals])
+        else:
+            for removal in removals:
+                try:
+                    self.client.delete_page(removal.page_id)
+                except ConfluenceConnectionError as exc:
+                    if exc.kind != "not-found":
+                        raise
+        for removal in removals:
+            logger.info("confluence: %s %r (id %s)", "archived" if removal.mode == "archive"
+                        else "deleted", removal.title, removal.page_id)
+            self.report.removed.append(removal.page_id)

@@ -1,0 +1,98 @@
+"""Which stale pages cleanup removes, and when it refuses.
+
+Only pages carrying this project's identity property are ever candidates. Cleanup
+refuses (before anything is written) when a candidate holds pages that are not ours,
+or when more pages would go than ``confluence_cleanup_max_deletes`` allows;
+``confluence_cleanup_force`` lifts the limit and keeps (with a warning) the pages that
+hold foreign ones, so a page we did not publish is never deleted, archived or moved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sphinx.util import logging
+
+from ..errors import ConfluenceCleanupRefused
+from ..rest.base import RemotePage
+from .identity import RemoteIndex, identity_of
+from .settings import PublishSettings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Removal:
+    page_id: str
+    title: str
+    docname: str
+    #: 'delete' or 'archive'
+    mode: str
+
+
+def cleanup_scope(settings: PublishSettings, *, base_parent_id: str | None,
+                  root_page_id: str | None) -> tuple[str | None, bool]:
+    """(page id whose descendants are candidates, scope known). None id = whole space.
+
+    ``scope known`` is False when cleanup-from-root is asked for but the root page does
+    not exist yet (nothing to clean then)."""
+    if settings.cleanup_from_root:
+        return root_page_id, root_page_id is not None
+    if settings.publish_root:
+        return settings.publish_root, True
+    return base_parent_id, True
+
+
+def plan_removals(index: RemoteIndex, settings: PublishSettings, *, scope_id: str | None,
+                  kept_ids: Collection[str], protected: Collection[str | None]
+                  ) -> tuple[tuple[Removal, ...], tuple[str, ...]]:
+    """Removals (children before parents) and warnings; raises ConfluenceCleanupRefused."""
+    mode = "archive" if settings.cleanup_archive else "delete"
+    candidates: dict[str, RemotePage] = {}
+    for page in index.descendants(scope_id):
+        if page.id in kept_ids or page.id in protected or not index.is_ours(page):
+            continue
+        candidates[page.id] = page
+    warnings: list[str] = []
+    holding: dict[str, list[RemotePage]] = {}
+    for page in candidates.values():
+        foreign = [d for d in index.descendants(page.id)
+                   if d.id not in candidates and d.id not in kept_ids]
+        if foreign:
+            holding[page.id] = foreign
+    if holding:
+        lines = [f"{candidates[pid].title!r} (id {pid}) holds "
+                 + ", ".join(f"{f.title!r} (id {f.id})" for f in pages[:5])
+                 for pid, pages in holding.items()]
+        if not settings.cleanup_force:
+            raise ConfluenceCleanupRefused(
+                "cleanup refused: stale pages of this project hold pages it did not publish: "
+                + "; ".join(lines),
+                hint="Move those pages elsewhere first, or set confluence_cleanup_force = True "
+                     "to clean up the rest and keep these stale pages.",
+                options=("confluence_cleanup_force",))
+        for pid in holding:
+            # keep the stale page and everything above it that leads to a foreign page
+            chain = [pid, *index.ancestors(pid)]
+            for keep in chain:
+                if candidates.pop(keep, None) is not None:
+                    warnings.append(f"cleanup keeps stale page {index.by_id[keep].title!r} "
+                                    f"(id {keep}): it holds pages not published by this "
+                                    "project")
+    limit = settings.cleanup_max_deletes
+    if limit > 0 and len(candidates) > limit and not settings.cleanup_force:
+        raise ConfluenceCleanupRefused(
+            f"cleanup refused: it would {mode} {len(candidates)} pages, more than "
+            f"confluence_cleanup_max_deletes = {limit}",
+            hint="Check the scope (confluence_parent_page, confluence_cleanup_from_root), "
+                 "then raise confluence_cleanup_max_deletes or set "
+                 "confluence_cleanup_force = True.",
+            options=("confluence_cleanup_max_deletes", "confluence_cleanup_force"))
+    depth = {pid: len(index.ancestors(pid)) for pid in candidates}
+    ordered = sorted(candidates.values(), key=lambda p: (-depth[p.id], p.id))
+    removals = []
+    for page in ordered:
+        ident = identity_of(page)
+        removals.append(Removal(page.id, page.title, ident.docname if ident else "", mode))
+    return tuple(removals), tuple(warnings)

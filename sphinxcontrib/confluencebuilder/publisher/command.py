@@ -1,0 +1,99 @@
+"""``python -m sphinxcontrib.confluencebuilder publish OUTDIR``: publish a built output
+directory without running Sphinx. Settings come from the project's ``conf.py`` (found
+in ``--work-dir``), the ``CONFLUENCE_*`` environment and ``-D name=value`` overrides."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfluenceError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sphinxcontrib.confluencebuilder publish",
+        description="Publish the output of `sphinx-build -b confluence` to Confluence.")
+    parser.add_argument("outdir", help="the builder's output directory")
+    parser.add_argument("--work-dir", default=".",
+                        help="directory holding conf.py (default: the current directory)")
+    parser.add_argument("-D", dest="define", action="append", default=[],
+                        metavar="name=value", help="override a configuration value")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="plan only: write confluence-plan.json, change nothing")
+    return parser
+
+
+def _overrides(pairs: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"-D expects name=value, got {pair!r}")
+        out[name.strip()] = value
+    return out
+
+
+def _load_config(work_dir: Path, overrides: dict[str, Any]) -> Any:
+    if not (work_dir / "conf.py").is_file():
+        raise ConfluenceError(
+            f"no conf.py in {work_dir}",
+            hint="Run from the documentation directory or pass --work-dir DIR (the directory "
+                 "holding conf.py).")
+    from ..project import load_project_config
+
+    return load_project_config(work_dir, overrides)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    from sphinx.util.console import nocolor
+
+    from ..pages import read_bundle
+    from ..rest import make_client
+    from ..settings import from_config as connection_from_config
+    from . import Publisher, from_config, log_report
+
+    if not sys.stdout.isatty():
+        nocolor()
+    _setup_logging()
+    try:
+        overrides: dict[str, Any] = _overrides(args.define)
+        if args.dry_run:
+            overrides["confluence_publish_dryrun"] = True
+        work_dir = Path(args.work_dir).resolve()
+        bundle = read_bundle(Path(args.outdir))
+        config = _load_config(work_dir, overrides)
+        settings = from_config(config, confdir=work_dir)
+        client = make_client(connection_from_config(config))
+        report = Publisher(client, settings).publish(bundle)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfluenceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", EXIT_FAILED)
+    log_report(report)
+    return EXIT_OK
+
+
+def _setup_logging() -> None:
+    """Route sphinx.util.logging output to the terminal without a Sphinx application."""
+    import logging as std_logging
+
+    from sphinx.util import logging as sphinx_logging
+
+    logger = std_logging.getLogger(sphinx_logging.NAMESPACE)
+    if getattr(logger, "_scb_cli", False):
+        return
+    handler = std_logging.StreamHandler(sys.stdout)
+    handler.setFormatter(std_logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(std_logging.INFO)
+    logger.propagate = False
+    logger._scb_cli = True  # type: ignore[attr-defined]

@@ -1,0 +1,345 @@
+"""The plan: every write a publish will make, decided before the first one.
+
+``make_plan`` is pure: it takes the pages read from disk, the remote listing (one
+call, with our identity property) and the resolved placement, and returns a
+:class:`Plan` of creates, updates, moves, unchanged pages, attachment changes and
+removals. It raises (and nothing has been written yet) on trample, cycles and refused
+cleanup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ConfluencePublishError
+from ..pages import Page
+from ..rest.base import RemotePage, Space
+from .cleanup import Removal, cleanup_scope, plan_removals
+from .identity import Identity, RemoteIndex, content_hash, identity_of, trample_error
+from .names import attachment_names, rename_references
+from .settings import PublishSettings
+
+PAGE_WRITES = ("create", "update", "move")
+
+
+@dataclass(frozen=True)
+class AttachmentChange:
+    docname: str
+    name: str
+    sha256: str
+    media_type: str
+    size: int
+    #: absolute path of the file to upload ('' for deletions)
+    path: str
+    #: 'upload', 'unchanged' or 'delete'
+    action: str
+    #: id recorded at our last publish, if any
+    attachment_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PageChange:
+    docname: str
+    title: str
+    #: 'create', 'update', 'move', 'unchanged' or 'skip' (left alone: only-new)
+    action: str
+    level: int
+    #: parent document when the parent is one of the pages published now
+    parent_doc: str | None
+    #: fixed parent page id when ``parent_doc`` is None (None: space root)
+    parent_id: str | None
+    #: leave the page where it is (the configured publish root)
+    keep_parent: bool = False
+    page_id: str | None = None
+    version: int | None = None
+    old_parent_id: str | None = None
+    reasons: tuple[str, ...] = ()
+    found_by: str | None = None
+    hash: str = ""
+    labels: tuple[str, ...] = ()
+    remove_labels: tuple[str, ...] = ()
+    replace_labels: bool = False
+    labels_changed: bool = False
+    appearance: str | None = None
+    appearance_changed: bool = False
+    attachments: tuple[AttachmentChange, ...] = ()
+    recorded: Identity | None = None
+    body: str = field(default="", repr=False)
+    url: str = ""
+
+    @property
+    def writes_page(self) -> bool:
+        return self.action in PAGE_WRITES
+
+    @property
+    def attachment_work(self) -> bool:
+        return any(a.action != "unchanged" for a in self.attachments)
+
+
+@dataclass(frozen=True)
+class Plan:
+    space: Space
+    base_parent_id: str | None
+    root_docname: str
+    pages: tuple[PageChange, ...]
+    removals: tuple[Removal, ...] = ()
+    warnings: tuple[str, ...] = ()
+    dryrun: bool = False
+
+    def of(self, action: str) -> list[PageChange]:
+        return [p for p in self.pages if p.action == action]
+
+    @property
+    def creates(self) -> list[PageChange]:
+        return self.of("create")
+
+    @property
+    def updates(self) -> list[PageChange]:
+        return self.of("update")
+
+    @property
+    def moves(self) -> list[PageChange]:
+        return [p for p in self.pages if p.action == "move"
+                or (p.action == "update" and "moved" in p.reasons)]
+
+    @property
+    def unchanged(self) -> list[PageChange]:
+        return self.of("unchanged")
+
+    def attachment_changes(self, action: str) -> list[AttachmentChange]:
+        return [a for p in self.pages for a in p.attachments if a.action == action]
+
+    @property
+    def writes(self) -> bool:
+        return bool(self.removals) or any(p.writes_page or p.attachment_work
+                                          or p.labels_changed or p.appearance_changed
+                                          for p in self.pages)
+
+    def levels(self) -> list[list[PageChange]]:
+        out: dict[int, list[PageChange]] = {}
+        for page in self.pages:
+            out.setdefault(page.level, []).append(page)
+        return [out[k] for k in sorted(out)]
+
+    def to_json(self) -> dict[str, Any]:
+        def page(p: PageChange) -> dict[str, Any]:
+            return {"docname": p.docname, "title": p.title, "action": p.action,
+                    "reasons": list(p.reasons), "page_id": p.page_id,
+                    "parent": p.parent_doc, "parent_id": p.parent_id,
+                    "old_parent_id": p.old_parent_id, "found_by": p.found_by,
+                    "labels": list(p.labels),
+                    "attachments": [{"name": a.name, "action": a.action, "sha256": a.sha256}
+                                    for a in p.attachments]}
+        return {
+            "spec": "scb-plan/1",
+            "space": self.space.key,
+            "parent_id": self.base_parent_id,
+            "root": self.root_docname,
+            "summary": {k: len(v) for k, v in (
+                ("create", self.creates), ("update", self.updates), ("move", self.moves),
+                ("unchanged", self.unchanged))}
+            | {"upload": len(self.attachment_changes("upload")),
+               "delete_attachment": len(self.attachment_changes("delete")),
+               "remove": len(self.removals)},
+            "pages": [page(p) for p in self.pages],
+            "removals": [{"page_id": r.page_id, "title": r.title, "docname": r.docname,
+                          "mode": r.mode} for r in self.removals],
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where things go, resolved by the publisher's preflight."""
+
+    space: Space
+    #: parent of the root document's page (None: space root)
+    base_parent_id: str | None
+    #: the configured publish root page (its content is replaced by the root document)
+    root_page: RemotePage | None = None
+    #: parent of orphan documents (None: space root)
+    orphan_parent_id: str | None = None
+
+
+def _parents(pages: Sequence[Page], root: str, settings: PublishSettings,
+             placement: Placement, index: RemoteIndex) -> dict[str, tuple[str | None, str | None]]:
+    """docname -> (parent docname, fixed parent id)."""
+    published = {p.docname for p in pages}
+    top = placement.root_page.id if placement.root_page else placement.base_parent_id
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for page in pages:
+        doc = page.docname
+        if doc == root:
+            out[doc] = (None, placement.base_parent_id)
+        elif page.parent is None:
+            out[doc] = (None, placement.orphan_parent_id)
+        elif not settings.page_hierarchy:
+            out[doc] = (None, top)
+        elif page.parent in published:
+            out[doc] = (page.parent, None)
+        else:
+            remote = index.ours.get(page.parent)
+            out[doc] = (None, remote[0].id if remote else top)
+    return out
+
+
+def _attachments(page: Page, remote: RemotePage | None, recorded: Identity | None,
+                 outdir: str, settings: PublishSettings, force: bool
+                 ) -> tuple[AttachmentChange, ...]:
+    names = attachment_names(page)
+    known = recorded.attachments if recorded is not None and remote is not None else {}
+    changes: list[AttachmentChange] = []
+    wanted: set[str] = set()
+    for att in page.meta.attachments:
+        name = names[att.name]
+        if name in wanted:
+            continue
+        wanted.add(name)
+        entry = known.get(name, {})
+        same = entry.get("sha256") == att.sha256
+        if settings.asset_override is False and remote is not None:
+            action = "unchanged"
+        elif same and not force and settings.asset_override is not True:
+            action = "unchanged"
+        else:
+            action = "upload"
+        changes.append(AttachmentChange(page.docname, name, att.sha256, att.media_type,
+                                        att.size, f"{outdir}/{att.path}", action,
+                                        entry.get("id")))
+    for name, entry in sorted(known.items()):
+        if name not in wanted:
+            changes.append(AttachmentChange(page.docname, name, str(entry.get("sha256", "")),
+                                            "", 0, "", "delete", entry.get("id")))
+    return tuple(changes)
+
+
+def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence[RemotePage],
+              placement: Placement, settings: PublishSettings) -> Plan:
+    index = RemoteIndex(remote, settings.project)
+    pages = [p for p in pages if settings.selected(p.docname)
+             and (settings.publish_orphan or p.parent is not None or p.docname == root)]
+    current = {p.docname for p in pages}
+    homepage = placement.space.homepage_id
+    base = placement.base_parent_id
+    above_base = {base, *index.ancestors(base)} - {None}
+    parents = _parents(pages, root, settings, placement, index)
+    appearance = None if settings.full_width is None else (
+        "full-width" if settings.full_width else "default")
+    warnings: list[str] = []
+    changes: dict[str, PageChange] = {}
+    matched: set[str] = set()
+    for page in pages:
+        doc, title = page.docname, page.title
+        parent_doc, parent_id = parents[doc]
+        level = 0 if parent_doc is None else changes[parent_doc].level + 1
+        found = None
+        how = None
+        if doc == root and placement.root_page is not None:
+            found, how = placement.root_page, "root"
+        else:
+            match = index.find(doc, title, current)
+            if match is not None:
+                found, how = match.page, match.how
+        if found is not None and found.id == homepage:
+            raise trample_error(doc, title, found, homepage=True)
+        if found is not None and found.id in above_base:
+            raise ConfluencePublishError(
+                f"document {doc!r} ({title!r}) matches page id {found.id}, which is the parent "
+                "page or one of its ancestors; a page cannot be placed under itself",
+                hint="Point confluence_parent_page at a page outside this documentation, or "
+                     "give the document another title.",
+                options=("confluence_parent_page",))
+        if found is not None and how == "title" and not settings.trample:
+            raise trample_error(doc, title, found)
+        if found is not None and found.id in matched:
+            raise ConfluencePublishError(f"two documents map to page id {found.id} "
+                                         f"({found.title!r}); the second is {doc!r}")
+        if found is not None:
+            matched.add(found.id)
+        recorded = identity_of(found) if found is not None and how != "title" else None
+        if recorded is not None and recorded.project != settings.project:
+            recorded = None
+        parent_key = parent_doc if parent_doc is not None else f"id:{parent_id}"
+        labels = tuple(sorted(set(page.meta.labels) | set(settings.global_labels)))
+        body = rename_references(page.body, attachment_names(page))
+        digest = content_hash(title=title, body=body, parent=parent_key, labels=labels,
+                              appearance=appearance)
+        keep_parent = doc == root and placement.root_page is not None
+        reasons: list[str] = []
+        if found is None:
+            action = "create"
+        elif settings.onlynew:
+            action = "skip"
+        else:
+            if how in ("title", "root") and recorded is None:
+                reasons.append("taken over" if how == "title" else "publish root")
+            if how == "renamed":
+                reasons.append("renamed document")
+            if recorded is not None and recorded.version != found.version:
+                reasons.append("edited by hand")
+                warnings.append(f"page {found.title!r} (id {found.id}) was edited in Confluence "
+                                f"since the last publish (version {recorded.version} -> "
+                                f"{found.version}); it is overwritten by {doc!r}")
+            if recorded is None or recorded.hash != digest:
+                reasons.append("content")
+            if found.title != title:
+                reasons.append("title")
+            if settings.force:
+                reasons.append("forced")
+            moved = False
+            if not keep_parent:
+                if parent_doc is not None:
+                    want = changes[parent_doc].page_id
+                    moved = want is None or want != found.parent_id
+                else:
+                    moved = parent_id != found.parent_id
+            if moved:
+                reasons.append("moved")
+            if not reasons:
+                action = "unchanged"
+            elif reasons == ["moved"]:
+                action = "move"
+            else:
+                action = "update"
+        rec_labels = set(recorded.labels) if recorded else set()
+        labels_changed = action == "create" and bool(labels)
+        if action not in ("create", "skip"):
+            labels_changed = (set(labels) != rec_labels or settings.force
+                              or not settings.append_labels and action != "unchanged")
+        changes[doc] = PageChange(
+            docname=doc, title=title, action=action, level=level, parent_doc=parent_doc,
+            parent_id=parent_id, keep_parent=keep_parent,
+            page_id=found.id if found else None, version=found.version if found else None,
+            old_parent_id=found.parent_id if found else None, reasons=tuple(reasons),
+            found_by=how, hash=digest, labels=labels,
+            remove_labels=tuple(sorted(rec_labels - set(labels))),
+            replace_labels=not settings.append_labels,
+            labels_changed=labels_changed,
+            appearance=appearance,
+            appearance_changed=(appearance is not None and action != "skip"
+                                and (recorded is None or recorded.appearance != appearance
+                                     or settings.force)),
+            attachments=() if action == "skip" else _attachments(
+                page, found, recorded, outdir, settings, settings.force),
+            recorded=recorded, body=body, url=found.url if found else "")
+    removals: tuple[Removal, ...] = ()
+    if settings.cleanup:
+        root_change = changes.get(root)
+        scope_id, known = cleanup_scope(
+            settings, base_parent_id=base,
+            root_page_id=root_change.page_id if root_change else None)
+        if known:
+            protected = {homepage, base, settings.publish_root,
+                         placement.orphan_parent_id, *above_base}
+            removals, extra = plan_removals(index, settings, scope_id=scope_id,
+                                            kept_ids=matched, protected=protected)
+            warnings.extend(extra)
+    return Plan(space=placement.space, base_parent_id=base, root_docname=root,
+                pages=tuple(changes.values()), removals=removals, warnings=tuple(warnings),
+                dryrun=settings.dryrun)
+
+
+def recorded_attachments(change: PageChange) -> Mapping[str, Mapping[str, str]]:
+    return change.recorded.attachments if change.recorded else {}

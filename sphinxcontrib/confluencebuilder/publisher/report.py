@@ -1,0 +1,113 @@
+"""What a publish did (or, on a dry run, would do): counts, summary line, plan JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sphinx.util import logging
+
+from .plan import Plan
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Report:
+    dryrun: bool = False
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    #: 'docname/name' of uploaded, unchanged and deleted attachments
+    uploaded: list[str] = field(default_factory=list)
+    attachments_unchanged: list[str] = field(default_factory=list)
+    attachments_deleted: list[str] = field(default_factory=list)
+    #: ids of removed (deleted or archived) pages
+    removed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: docname -> page id of every page this publish knows
+    page_ids: dict[str, str] = field(default_factory=dict)
+    requests: int = 0
+    seconds: float = 0.0
+    url: str = ""
+    plan_file: str = ""
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.created)} created",
+            f"{len(self.updated)} updated",
+            f"{len(self.moved)} moved",
+            f"{len(self.unchanged)} unchanged",
+        ]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} left alone (only-new)")
+        parts.append(f"{len(self.removed)} removed")
+        parts.append(f"attachments: {len(self.uploaded)} uploaded, "
+                     f"{len(self.attachments_unchanged)} unchanged, "
+                     f"{len(self.attachments_deleted)} deleted")
+        head = "dry run, nothing written: would publish" if self.dryrun else "published"
+        return (f"{head}: " + ", ".join(parts)
+                + f"; {self.requests} requests in {self.seconds:.2f} s")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dryrun": self.dryrun,
+            "created": self.created, "updated": self.updated, "moved": self.moved,
+            "unchanged": self.unchanged, "skipped": self.skipped,
+            "uploaded": self.uploaded, "attachments_unchanged": self.attachments_unchanged,
+            "attachments_deleted": self.attachments_deleted, "removed": self.removed,
+            "warnings": self.warnings, "requests": self.requests,
+            "seconds": round(self.seconds, 3), "url": self.url,
+        }
+
+
+def report_from_plan(plan: Plan) -> Report:
+    """The report a dry run gives: what apply would do."""
+    report = Report(dryrun=True)
+    for page in plan.pages:
+        target = {"create": report.created, "update": report.updated, "move": report.moved,
+                  "unchanged": report.unchanged, "skip": report.skipped}[page.action]
+        target.append(page.docname)
+        if page.action == "update" and "moved" in page.reasons:
+            report.moved.append(page.docname)
+        if page.page_id:
+            report.page_ids[page.docname] = page.page_id
+        for att in page.attachments:
+            key = f"{att.docname}/{att.name}"
+            {"upload": report.uploaded, "unchanged": report.attachments_unchanged,
+             "delete": report.attachments_deleted}[att.action].append(key)
+    report.removed = [r.page_id for r in plan.removals]
+    report.warnings = list(plan.warnings)
+    return report
+
+
+def log_plan(plan: Plan) -> None:
+    """One line per planned change, the way a dry run shows them."""
+    for page in plan.pages:
+        if page.action in ("unchanged", "skip"):
+            continue
+        why = f" ({', '.join(page.reasons)})" if page.reasons else ""
+        where = f" under {page.parent_doc!r}" if page.parent_doc else (
+            f" under page id {page.parent_id}" if page.parent_id else " at the space root")
+        logger.info("[dryrun] %s %r%s%s", page.action, page.title, where, why)
+        for att in page.attachments:
+            if att.action != "unchanged":
+                logger.info("[dryrun]   %s attachment %s", att.action, att.name)
+    for removal in plan.removals:
+        logger.info("[dryrun] %s page %r (id %s)", removal.mode, removal.title, removal.page_id)
+
+
+def write_plan(plan: Plan, report: Report, outdir: str | os.PathLike[str], name: str) -> Path:
+    """Write the plan (and its summary) as JSON into the output directory."""
+    path = Path(outdir) / name
+    data = plan.to_json()
+    data["report"] = report.to_json()
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path

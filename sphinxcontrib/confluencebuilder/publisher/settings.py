@@ -1,0 +1,153 @@
+"""``PublishSettings``: every publishing option, read once from a config-like object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfluenceConfigError
+
+#: content property that names the project and document of every page we publish
+IDENTITY_KEY = "sphinxcontrib-confluencebuilder"
+#: content properties Confluence uses for the page width
+APPEARANCE_KEYS = ("content-appearance-published", "content-appearance-draft")
+
+#: the orphan container value meaning "the space root"
+SPACE_ROOT = "0"
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    """What the publisher needs to know; no secrets live here."""
+
+    space_key: str
+    project: str = ""
+    #: parent page by title, or by id (``parent_page_id``); at most one is set
+    parent_page_title: str | None = None
+    parent_page_id: str | None = None
+    #: existing page whose content the root document replaces
+    publish_root: str | None = None
+    page_hierarchy: bool = True
+    publish_orphan: bool = True
+    #: page id holding orphans; ``SPACE_ROOT`` for the space root; None = like the root doc
+    orphan_container: str | None = None
+    dryrun: bool = False
+    force: bool = False
+    onlynew: bool = False
+    trample: bool = False
+    allowlist: frozenset[str] | None = None
+    denylist: frozenset[str] | None = None
+    cleanup_purge: bool = False
+    cleanup_archive: bool = False
+    cleanup_from_root: bool = False
+    cleanup_max_deletes: int = 25
+    cleanup_force: bool = False
+    global_labels: tuple[str, ...] = ()
+    append_labels: bool = True
+    minor_edit: bool = True
+    watch: bool = False
+    version_comment: str = ""
+    full_width: bool | None = None
+    #: None: upload when the hash differs; True: always; False: never
+    asset_override: bool | None = None
+    concurrency: int = 4
+    #: name of the plan file written in the output directory on a dry run
+    plan_file: str = "confluence-plan.json"
+
+    @property
+    def cleanup(self) -> bool:
+        """Cleanup runs only when asked for and no allow/deny list narrows the publish."""
+        return ((self.cleanup_purge or self.cleanup_archive)
+                and self.allowlist is None and self.denylist is None and not self.onlynew)
+
+    def selected(self, docname: str) -> bool:
+        if self.allowlist is not None and docname not in self.allowlist:
+            return False
+        return not (self.denylist is not None and docname in self.denylist)
+
+
+def _docnames(option: str, value: Any, base: Path | None) -> frozenset[str] | None:
+    """A list of docnames, or a file with one docname a line ('#' comments allowed)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, os.PathLike)):
+        path = Path(value)
+        if not path.is_absolute() and base is not None:
+            path = base / path
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ConfluenceConfigError(option, f"cannot read {path}: {exc.strerror or exc}",
+                                        hint="Give a list of docnames or the path of a file "
+                                        "holding one docname a line.") from None
+        value = [ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith("#")]
+    names = set()
+    for item in value:
+        if not isinstance(item, str):
+            raise ConfluenceConfigError(option, f"entry {item!r} is not a docname string")
+        name = item.replace("\\", "/").strip()
+        for suffix in (".rst", ".md", ".txt"):
+            name = name.removesuffix(suffix)
+        names.add(name)
+    return frozenset(names)
+
+
+def _page_ref(value: Any) -> tuple[str | None, str | None]:
+    """(title, id) of a parent page option; an int or a digit string is an id."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return None, str(value)
+    text = str(value).strip()
+    if text.isdigit():
+        return None, text
+    return text, None
+
+
+def from_config(config: Any, *, confdir: str | os.PathLike[str] | None = None,
+                project: str | None = None) -> PublishSettings:
+    """Build the settings from a Sphinx config (or ``config.defaults()``)."""
+
+    def get(name: str, default: Any = None) -> Any:
+        return getattr(config, "confluence_" + name, default)
+
+    base = Path(confdir) if confdir is not None else None
+    title, page_id = _page_ref(get("parent_page"))
+    root = get("publish_root")
+    container = get("publish_orphan_container")
+    concurrency = get("publish_concurrency", 4)
+    if concurrency is None or int(concurrency) < 1:
+        raise ConfluenceConfigError("confluence_publish_concurrency",
+                                    f"got {concurrency!r}; expected 1 or more")
+    max_deletes = get("cleanup_max_deletes", 25)
+    return PublishSettings(
+        space_key=str(get("space_key") or ""),
+        project=project if project is not None else str(getattr(config, "project", "") or ""),
+        parent_page_title=title,
+        parent_page_id=page_id,
+        publish_root=None if root in (None, "") else str(root),
+        page_hierarchy=bool(get("page_hierarchy", True)),
+        publish_orphan=bool(get("publish_orphan", True)),
+        orphan_container=None if container is None else str(container),
+        dryrun=bool(get("publish_dryrun", False)),
+        force=bool(get("publish_force", False)),
+        onlynew=bool(get("publish_onlynew", False)),
+        trample=bool(get("publish_trample", False)),
+        allowlist=_docnames("confluence_publish_allowlist", get("publish_allowlist"), base),
+        denylist=_docnames("confluence_publish_denylist", get("publish_denylist"), base),
+        cleanup_purge=bool(get("cleanup_purge", False)),
+        cleanup_archive=bool(get("cleanup_archive", False)),
+        cleanup_from_root=bool(get("cleanup_from_root", False)),
+        cleanup_max_deletes=25 if max_deletes is None else int(max_deletes),
+        cleanup_force=bool(get("cleanup_force", False)),
+        global_labels=tuple(get("global_labels") or ()),
+        append_labels=bool(get("append_labels", True)),
+        minor_edit=bool(get("disable_notifications", True)),
+        watch=bool(get("watch", False)),
+        version_comment=str(get("version_comment") or ""),
+        full_width=get("full_width"),
+        asset_override=get("asset_override"),
+        concurrency=int(concurrency),
+    )
