@@ -2,46 +2,20 @@
 
 ``StorageTranslator`` is composed from one mixin per family (see the modules of this
 package). Shared state and helpers live in ``base.py``; pure XHTML helpers (escaping,
-tags, CDATA, macros) live in ``..storage``.
+tags, CDATA, macros) live in ``..storage``. Mixins listed first win; a mixin that
+handles only some cases of a node delegates the rest with ``super()`` (see ``base.py``).
 """
 
 from __future__ import annotations
 
+from .admonitions import AdmonitionsMixin
 from .base import TranslatorBase
+from .code import CodeMixin
+from .domains import DomainsMixin
 from .images import ImagesMixin
 from .references import ReferencesMixin
 from .structure import StructureMixin
-
-try:
-    from .code import CodeMixin
-except ImportError:  # pragma: no cover - until the code mixin lands
-
-    class CodeMixin:  # type: ignore[no-redef]
-        pass
-
-
-try:
-    from .admonitions import AdmonitionsMixin
-except ImportError:  # pragma: no cover
-
-    class AdmonitionsMixin:  # type: ignore[no-redef]
-        pass
-
-
-try:
-    from .tables import TablesMixin
-except ImportError:  # pragma: no cover
-
-    class TablesMixin:  # type: ignore[no-redef]
-        pass
-
-
-try:
-    from .domains import DomainsMixin
-except ImportError:  # pragma: no cover
-
-    class DomainsMixin:  # type: ignore[no-redef]
-        pass
+from .tables import TablesMixin
 
 
 class StorageTranslator(
