@@ -12,6 +12,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from .actions import MOVE_ACTION
 from .faults import html_page
 from .protocol import ApiResponse
 
@@ -24,7 +25,7 @@ _ID_SEGMENT = re.compile(r"/(\d+|[0-9a-f-]{36})(?=/|$)")
 
 @dataclass(frozen=True)
 class Route:
-    kind: str                 # 'api', 'tenant', 'manifest', 'missing'
+    kind: str                 # 'api', 'tenant', 'manifest', 'action', 'missing'
     api: str = ""             # 'v1' or 'v2'
     sub: str = ""             # path below the API root
     base_url: str = ""        # absolute site root clients see
@@ -46,6 +47,8 @@ def resolve(path: str, mode: str, origin: str, context: str, cloud_id: str) -> R
             prefix = f"{origin}/ex/confluence/{cloud_id}"
             return Route("api", _api(m.group("root")), m.group("sub") or "", prefix + "/wiki",
                          "/wiki", prefix + (m.group("wiki") or "") + m.group("root"), True)
+        if path == "/wiki" + MOVE_ACTION:
+            return Route("action", base_url=origin + "/wiki", context="/wiki")
         m = _SITE.match(path)
         if m:
             return Route("api", _api(m.group("root")), m.group("sub") or "", origin + "/wiki",
@@ -53,6 +56,8 @@ def resolve(path: str, mode: str, origin: str, context: str, cloud_id: str) -> R
         return Route("missing")
     if path == f"{context}/rest/applinks/1.0/manifest":
         return Route("manifest")
+    if path == context + MOVE_ACTION:
+        return Route("action", base_url=origin + context, context=context)
     root = f"{context}/rest/api"
     if path == root or path.startswith(root + "/"):
         return Route("api", "v1", path[len(root):], origin + context, context, origin + root)

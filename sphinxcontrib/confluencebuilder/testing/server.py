@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import faults
+from .actions import move_page
 from .admin import handle_admin
 from .api import ApiOptions, dispatch
 from .auth import (
@@ -334,6 +335,13 @@ class ConfluenceEmulator:
             hidden = anonymous_answer(method, route.api, route.sub, self.mode, route.base_url)
             if hidden is not None:
                 return hidden, None
+        if route.kind == "action":
+            if method != "POST":
+                return faults.html_page(405, "HTTP Status 405 – Method Not Allowed", ""), None
+            if headers.get("x-atlassian-token", "").lower() not in ("no-check", "nocheck"):
+                return ApiResponse(403, b"XSRF check failed", {}, "text/plain"), auth.username
+            args = {k: v[0] for k, v in parse_qs(query).items()}
+            return move_page(self.state, args, auth.account_id), auth.username
         knobs = injector.knobs
         if injector.roll(knobs.error_rate):
             return faults.server_error(injector.pick_error(), self.mode, route.api), auth.username

@@ -1,0 +1,64 @@
+"""Web actions outside the REST roots that REST clients still call.
+
+Only ``[site]/pages/movepage.action`` (the page-tree move used by the Python ``atlassian``
+client): ``POST ?pageId=&spaceKey=&targetId=|targetTitle=&position=append|above|below``.
+A move re-parents the page without creating a new version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .protocol import ApiResponse
+from .state import Content, EmulatorError, State
+
+MOVE_ACTION = "/pages/movepage.action"
+
+
+def move_page(state: State, args: dict[str, str], user: str | None) -> ApiResponse:
+    if user is None:
+        return _error(403, "You are not permitted to move this page.")
+    position = args.get("position", "append")
+    if position not in ("append", "above", "below", "topLevel"):
+        return _error(400, f"Unknown position: {position}")
+    with state.lock:
+        try:
+            page = _page(state, args.get("pageId"))
+            parent: str | None
+            if position == "topLevel":
+                target, parent = None, None
+            else:
+                target = _target(state, page, args)
+                parent = target.id if position == "append" else target.parent_id
+            state._check_parent(page.space_key, parent, moving=page.id)
+        except EmulatorError as err:
+            return _error(err.status, err.message)
+        page.parent_id = parent
+        if target is None or position == "append":
+            page.position = int(state.next_id())
+        else:  # just before or after the target among its siblings
+            page.position = target.position + (-0.5 if position == "above" else 0.5)
+        body: dict[str, Any] = {"page": {"id": page.id, "title": page.title,
+                                         "spaceKey": page.space_key, "parentId": parent}}
+        return ApiResponse(200, body)
+
+
+def _page(state: State, page_id: str | None) -> Content:
+    page = state.content.get(str(page_id)) if page_id else None
+    if page is None or page.type != "page" or page.status != "current":
+        raise EmulatorError(404, f"No page found with id {page_id}")
+    return page
+
+
+def _target(state: State, page: Content, args: dict[str, str]) -> Content:
+    if args.get("targetId"):
+        return _page(state, args["targetId"])
+    title = args.get("targetTitle")
+    found = state.find_pages(page.space_key, title) if title else []
+    if not found:
+        raise EmulatorError(404, f"No target page found with title {title}")
+    return found[0]
+
+
+def _error(status: int, message: str) -> ApiResponse:
+    return ApiResponse(status, {"actionErrors": [message], "statusCode": status})
