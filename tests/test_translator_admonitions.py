@@ -172,3 +172,23 @@ def test_admonition_overrides_use_the_named_macro(make_app, rootdir, tmp_path):
         # classes without an override keep the default rendering
         tip = box_for(root, "A tip body.")
         assert (macro_name(tip) if editor == "v1" else panel_type(tip)) in ("tip", "success")
+
+
+@pytest.mark.parametrize("editor", ["v1", "v2"])
+def test_collapsible_admonitions_are_wrapped_in_expand(make_app, rootdir, tmp_path, editor):
+    root, _ = build(make_app, rootdir, tmp_path, editor)
+    for text, title, macro, panel in [
+        ("A collapsed hint.", "Hint", "tip", "success"),
+        ("An open generic body.", "Folded", "info", "note"),
+    ]:
+        expand = box_for(root, text)
+        assert macro_name(expand) == "expand"
+        assert params(expand) == {"title": title}
+        (inner,) = list(expand.find("ac:rich-text-body", NS))
+        if editor == "v1":
+            assert macro_name(inner) == macro
+        else:
+            assert panel_type(inner) == panel
+    # an admonition without the option is not wrapped
+    tip = box_for(root, "A tip body.")
+    assert tip.get(AC + "name") != "expand"

@@ -219,6 +219,18 @@ def test_small_blocks(page):
     assert [[text(li) for li in td.iter(X + "li")] for td in columns] == [["one", "two"], ["three"]]
 
 
+def test_autosummary_table_is_kept(page):
+    _, root, warnings = page
+    (table,) = [t for t in root.findall("x:table", NS) if "Combine values" in text(t)]
+    rows = [[text(td) for td in tr] for tr in table.iter(X + "tr")]
+    assert rows[0][1] == "Combine values into a list."
+    assert rows[0][0] == "combine(left[, right, flag])"
+    assert rows[1] == ["Widget()", "A widget with one method."]
+    link = table.find(".//ac:link", NS)
+    assert link is not None and link.get(AC + "anchor") == "sample_module.combine"
+    assert "autosummary" not in warnings
+
+
 FAMILY = {
     # sphinx.addnodes
     "desc", "desc_signature", "desc_signature_line", "desc_content", "desc_inline",

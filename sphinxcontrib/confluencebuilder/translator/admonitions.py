@@ -18,7 +18,9 @@ deprecated / versionremoved                   note        warning
 ============================================  ==========  ===========
 
 On ``v1`` a title goes in the macro's ``title`` parameter; ADF panels have no title,
-so on ``v2`` it is the first, bold paragraph of the panel.
+so on ``v2`` it is the first, bold paragraph of the panel. An admonition with
+``:collapsible:`` (``open`` or ``closed``) is wrapped in an ``expand`` macro titled with
+its title or label; Confluence has no initially-open expand, so both start closed.
 ``confluence_adv_admonition_overrides`` (node class name -> macro name) replaces the
 macro for a class; an overridden admonition is a macro on both editors.
 
@@ -81,17 +83,15 @@ class AdmonitionsMixin(_Base):
         content = self._render_untitled(node)
         if override or self.editor != "v2":
             macro = str(override or kind[0])
-            self.body.append(
-                anchors
-                + rich_macro_start(macro, {"title": title or None})
-                + content
-                + rich_macro_end()
-            )
+            box = rich_macro_start(macro, {"title": title or None}) + content + rich_macro_end()
         else:
             heading = strong_paragraph(title) if title else ""
-            self.body.append(
-                anchors + adf_panel_start(kind[1]) + heading + content + adf_panel_end()
-            )
+            box = adf_panel_start(kind[1]) + heading + content + adf_panel_end()
+        if node.get("collapsible"):
+            name = node.__class__.__name__
+            label = title or str(admonitionlabels.get(name, name.capitalize()))
+            box = rich_macro_start("expand", {"title": label}) + box + rich_macro_end()
+        self.body.append(anchors + box)
         raise nodes.SkipNode
 
     def _render_untitled(self, node: nodes.Element) -> str:

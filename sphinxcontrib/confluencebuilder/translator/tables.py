@@ -182,6 +182,14 @@ class TablesMixin(_Base):
             + ("</colgroup>")
         )
 
+    # sphinx.ext.autosummary wraps its table in a comment subclass; without these the
+    # comment handler would drop the table
+    def visit_autosummary_table(self, node: nodes.Element) -> None:
+        pass
+
+    def depart_autosummary_table(self, node: nodes.Element) -> None:
+        pass
+
     def visit_colspec(self, node: nodes.Element) -> None:
         raise nodes.SkipNode
 
