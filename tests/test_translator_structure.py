@@ -196,3 +196,11 @@ def test_problematic_markup_keeps_text_and_valid_storage(make_app: Any, tmp_path
     assert spans, "problematic markup is highlighted"
     assert "System Message" not in body  # reported as warnings, not rendered
     assert "broken.rst:6" in app.warning.getvalue()
+
+
+def test_document_header_decoration_is_kept(make_app: Any, tmp_path: Path) -> None:
+    app = build(make_app, tmp_path)
+    _, root = page(app, "numbered")
+    assert "Decoration header text." in visible(root)
+    unknown = [w for w in app.warning.getvalue().splitlines() if "unknown-node" in w]
+    assert all("'mystery'" in w for w in unknown), unknown

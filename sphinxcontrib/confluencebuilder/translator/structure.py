@@ -311,6 +311,16 @@ class StructureMixin(_Base):
         self.pop_end()
 
 
+def _pass(self: object, node: nodes.Node) -> None:
+    pass
+
+
+# wrappers whose content is rendered as is
+for _name in ("decoration", "header", "footer", "generated", "start_of_file"):
+    setattr(StructureMixin, f"visit_{_name}", _pass)
+    setattr(StructureMixin, f"depart_{_name}", _pass)
+
+
 def _first_section_index(document: nodes.Element) -> int:
     for index, child in enumerate(document.children):
         if isinstance(child, nodes.section):
@@ -340,5 +350,6 @@ for _name in (
     "toctree",
     "highlightlang",
     "tabular_col_spec",
+    "pending_xref_condition",
 ):
     setattr(StructureMixin, f"visit_{_name}", _skip)
