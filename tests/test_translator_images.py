@@ -131,3 +131,11 @@ def test_figure_v2_caption_inside_image(make_app: Any, tmp_path: Path) -> None:
 )
 def test_length_to_px(value: str, expected: int | None) -> None:
     assert length_to_px(value) == expected
+
+
+def test_default_alignment_applies_to_block_images_only(make_app: Any, tmp_path: Path) -> None:
+    root, found = images(build(make_app, tmp_path, confluence_default_alignment="center"))
+    assert found[0]["align"] == "right"  # explicit alignment wins
+    assert found[1]["align"] == "center"
+    inline = [p for p in root.iter(X + "p") if (p.text or "").startswith("Inline")][0]
+    assert inline.find(AC + "image").get(AC + "align") is None
