@@ -89,7 +89,8 @@ def test_language_maps_differ_per_editor(make_app, rootdir, tmp_path):
 
 def test_unknown_language_warns_once_per_build(make_app, rootdir, tmp_path):
     root, warnings = build(make_app, rootdir, tmp_path, "v2")
-    assert len([m for m in macros(root, "code") if params(m)["language"] == "none"]) == 2
+    brainfuck = [m for m in macros(root, "code") if code_text(m).startswith("++")]
+    assert [params(m)["language"] for m in brainfuck] == ["none", "none"]
     lines = [ln for ln in warnings.splitlines() if "'brainfuck'" in ln]
     assert len(lines) == 1
     assert "[confluence.unsupported_code_lang]" in lines[0]
@@ -181,3 +182,10 @@ def test_resolve_language_table():
     assert resolve_language("cuda", "v2") == ("cuda", True)
     assert resolve_language("nonsense", "v2") == ("none", False)
     assert resolve_language(None, "v2") == ("python", True)
+
+
+def test_control_characters_are_stripped(make_app, rootdir, tmp_path):
+    root, _ = build(make_app, rootdir, tmp_path, "v1")  # parse_storage rejects a raw BEL
+    block = code_by_text(root, "ring")
+    assert code_text(block) == "ringbell & <tag>\n"
+    assert params(block) == {"language": "none"}
