@@ -256,3 +256,41 @@ def publish(client: Any, outdir: Path, **overrides: Any) -> Report:
     settings = PublishSettings(space_key=overrides.pop("space_key", "DOCS"),
                                project=overrides.pop("project", "Proj"), **overrides)
     return Publisher(client, settings).publish(pages.read_bundle(outdir))
+
+
+# -- clients for a running emulator ----------------------------------------------------------
+
+def emulator_config(server: Any, **overrides: Any) -> Any:
+    """A config namespace pointing at ``server`` (Cloud token or DC PAT)."""
+    from sphinxcontrib.confluencebuilder.config import defaults
+
+    creds: dict[str, Any] = {"server_url": server.url, "space_key": server.space_key,
+                             "publish_retry_duration": 0.01, "publish_retry_attempts": 6,
+                             "timeout": 5}
+    if server.mode == "cloud":
+        creds.update(server_user=server.user, api_token=server.api_token)
+    else:
+        creds.update(publish_token=server.pat)
+    creds.update(overrides)
+    return defaults(**creds)
+
+
+def client_for(server: Any, **overrides: Any) -> Any:
+    """The real REST client talking HTTP to ``server``.
+
+    ``SCB_TEST_STATE_CLIENT=1`` swaps in :class:`StateClient` (no HTTP) while the REST
+    client is being written; acceptance runs must not set it.
+    """
+    import os
+
+    if os.environ.get("SCB_TEST_STATE_CLIENT") == "1":
+        return StateClient(server.state, server.creds.account_id)
+    from sphinxcontrib.confluencebuilder.rest import make_client
+    from sphinxcontrib.confluencebuilder.settings import from_config
+
+    return make_client(from_config(emulator_config(server, **overrides)))
+
+
+def writes(server: Any) -> list[dict[str, Any]]:
+    """Logged requests that are not reads."""
+    return [r for r in server.requests if r.get("method") not in ("GET", "HEAD")]
