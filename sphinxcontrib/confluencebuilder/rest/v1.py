@@ -1,0 +1,398 @@
+"""REST API v1 client (Data Center, and Cloud's ``/wiki/rest/api``).
+
+Also the base of the v2 client: on Cloud, attachment uploads, label writes, CQL search,
+archiving and watches still only exist in v1.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+from sphinx.util import logging
+
+from ..errors import (
+    ConfluenceBadResponseError,
+    ConfluenceConflictError,
+    ConfluenceNotFoundError,
+    ConfluencePublishError,
+)
+from .base import RemoteAttachment, RemotePage, Space
+from .transport import Reply, Transport
+
+logger = logging.getLogger(__name__)
+
+PAGE_LIMIT = 250
+CONFLICT_RETRIES = 3
+ARCHIVE_POLLS = 60
+
+
+def cql_quote(text: str) -> str:
+    """A CQL string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def expand_properties(keys: tuple[str, ...]) -> list[str]:
+    return [f"metadata.properties.{key.replace('-', '_')}" for key in keys]
+
+
+class V1Client:
+    """The ConfluenceClient protocol over REST API v1."""
+
+    api_mode = "v1"
+
+    def __init__(self, transport: Transport, base_url: str | None = None) -> None:
+        self.transport = transport
+        self.settings = transport.settings
+        #: site base URL, e.g. https://x.atlassian.net/wiki/ (or the gateway's)
+        self.base_url = base_url or self.settings.server_url
+        self.v1_root = self.settings.api_root("v1", self.base_url)
+
+    @property
+    def request_count(self) -> int:
+        return self.transport.request_count
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    def _v1(self, path: str) -> str:
+        return self.v1_root + path.lstrip("/")
+
+    def _call(self, method: str, url: str, **kwargs: Any) -> Any:
+        return self.transport.request(method, url, **kwargs).data
+
+    def _paged_v1(self, path: str, params: dict[str, Any], subject: str = ""
+                  ) -> Iterator[dict[str, Any]]:
+        url: str | None = self._v1(path)
+        query: dict[str, Any] | None = {"limit": PAGE_LIMIT, **params}
+        seen = 0
+        while url:
+            data = self._call("GET", url, params=query, subject=subject) or {}
+            results = data.get("results")
+            if not isinstance(results, list):
+                raise ConfluenceBadResponseError(f"GET {url.split('?')[0]}: the answer has no "
+                                                 "'results' list; is this Confluence?",
+                                                 options=("confluence_server_url",), url=url)
+            yield from results
+            seen += len(results)
+            links = data.get("_links") or {}
+            nxt = links.get("next")
+            if nxt:
+                base = (links.get("base") or self.base_url).rstrip("/")
+                url, query = (nxt if urlsplit(nxt).scheme else base + nxt), None
+            elif results and isinstance(data.get("totalSize"), int) and \
+                    data["totalSize"] > seen and query is not None:
+                query = {**query, "start": seen}
+            else:
+                url = None
+
+    def _site_url(self, webui: str | None) -> str:
+        return urljoin(self.base_url, webui.lstrip("/")) if webui else ""
+
+    def _page(self, data: dict[str, Any], properties: tuple[str, ...] = (),
+              space_key: str = "") -> RemotePage:
+        if not isinstance(data, dict) or "id" not in data:
+            raise ConfluenceBadResponseError("the server answered without a page id",
+                                             options=("confluence_server_url",))
+        ancestors = data.get("ancestors") or []
+        meta = data.get("metadata") or {}
+        props = {}
+        for key in properties:
+            found = (meta.get("properties") or {}).get(key)
+            if isinstance(found, dict) and "value" in found:
+                props[key] = found["value"]
+        labels = None
+        if isinstance(meta.get("labels"), dict):
+            labels = tuple(lb["name"] for lb in meta["labels"].get("results", []))
+        body = ((data.get("body") or {}).get("storage") or {}).get("value")
+        return RemotePage(
+            id=str(data["id"]), title=data.get("title", ""),
+            space_key=(data.get("space") or {}).get("key") or space_key,
+            parent_id=str(ancestors[-1]["id"]) if ancestors else None,
+            version=int((data.get("version") or {}).get("number") or 0),
+            status=data.get("status", "current"), properties=props, labels=labels, body=body,
+            url=self._site_url((data.get("_links") or {}).get("webui")))
+
+    # -- instance ----------------------------------------------------------------------
+
+    def current_user(self) -> dict[str, Any]:
+        return self._call("GET", self._v1("user/current")) or {}
+
+    def server_info(self) -> dict[str, Any]:
+        if self.settings.cloud:
+            return {"type": "cloud", "version": "", "api_mode": self.api_mode}
+        url = self.base_url + "rest/applinks/1.0/manifest"
+        try:
+            data = self._call("GET", url)
+        except (ConfluenceBadResponseError, ConfluenceNotFoundError):
+            data = None  # the manifest is optional; the REST API is what matters
+        version = data.get("version", "") if isinstance(data, dict) else ""
+        return {"type": "dc", "version": version, "api_mode": self.api_mode}
+
+    def get_space(self, key: str) -> Space:
+        data = self._call("GET", self._v1(f"space/{quote(key, safe='~')}"),
+                          params={"expand": "homepage"}, subject=f"space {key!r}")
+        if not isinstance(data, dict) or not {"id", "key", "name"} <= set(data):
+            raise ConfluenceBadResponseError("the space answer lacks id/key/name; "
+                                             "confluence_server_url may not be Confluence",
+                                             options=("confluence_server_url",))
+        home = (data.get("homepage") or {}).get("id")
+        return Space(str(data["id"]), data["key"], data["name"], str(home) if home else None)
+
+    # -- pages -------------------------------------------------------------------------
+
+    def _expand(self, properties: tuple[str, ...], body: bool = False) -> str:
+        parts = ["version", "ancestors", "space", *expand_properties(properties)]
+        if body:
+            parts.append("body.storage")
+        return ",".join(parts)
+
+    def get_page(self, page_id: str, *, body: bool = False,
+                 properties: tuple[str, ...] = ()) -> RemotePage:
+        data = self._call("GET", self._v1(f"content/{page_id}"), subject=f"page {page_id}",
+                          params={"status": "current",
+                                  "expand": self._expand(properties, body)})
+        return self._page(data, properties)
+
+    def find_page_by_title(self, space: Space, title: str, *,
+                           properties: tuple[str, ...] = ()) -> RemotePage | None:
+        data = self._call("GET", self._v1("content"), subject=f"space {space.key!r}", params={
+            "type": "page", "spaceKey": space.key, "title": title, "status": "current",
+            "expand": self._expand(properties)}) or {}
+        for item in data.get("results") or []:
+            if item.get("title") == title:
+                return self._page(item, properties, space.key)
+        return self._find_case_insensitive(space, title, properties)
+
+    def _find_case_insensitive(self, space: Space, title: str,
+                               properties: tuple[str, ...]) -> RemotePage | None:
+        cql = f"space={cql_quote(space.key)} and type=page and title~{cql_quote(title)}"
+        for item in self._paged_v1("content/search", {"cql": cql,
+                                                      "expand": self._expand(properties)}):
+            if str(item.get("title", "")).lower() == title.lower():
+                return self._page(item, properties, space.key)
+        return None
+
+    def list_pages(self, space: Space, *, ancestor_id: str | None = None,
+                   properties: tuple[str, ...] = ()) -> list[RemotePage]:
+        cql = f"space={cql_quote(space.key)} and type=page"
+        if ancestor_id:
+            cql += f" and ancestor={ancestor_id}"
+        items = self._paged_v1("content/search", {"cql": cql,
+                                                  "expand": self._expand(properties)},
+                               subject=f"space {space.key!r}")
+        return [self._page(item, properties, space.key) for item in items]
+
+    def create_page(self, space: Space, title: str, body: str, parent_id: str | None, *,
+                    properties: dict[str, Any] | None = None, labels: tuple[str, ...] = (),
+                    version_message: str = "") -> RemotePage:
+        payload: dict[str, Any] = {
+            "type": "page", "title": title, "space": {"key": space.key},
+            "body": {"storage": {"value": body, "representation": "storage"}},
+            "version": {"number": 1, "message": version_message}}
+        if parent_id:
+            payload["ancestors"] = [{"id": parent_id}]
+        meta: dict[str, Any] = {}
+        if properties:
+            meta["properties"] = {k: {"value": v} for k, v in properties.items()}
+        if labels and self.settings.cloud:
+            meta["labels"] = [{"prefix": "global", "name": n} for n in labels]
+        if meta:
+            payload["metadata"] = meta
+
+        def recover() -> Reply | None:
+            found = self.find_page_by_title(space, title)
+            if found is None or found.title != title or found.parent_id != parent_id:
+                return None
+            logger.info("confluence: page %r was created by an attempt that failed; using it",
+                        title)
+            return Reply(200, {"id": found.id, "title": found.title, "status": found.status,
+                               "space": {"key": space.key}, "version": {"number": found.version},
+                               "ancestors": [{"id": parent_id}] if parent_id else []})
+
+        data = self._call("POST", self._v1("content"), json=payload, recover=recover,
+                          subject=f"page {title!r}")
+        page = self._page(data, (), space.key)
+        if labels and not self.settings.cloud:
+            self.add_labels(page.id, labels)  # Data Center ignores labels on create
+        return _with(page, properties=dict(properties or {}),
+                     labels=tuple(labels) if labels else page.labels)
+
+    def update_page(self, page: RemotePage, title: str, body: str, parent_id: str | None, *,
+                    version_message: str = "", minor_edit: bool = True) -> RemotePage:
+        version = page.version
+        for attempt in range(CONFLICT_RETRIES + 1):
+            try:
+                return self._update(page, version + 1, title, body, parent_id,
+                                    version_message, minor_edit)
+            except ConfluenceConflictError:
+                if attempt == CONFLICT_RETRIES:
+                    raise
+                current = self.get_page(page.id)
+                logger.info("confluence: page %s changed meanwhile (version %s); retrying",
+                            page.id, current.version)
+                version = current.version
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _update(self, page: RemotePage, number: int, title: str, body: str,
+                parent_id: str | None, message: str, minor: bool) -> RemotePage:
+        payload: dict[str, Any] = {
+            "id": page.id, "type": "page", "title": title, "status": "current",
+            "space": {"key": page.space_key} if page.space_key else None,
+            "body": {"storage": {"value": body, "representation": "storage"}},
+            "version": {"number": number, "message": message, "minorEdit": minor}}
+        if payload["space"] is None:
+            del payload["space"]
+        if parent_id:
+            payload["ancestors"] = [{"id": parent_id}]
+        data = self._call("PUT", self._v1(f"content/{page.id}"), json=payload,
+                          subject=f"page {page.id}", allow_empty=True)
+        if not data:
+            return _with(page, title=title, version=number, parent_id=parent_id or
+                         page.parent_id, body=body)
+        return _with(self._page(data, (), page.space_key), properties=page.properties)
+
+    def delete_page(self, page_id: str, *, purge: bool = False) -> None:
+        try:
+            self._call("DELETE", self._v1(f"content/{page_id}"), allow_empty=True,
+                       subject=f"page {page_id}")
+        except ConfluenceNotFoundError:
+            if not purge:
+                return
+        if purge:
+            try:
+                self._call("DELETE", self._v1(f"content/{page_id}"), allow_empty=True,
+                           params={"status": "trashed"}, subject=f"page {page_id}")
+            except ConfluenceNotFoundError:
+                return
+
+    def archive_pages(self, page_ids: list[str]) -> None:
+        if not page_ids:
+            return
+        data = self._call("POST", self._v1("content/archive"), idempotent=True,
+                          json={"pages": [{"id": pid} for pid in page_ids]})
+        task = (data or {}).get("id")
+        if task is None:
+            return
+        for _ in range(ARCHIVE_POLLS):
+            status = self._call("GET", self._v1(f"longtask/{task}")) or {}
+            if status.get("finished"):
+                if status.get("successful") is False:
+                    raise ConfluencePublishError(f"archiving pages failed: "
+                                                 f"{json.dumps(status.get('messages'))[:300]}")
+                return
+            self.transport.sleep(0.5)
+        raise ConfluencePublishError(f"archiving pages did not finish (task {task})")
+
+    # -- properties and labels ---------------------------------------------------------
+
+    def get_property(self, page_id: str, key: str) -> Any | None:
+        data = self._property(page_id, key)
+        return data.get("value") if data else None
+
+    def _property(self, page_id: str, key: str) -> dict[str, Any] | None:
+        reply = self.transport.request("GET", self._v1(f"content/{page_id}/property/{key}"),
+                                       allow_status=(404,), subject=f"page {page_id}")
+        return reply.data if reply.status == 200 and isinstance(reply.data, dict) else None
+
+    def set_property(self, page_id: str, key: str, value: Any) -> None:
+        for attempt in range(CONFLICT_RETRIES + 1):
+            current = self._property(page_id, key)
+            try:
+                if current is None:
+                    self._call("POST", self._v1(f"content/{page_id}/property"),
+                               json={"key": key, "value": value}, idempotent=True,
+                               subject=f"page {page_id}")
+                else:
+                    number = int((current.get("version") or {}).get("number") or 0) + 1
+                    self._call("PUT", self._v1(f"content/{page_id}/property/{key}"),
+                               json={"key": key, "value": value,
+                                     "version": {"number": number, "minorEdit": True}},
+                               subject=f"page {page_id}")
+                return
+            except ConfluenceConflictError:
+                if attempt == CONFLICT_RETRIES:
+                    raise
+
+    def get_labels(self, page_id: str) -> tuple[str, ...]:
+        return tuple(item["name"] for item in
+                     self._paged_v1(f"content/{page_id}/label", {}, subject=f"page {page_id}"))
+
+    def add_labels(self, page_id: str, labels: tuple[str, ...]) -> None:
+        if labels:
+            self._call("POST", self._v1(f"content/{page_id}/label"), idempotent=True,
+                       json=[{"prefix": "global", "name": n} for n in labels],
+                       subject=f"page {page_id}")
+
+    def remove_label(self, page_id: str, label: str) -> None:
+        try:
+            self._call("DELETE", self._v1(f"content/{page_id}/label/{quote(label, safe='')}"),
+                       allow_empty=True, subject=f"page {page_id}")
+        except ConfluenceNotFoundError:
+            pass
+
+    # -- attachments -------------------------------------------------------------------
+
+    def _attachment(self, data: dict[str, Any], page_id: str) -> RemoteAttachment:
+        meta, ext = data.get("metadata") or {}, data.get("extensions") or {}
+        return RemoteAttachment(
+            id=str(data["id"]), name=data.get("title", ""), page_id=page_id,
+            version=int((data.get("version") or {}).get("number") or 1),
+            media_type=meta.get("mediaType") or ext.get("mediaType") or "",
+            comment=meta.get("comment") or ext.get("comment") or "",
+            size=int(ext.get("fileSize") or 0))
+
+    def list_attachments(self, page_id: str) -> list[RemoteAttachment]:
+        items = self._paged_v1(f"content/{page_id}/child/attachment", {"expand": "version"},
+                               subject=f"page {page_id}")
+        return [self._attachment(item, page_id) for item in items]
+
+    def _attachment_named(self, page_id: str, name: str) -> RemoteAttachment | None:
+        for att in self.list_attachments(page_id):
+            if att.name == name:
+                return att
+        return None
+
+    def upload_attachment(self, page_id: str, name: str, data: bytes, media_type: str, *,
+                          comment: str = "", existing: RemoteAttachment | None = None,
+                          minor_edit: bool = True) -> RemoteAttachment:
+        files = {"file": (name, data, media_type)}
+        form = {"comment": comment, "minorEdit": "true" if minor_edit else "false"}
+        path = f"content/{page_id}/child/attachment"
+        if existing is not None:
+            path += f"/{existing.id}/data"
+
+        def recover() -> Reply | None:
+            found = self._attachment_named(page_id, name)
+            if found is None or (existing is not None and found.version <= existing.version):
+                return None
+            return Reply(200, {"id": found.id, "title": found.name,
+                               "version": {"number": found.version},
+                               "metadata": {"mediaType": found.media_type,
+                                            "comment": found.comment},
+                               "extensions": {"fileSize": found.size}})
+
+        reply = self._call("POST", self._v1(path), files=files, data=form, recover=recover,
+                           subject=f"attachment {name!r} of page {page_id}")
+        item = reply["results"][0] if isinstance(reply, dict) and "results" in reply else reply
+        return self._attachment(item, page_id)
+
+    def delete_attachment(self, attachment_id: str) -> None:
+        try:
+            self._call("DELETE", self._v1(f"content/{attachment_id}"), allow_empty=True,
+                       subject=f"attachment {attachment_id}")
+        except ConfluenceNotFoundError:
+            pass
+
+    def unwatch(self, content_id: str) -> None:
+        try:
+            self._call("DELETE", self._v1(f"user/watch/content/{content_id}"), allow_empty=True,
+                       subject=f"page {content_id}")
+        except ConfluenceNotFoundError:
+            pass
+
+
+def _with(page: RemotePage, **changes: Any) -> RemotePage:
+    from dataclasses import replace
+    return replace(page, **changes)

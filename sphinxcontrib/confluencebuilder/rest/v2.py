@@ -1,0 +1,295 @@
+"""REST API v2 client (Confluence Cloud ``/wiki/api/v2``).
+
+Content CRUD, properties, attachment reads and deletes use v2. Like the real Cloud,
+some operations only exist in v1 and are inherited from :class:`V1Client`: attachment
+uploads, label writes, archiving, watches and the current user.
+
+``list_pages`` (the cheapest real approach): one cursor-paged walk of
+``GET /spaces/{id}/pages`` (id, title, parentId and version come with each page; the
+subtree below ``ancestor_id`` is cut out locally from the parent links). v2 cannot
+embed content properties in a listing, so when properties are asked for they come from
+one paged v1 CQL search with ``expand=metadata.properties.<key>``; only when that v1
+call is refused (410 Gone, or a scoped token without v1 scopes) does it fall back to one
+``GET /pages/{id}/properties?key=`` per page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from sphinx.util import logging
+
+from ..errors import (
+    ConfluenceAuthError,
+    ConfluenceBadResponseError,
+    ConfluenceConflictError,
+    ConfluenceGoneError,
+    ConfluenceNotFoundError,
+    ConfluencePermissionError,
+)
+from .base import RemoteAttachment, RemotePage, Space
+from .transport import Reply, Transport
+from .v1 import CONFLICT_RETRIES, PAGE_LIMIT, V1Client, _with, cql_quote
+
+logger = logging.getLogger(__name__)
+
+_V1_REFUSED = (ConfluenceGoneError, ConfluenceAuthError, ConfluencePermissionError)
+
+
+class V2Client(V1Client):
+    """The ConfluenceClient protocol over REST API v2 (with v1 where Cloud needs it)."""
+
+    api_mode = "v2"
+
+    def __init__(self, transport: Transport, base_url: str | None = None) -> None:
+        super().__init__(transport, base_url)
+        self.v2_root = self.settings.api_root("v2", self.base_url)
+        self._space_keys: dict[str, str] = {}
+
+    def _v2(self, path: str) -> str:
+        return self.v2_root + path.lstrip("/")
+
+    def _paged_v2(self, path: str, params: dict[str, Any], subject: str = ""
+                  ) -> Iterator[dict[str, Any]]:
+        url: str | None = self._v2(path)
+        query: dict[str, Any] | None = {"limit": PAGE_LIMIT, **params}
+        parts = urlsplit(self.v2_root)
+        origin = f"{parts.scheme}://{parts.netloc}/"
+        while url:
+            data = self._call("GET", url, params=query, subject=subject) or {}
+            results = data.get("results")
+            if not isinstance(results, list):
+                raise ConfluenceBadResponseError(f"GET {url.split('?')[0]}: the answer has no "
+                                                 "'results' list; is this Confluence Cloud?",
+                                                 options=("confluence_server_url",
+                                                          "confluence_api_mode"), url=url)
+            yield from results
+            nxt = (data.get("_links") or {}).get("next")
+            url, query = (urljoin(origin, nxt), None) if nxt else (None, None)
+
+    def _space_key(self, space_id: Any) -> str:
+        sid = str(space_id or "")
+        if sid and sid not in self._space_keys:
+            data = self._call("GET", self._v2(f"spaces/{sid}"), subject=f"space {sid}") or {}
+            self._space_keys[sid] = data.get("key", "")
+        return self._space_keys.get(sid, "")
+
+    def _page2(self, data: dict[str, Any], properties: dict[str, Any] | None = None
+               ) -> RemotePage:
+        if not isinstance(data, dict) or "id" not in data:
+            raise ConfluenceBadResponseError("the server answered without a page id",
+                                             options=("confluence_server_url",))
+        body = ((data.get("body") or {}).get("storage") or {}).get("value")
+        parent = data.get("parentId")
+        return RemotePage(
+            id=str(data["id"]), title=data.get("title", ""),
+            space_key=self._space_key(data.get("spaceId")),
+            parent_id=str(parent) if parent else None,
+            version=int((data.get("version") or {}).get("number") or 0),
+            status=data.get("status", "current"), properties=dict(properties or {}),
+            body=body, url=self._site_url((data.get("_links") or {}).get("webui")))
+
+    # -- spaces and pages --------------------------------------------------------------
+
+    def get_space(self, key: str) -> Space:
+        data = self._call("GET", self._v2("spaces"), params={"keys": key, "limit": 1},
+                          subject=f"space {key!r}")
+        results = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(results, list):
+            raise ConfluenceBadResponseError("the spaces answer has no 'results'; "
+                                             "confluence_server_url may not be Confluence Cloud",
+                                             options=("confluence_server_url",
+                                                      "confluence_api_mode"))
+        match = [s for s in results if s.get("key") == key]
+        if len(match) != 1:
+            raise ConfluenceNotFoundError(
+                f"space {key!r} was not found, or the account cannot see it",
+                hint="Check the key (case-sensitive; not the space name) and the account's "
+                "permissions.", options=("confluence_space_key", *self.settings.
+                                         credential_options), status=200,
+                url=self._v2("spaces"))
+        space = match[0]
+        self._space_keys[str(space["id"])] = space["key"]
+        home = space.get("homepageId")
+        return Space(str(space["id"]), space["key"], space.get("name", ""),
+                     str(home) if home else None)
+
+    def _properties(self, page_id: str, keys: tuple[str, ...]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for key in keys:
+            item = self._property2(page_id, key)
+            if item is not None:
+                found[key] = item.get("value")
+        return found
+
+    def get_page(self, page_id: str, *, body: bool = False,
+                 properties: tuple[str, ...] = ()) -> RemotePage:
+        params = {"body-format": "storage"} if body else None
+        data = self._call("GET", self._v2(f"pages/{page_id}"), params=params,
+                          subject=f"page {page_id}")
+        return self._page2(data, self._properties(page_id, properties))
+
+    def find_page_by_title(self, space: Space, title: str, *,
+                           properties: tuple[str, ...] = ()) -> RemotePage | None:
+        self._space_keys.setdefault(space.id, space.key)
+        for item in self._paged_v2("pages", {"space-id": space.id, "title": title,
+                                             "status": "current"},
+                                   subject=f"space {space.key!r}"):
+            if item.get("title") == title:
+                return self._page2(item, self._properties(str(item["id"]), properties))
+        try:
+            found = self._find_case_insensitive(space, title, ())
+        except _V1_REFUSED:
+            found = next((p for p in self._space_pages(space)
+                          if p.title.lower() == title.lower()), None)
+        if found is None:
+            return None
+        return _with(found, properties=self._properties(found.id, properties))
+
+    def _space_pages(self, space: Space) -> list[RemotePage]:
+        self._space_keys.setdefault(space.id, space.key)
+        return [self._page2(item) for item in
+                self._paged_v2(f"spaces/{space.id}/pages", {"status": "current"},
+                               subject=f"space {space.key!r}")]
+
+    def list_pages(self, space: Space, *, ancestor_id: str | None = None,
+                   properties: tuple[str, ...] = ()) -> list[RemotePage]:
+        pages = self._space_pages(space)
+        if ancestor_id:
+            pages = _descendants(pages, ancestor_id)
+        if not properties or not pages:
+            return pages
+        try:
+            bulk = {p.id: p.properties for p in
+                    super().list_pages(space, ancestor_id=ancestor_id, properties=properties)}
+        except _V1_REFUSED:
+            logger.info("confluence: v1 search refused; reading properties page by page")
+            return [_with(p, properties=self._properties(p.id, properties)) for p in pages]
+        return [_with(p, properties=bulk.get(p.id, {})) for p in pages]
+
+    def create_page(self, space: Space, title: str, body: str, parent_id: str | None, *,
+                    properties: dict[str, Any] | None = None, labels: tuple[str, ...] = (),
+                    version_message: str = "") -> RemotePage:
+        self._space_keys.setdefault(space.id, space.key)
+        payload: dict[str, Any] = {"spaceId": space.id, "status": "current", "title": title,
+                                   "body": {"representation": "storage", "value": body}}
+        if parent_id:
+            payload["parentId"] = parent_id
+        if version_message:
+            payload["version"] = {"message": version_message}
+
+        def recover() -> Reply | None:
+            for item in self._paged_v2("pages", {"space-id": space.id, "title": title}):
+                if item.get("title") == title and str(item.get("parentId") or "") == \
+                        str(parent_id or ""):
+                    return Reply(200, item)
+            return None
+
+        data = self._call("POST", self._v2("pages"), json=payload, recover=recover,
+                          params=None if parent_id else {"root-level": "true"},
+                          subject=f"page {title!r}")
+        page = self._page2(data)
+        for key, value in (properties or {}).items():
+            self.set_property(page.id, key, value)
+        if labels:
+            self.add_labels(page.id, labels)
+        return _with(page, properties=dict(properties or {}),
+                     labels=tuple(labels) if labels else None)
+
+    def _update(self, page: RemotePage, number: int, title: str, body: str,
+                parent_id: str | None, message: str, minor: bool) -> RemotePage:
+        payload: dict[str, Any] = {
+            "id": page.id, "status": "current", "title": title,
+            "body": {"representation": "storage", "value": body},
+            "version": {"number": number, "message": message, "minorEdit": minor}}
+        if parent_id:
+            payload["parentId"] = parent_id
+        data = self._call("PUT", self._v2(f"pages/{page.id}"), json=payload,
+                          subject=f"page {page.id}")
+        return _with(self._page2(data), properties=page.properties)
+
+    def delete_page(self, page_id: str, *, purge: bool = False) -> None:
+        url = self._v2(f"pages/{page_id}")
+        try:
+            self._call("DELETE", url, allow_empty=True, subject=f"page {page_id}")
+        except ConfluenceNotFoundError:
+            if not purge:
+                return
+        if purge:
+            try:
+                self._call("DELETE", url, params={"purge": "true"}, allow_empty=True,
+                           subject=f"page {page_id}")
+            except ConfluenceNotFoundError:
+                return
+
+    # -- properties, labels, attachments ------------------------------------------------
+
+    def _property2(self, page_id: str, key: str) -> dict[str, Any] | None:
+        for item in self._paged_v2(f"pages/{page_id}/properties", {"key": key},
+                                   subject=f"page {page_id}"):
+            if item.get("key") == key:
+                return item
+        return None
+
+    def get_property(self, page_id: str, key: str) -> Any | None:
+        try:
+            item = self._property2(page_id, key)
+        except ConfluenceNotFoundError:
+            return None
+        return item.get("value") if item else None
+
+    def set_property(self, page_id: str, key: str, value: Any) -> None:
+        for attempt in range(CONFLICT_RETRIES + 1):
+            current = self._property2(page_id, key)
+            try:
+                if current is None:
+                    self._call("POST", self._v2(f"pages/{page_id}/properties"), idempotent=True,
+                               json={"key": key, "value": value}, subject=f"page {page_id}")
+                else:
+                    number = int((current.get("version") or {}).get("number") or 0) + 1
+                    self._call("PUT", self._v2(f"pages/{page_id}/properties/{current['id']}"),
+                               json={"key": key, "value": value,
+                                     "version": {"number": number, "minorEdit": True}},
+                               subject=f"page {page_id}")
+                return
+            except ConfluenceConflictError:
+                if attempt == CONFLICT_RETRIES:
+                    raise
+
+    def get_labels(self, page_id: str) -> tuple[str, ...]:
+        return tuple(item["name"] for item in
+                     self._paged_v2(f"pages/{page_id}/labels", {}, subject=f"page {page_id}"))
+
+    def list_attachments(self, page_id: str) -> list[RemoteAttachment]:
+        return [RemoteAttachment(
+            id=str(item["id"]), name=item.get("title", ""), page_id=page_id,
+            version=int((item.get("version") or {}).get("number") or 1),
+            media_type=item.get("mediaType") or "", comment=item.get("comment") or "",
+            size=int(item.get("fileSize") or 0))
+            for item in self._paged_v2(f"pages/{page_id}/attachments", {},
+                                       subject=f"page {page_id}")]
+
+    def delete_attachment(self, attachment_id: str) -> None:
+        try:
+            self._call("DELETE", self._v2(f"attachments/{attachment_id}"), allow_empty=True,
+                       subject=f"attachment {attachment_id}")
+        except ConfluenceNotFoundError:
+            pass
+
+
+def _descendants(pages: list[RemotePage], ancestor_id: str) -> list[RemotePage]:
+    children: dict[str | None, list[RemotePage]] = {}
+    for page in pages:
+        children.setdefault(page.parent_id, []).append(page)
+    out: list[RemotePage] = []
+    stack = list(children.get(ancestor_id, []))
+    while stack:
+        page = stack.pop(0)
+        out.append(page)
+        stack.extend(children.get(page.id, []))
+    return out
+
+
+__all__ = ["V2Client", "cql_quote"]

@@ -1,0 +1,476 @@
+"""Connection settings: the one place connection options are read (seam S1).
+
+``from_config(config)`` turns a Sphinx config (or ``config.defaults(...)``) into a frozen
+:class:`ConnectionSettings`. It normalises the server URL, detects Cloud, resolves the
+API mode and applies the documented rules for conflicting credentials, warning about
+each conflict it resolves. It never touches the network. Secrets are held but never
+shown: ``repr`` prints ``<redacted>`` for them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+from urllib.parse import urlsplit
+
+from sphinx.util import logging
+
+from .errors import ConfluenceConfigError
+
+logger = logging.getLogger(__name__)
+
+REDACTED = "<redacted>"
+DEFAULT_API_PREFIXES: Mapping[str, str] = {"v1": "rest/api/", "v2": "api/v2/"}
+#: where scoped Cloud tokens must be sent (``<root><cloudId>/wiki/``)
+GATEWAY_ROOT = "https://api.atlassian.com/ex/confluence/"
+DEBUG_FLAGS = ("headers", "data", "urllib3", "deprecated")
+_DEBUG_VALUES: Mapping[str, frozenset[str]] = {
+    "none": frozenset(),
+    "headers": frozenset({"headers"}),
+    "headers-and-data": frozenset({"headers", "data"}),
+    "urllib3": frozenset({"urllib3"}),
+    "deprecated": frozenset({"deprecated"}),
+    "all": frozenset(DEBUG_FLAGS),
+}
+_API_SUFFIX = re.compile(r"(?:rest/api|api/v2)/?$")
+_SECRET_FIELDS = frozenset({"password", "bearer_token", "client_cert_pass", "headers",
+                            "cookies"})
+
+
+def _warn(message: str, *args: Any, subtype: str = "connection") -> None:
+    logger.warning(message, *args, type="confluence", subtype=subtype)
+
+
+@dataclass(frozen=True, repr=False)
+class ConnectionSettings:
+    """Everything needed to talk to one Confluence instance (values only, no I/O)."""
+
+    #: normalised site base URL ending in ``/``, e.g. ``https://x.atlassian.net/wiki/``
+    server_url: str
+    space_key: str | None = None
+    cloud: bool = False
+    #: ``'v1'`` or ``'v2'``
+    api_mode: str = "v1"
+    api_mode_explicit: bool = False
+    #: the server URL already points at the ``api.atlassian.com`` gateway
+    gateway: bool = False
+    scoped_token: bool = False
+    user: str | None = None
+    #: Basic-auth secret (API token or password) and the option it came from
+    password: str | None = None
+    password_option: str = ""
+    #: sent as ``Authorization: Bearer``
+    bearer_token: str | None = None
+    #: a ``requests.auth.AuthBase`` given through confluence_server_auth
+    auth: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    cookies: Mapping[str, str] = field(default_factory=dict)
+    cookies_file: str | None = None
+    session_override: Callable[[Any], Any] | None = None
+    #: callable returning a token/dict, or a command printing one (see doc/connection.rst)
+    credential_provider: Callable[[], Any] | str | None = None
+    ca_cert: str | None = None
+    client_cert: tuple[str, str | None] | None = None
+    client_cert_pass: str | None = None
+    verify_ssl: bool = True
+    proxy: str | None = None
+    timeout: float | None = None
+    publish_delay: float = 0.0
+    retry_attempts: int = 2
+    retry_duration: float = 4.0
+    #: longest wait honoured for a Retry-After header (longer values are clamped)
+    retry_after_cap: float = 60.0
+    #: longest wait of the exponential backoff
+    backoff_cap: float = 30.0
+    #: retries spent on 429 answers before giving up
+    rate_limit_retries: int = 5
+    debug: frozenset[str] = frozenset()
+    api_prefixes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_API_PREFIXES))
+    gateway_root: str = GATEWAY_ROOT
+
+    # -- derived values -------------------------------------------------------------
+
+    @property
+    def origin(self) -> str:
+        """``scheme://host[:port]`` of the server URL: credentials only ever go here."""
+        parts = urlsplit(self.server_url)
+        return f"{parts.scheme}://{parts.netloc}".lower()
+
+    def api_root(self, mode: str | None = None, base_url: str | None = None) -> str:
+        """Absolute URL of the REST root of ``mode`` (default: the resolved mode)."""
+        prefix = self.api_prefixes.get(mode or self.api_mode, "")
+        return (base_url or self.server_url) + prefix
+
+    @property
+    def credential_kind(self) -> str:
+        """What kind of credential is sent (never its value), for messages."""
+        if any(k.lower() == "authorization" for k in self.headers):
+            return "an Authorization header from confluence_publish_headers"
+        if self.auth is not None:
+            return f"a custom requests auth ({type(self.auth).__name__}, confluence_server_auth)"
+        if self.bearer_token:
+            return "a Bearer personal access token (confluence_publish_token)"
+        if self.password:
+            what = "API token" if self.password_option == "confluence_api_token" else "password"
+            scoped = " (scoped)" if self.scoped_token else ""
+            return f"Basic auth with user and {what}{scoped} ({self.password_option})"
+        if self.credential_provider is not None:
+            return "a credential from confluence_publish_credential_provider"
+        if self.cookies or self.cookies_file:
+            return "session cookies only (confluence_server_cookies)"
+        return "no credentials"
+
+    @property
+    def credential_options(self) -> tuple[str, ...]:
+        """The options a user would change to fix the credential that was sent."""
+        if any(k.lower() == "authorization" for k in self.headers):
+            return ("confluence_publish_headers",)
+        if self.auth is not None:
+            return ("confluence_server_auth",)
+        if self.bearer_token:
+            return ("confluence_publish_token",)
+        if self.password:
+            return ("confluence_server_user", self.password_option)
+        if self.credential_provider is not None:
+            return ("confluence_publish_credential_provider",)
+        if self.cloud:
+            return ("confluence_server_user", "confluence_api_token")
+        return ("confluence_publish_token", "confluence_server_user", "confluence_server_pass")
+
+    def secret_values(self) -> list[str]:
+        """Every secret string held, for redaction."""
+        values = [self.password, self.bearer_token, self.client_cert_pass]
+        values += list(self.headers.values()) + list(self.cookies.values())
+        if self.proxy:
+            userinfo = urlsplit(self.proxy).password
+            values.append(userinfo)
+        return [v for v in values if isinstance(v, str) and v]
+
+    def __repr__(self) -> str:
+        shown = []
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name in _SECRET_FIELDS and value:
+                if isinstance(value, Mapping):
+                    value = {k: REDACTED for k in value}
+                else:
+                    value = REDACTED
+            elif item.name == "proxy" and value:
+                value = redact_url(value)
+            shown.append(f"{item.name}={value!r}")
+        return f"ConnectionSettings({', '.join(shown)})"
+
+    __str__ = __repr__
+
+
+def redact_url(url: str) -> str:
+    """Replace the password of ``scheme://user:pass@host`` with ``<redacted>``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return parts._replace(netloc=f"{user}:{REDACTED}@{netloc}").geturl()
+
+
+# -- building --------------------------------------------------------------------------
+
+
+def _opt(config: Any, name: str, default: Any = None) -> Any:
+    return getattr(config, "confluence_" + name, default)
+
+
+def normalize_server_url(url: Any) -> str:
+    """Validate and normalise confluence_server_url (see module docstring)."""
+    option = "confluence_server_url"
+    if not isinstance(url, str) or not url.strip():
+        raise ConfluenceConfigError(option, "is required to publish",
+                                    hint="Set it to the address of your Confluence, e.g. "
+                                    "https://example.atlassian.net/wiki/ or "
+                                    "https://confluence.example.com/.")
+    text = url.strip()
+    parts = urlsplit(text)
+    if (parts.scheme not in ("http", "https") or not parts.hostname
+            or any(ch.isspace() or ord(ch) < 32 for ch in text)):
+        raise ConfluenceConfigError(option, f"{redact_url(text)!r} is not a valid http(s) URL",
+                                    hint="Give the full address with scheme and host and no "
+                                    "spaces, e.g. https://confluence.example.com/.")
+    if parts.password is not None or parts.username is not None:
+        raise ConfluenceConfigError(option, "must not contain a user name or password",
+                                    hint="Use confluence_server_user with confluence_api_token "
+                                    "or confluence_publish_token instead.")
+    if parts.query or parts.fragment:
+        raise ConfluenceConfigError(option, "must not contain a query string or fragment")
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    match = _API_SUFFIX.search(path)
+    if match:
+        _warn("confluence_server_url ends with the REST path %r; using the site URL without it",
+              match.group(0))
+        path = path[: match.start()] or "/"
+    return parts._replace(path=path).geturl()
+
+
+def _detect_cloud(config: Any, url: str) -> bool:
+    explicit = _opt(config, "cloud")
+    if explicit is not None:
+        return bool(explicit)
+    host = (urlsplit(url).hostname or "").lower()
+    return host.endswith("atlassian.net") or host.endswith("atlassian.com")
+
+
+def _is_gateway(url: str) -> bool:
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower() == "api.atlassian.com" and \
+        parts.path.startswith("/ex/confluence/")
+
+
+def _clean_secret(name: str, value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ConfluenceConfigError(name, "must be a string")
+    stripped = value.strip()
+    if stripped != value:
+        _warn("%s has leading or trailing whitespace (a newline from a file or CI variable?); "
+              "it was removed", name, subtype="credentials")
+    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
+        _warn("%s is wrapped in quotes; the quotes are sent as part of the credential. "
+              "Remove them if they came from CI variable quoting", name, subtype="credentials")
+    if any(ch in stripped for ch in "\r\n\0"):
+        raise ConfluenceConfigError(name, "contains a line break or NUL character")
+    return stripped or None
+
+
+def _resolve_credentials(config: Any, cloud: bool) -> dict[str, Any]:
+    """Apply the documented precedence rules; warn about every conflict."""
+    user = _opt(config, "server_user") or None
+    token = _clean_secret("confluence_api_token", _opt(config, "api_token"))
+    password = _clean_secret("confluence_server_pass", _opt(config, "server_pass"))
+    pat = _clean_secret("confluence_publish_token", _opt(config, "publish_token"))
+    auth = _opt(config, "server_auth")
+    if auth is not None:
+        from requests.auth import AuthBase
+        if not isinstance(auth, AuthBase):
+            raise ConfluenceConfigError("confluence_server_auth", "must be an instance of a "
+                                        "requests.auth.AuthBase subclass",
+                                        hint="For example requests_kerberos.HTTPKerberosAuth().")
+        if token or password or pat:
+            _warn("confluence_server_auth is set; it takes precedence over the configured "
+                  "token/password, which will not be sent", subtype="credentials")
+        return {"user": user, "auth": auth}
+    if token and password:
+        _warn("both confluence_api_token and confluence_server_pass are set; the API token "
+              "is used", subtype="credentials")
+    secret, option = (token, "confluence_api_token") if token else \
+        (password, "confluence_server_pass")
+    if pat and secret:
+        if cloud:
+            _warn("both confluence_publish_token and %s are set; on Cloud the %s is used",
+                  option, option, subtype="credentials")
+            pat = None
+        else:
+            _warn("both confluence_publish_token and %s are set; on Data Center the personal "
+                  "access token (Bearer) is used", option, subtype="credentials")
+            secret = None
+    if pat:
+        if user:
+            _warn("confluence_server_user is ignored: confluence_publish_token is sent as a "
+                  "Bearer token, which identifies the user by itself", subtype="credentials")
+        if cloud:
+            _warn("confluence_publish_token is a Data Center personal access token, but the "
+                  "server looks like Confluence Cloud, which expects confluence_server_user "
+                  "(your e-mail) with confluence_api_token", subtype="credentials")
+        return {"user": None, "bearer_token": pat}
+    if secret:
+        if not user:
+            raise ConfluenceConfigError(
+                "confluence_server_user", f"is required when {option} is set",
+                hint="Cloud: set it to the e-mail of the account that owns the API token. "
+                "Data Center: set your user name, or use confluence_publish_token (a personal "
+                "access token) without a user.")
+        return {"user": user, "password": secret, "password_option": option}
+    return {"user": user}
+
+
+def _headers(config: Any) -> dict[str, str]:
+    raw = _opt(config, "publish_headers") or {}
+    option = "confluence_publish_headers"
+    if not isinstance(raw, Mapping):
+        raise ConfluenceConfigError(option, "must be a dictionary of header names to values")
+    headers: dict[str, str] = {}
+    for name, value in raw.items():
+        if not isinstance(name, str) or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name):
+            raise ConfluenceConfigError(option, f"{name!r} is not a valid header name")
+        if not isinstance(value, str):
+            raise ConfluenceConfigError(option, f"the value of {name!r} must be a string")
+        if any(ch in value for ch in "\r\n\0"):
+            raise ConfluenceConfigError(option, f"the value of {name!r} contains a line break",
+                                        hint="Remove the trailing newline (a value read from a "
+                                        "file usually ends with one).")
+        headers[name] = value.strip()
+    return headers
+
+
+def _path(config: Any, name: str, value: Any, base_dir: str, *, isdir_ok: bool = False) -> str:
+    path = os.path.join(base_dir, os.fspath(value))
+    if not (os.path.isfile(path) or (isdir_ok and os.path.isdir(path))):
+        raise ConfluenceConfigError(name, f"file not found: {path}")
+    if not os.access(path, os.R_OK):
+        raise ConfluenceConfigError(name, f"file is not readable: {path}")
+    return path
+
+
+def _cookies(config: Any, base_dir: str) -> tuple[dict[str, str], str | None]:
+    raw = _opt(config, "server_cookies")
+    option = "confluence_server_cookies"
+    if raw is None:
+        return {}, None
+    if isinstance(raw, Mapping):
+        for name, value in raw.items():
+            if not isinstance(name, str) or not isinstance(value, str) or \
+                    any(ch in name + value for ch in "\r\n;\0"):
+                raise ConfluenceConfigError(option, f"cookie {name!r} must be a string without "
+                                            "line breaks or ';'")
+        return dict(raw), None
+    if isinstance(raw, (str, os.PathLike)):
+        return {}, _path(config, option, raw, base_dir)
+    raise ConfluenceConfigError(option, "must be a dictionary or the path of a cookies.txt file")
+
+
+def _client_cert(config: Any, base_dir: str) -> tuple[str, str | None] | None:
+    raw = _opt(config, "client_cert")
+    option = "confluence_client_cert"
+    if raw is None:
+        return None
+    if isinstance(raw, (list, tuple)):
+        if len(raw) != 2:
+            raise ConfluenceConfigError(option, "a tuple must be (certificate, key)")
+        return _path(config, option, raw[0], base_dir), _path(config, option, raw[1], base_dir)
+    return _path(config, option, raw, base_dir), None
+
+
+def _debug(config: Any) -> frozenset[str]:
+    value = _opt(config, "publish_debug")
+    if value is None or value is False:
+        return frozenset()
+    if value is True:
+        return _DEBUG_VALUES["headers"]
+    if value not in _DEBUG_VALUES:
+        raise ConfluenceConfigError("confluence_publish_debug", f"unknown value {value!r}")
+    return _DEBUG_VALUES[value]
+
+
+def _api_mode(config: Any, cloud: bool, gateway: bool, scoped: bool) -> tuple[str, bool]:
+    explicit = _opt(config, "api_mode")
+    if explicit:
+        if explicit not in ("v1", "v2"):
+            raise ConfluenceConfigError("confluence_api_mode", f"unknown value {explicit!r}",
+                                        hint="Use 'v1' or 'v2'.")
+        if explicit == "v2" and not cloud:
+            _warn("confluence_api_mode is 'v2' but the server does not look like Cloud; Data "
+                  "Center has no v2 API (set confluence_cloud = True for Cloud on a custom "
+                  "domain)")
+        if explicit == "v1" and scoped:
+            _warn("confluence_api_mode is 'v1' with a scoped API token; scoped tokens are "
+                  "meant for v2 and most v1 calls will be refused")
+        return explicit, True
+    if scoped or gateway or cloud:
+        return "v2", False
+    return "v1", False
+
+
+def _number(config: Any, name: str, default: float) -> float:
+    value = _opt(config, name)
+    return default if value is None else float(value)
+
+
+def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
+                ) -> ConnectionSettings:
+    """Build :class:`ConnectionSettings` from a Sphinx config or ``config.defaults()``.
+
+    ``base_dir`` resolves relative file options (default: the current directory;
+    the builder passes the configuration directory).
+    """
+    base = os.fspath(base_dir) if base_dir is not None else os.getcwd()
+    url = normalize_server_url(_opt(config, "server_url"))
+    gateway = _is_gateway(url)
+    cloud = gateway or _detect_cloud(config, url)
+    scoped = bool(_opt(config, "api_token_scoped"))
+    if cloud and not gateway and urlsplit(url).path == "/" and \
+            (urlsplit(url).hostname or "").endswith(".atlassian.net"):
+        _warn("confluence_server_url %r has no /wiki path; Confluence Cloud sites live under "
+              "https://<site>.atlassian.net/wiki/", url)
+    creds = _resolve_credentials(config, cloud)
+    if scoped and not creds.get("password"):
+        raise ConfluenceConfigError("confluence_api_token_scoped", "needs confluence_server_user "
+                                    "and confluence_api_token (the scoped token)")
+    api_mode, explicit = _api_mode(config, cloud, gateway, scoped)
+    headers = _headers(config)
+    if any(k.lower() == "authorization" for k in headers) and (
+            creds.get("password") or creds.get("bearer_token") or creds.get("auth")):
+        _warn("confluence_publish_headers sets Authorization; it replaces the credential from "
+              "the other authentication options", subtype="credentials")
+        creds = {"user": creds.get("user")}
+    cookies, cookies_file = _cookies(config, base)
+    prefixes = dict(DEFAULT_API_PREFIXES)
+    for mode, prefix in (_opt(config, "publish_override_api_prefix") or {}).items():
+        if mode not in DEFAULT_API_PREFIXES or not isinstance(prefix, str):
+            raise ConfluenceConfigError("confluence_publish_override_api_prefix",
+                                        f"unknown API mode {mode!r} or non-string prefix",
+                                        hint="Example: {'v1': 'rest/api/', 'v2': 'api/v2/'}.")
+        prefixes[mode] = prefix.lstrip("/") if not prefix or prefix.endswith("/") \
+            else prefix.lstrip("/") + "/"
+    provider = _opt(config, "publish_credential_provider")
+    if provider is not None and not (callable(provider) or
+                                     (isinstance(provider, str) and provider.strip())):
+        raise ConfluenceConfigError("confluence_publish_credential_provider",
+                                    "must be a function or a command string")
+    override = _opt(config, "request_session_override")
+    if override is not None and not callable(override):
+        raise ConfluenceConfigError("confluence_request_session_override",
+                                    "must be a function taking the requests.Session")
+    ca_cert = _opt(config, "ca_cert")
+    if ca_cert is not None:
+        ca_cert = _path(config, "confluence_ca_cert", ca_cert, base, isdir_ok=True)
+    verify = not _opt(config, "disable_ssl_validation", False)
+    if not verify:
+        _warn("confluence_disable_ssl_validation is set: the server certificate is not "
+              "checked. Prefer confluence_ca_cert with your organisation's CA", subtype="tls")
+    proxy = _opt(config, "proxy")
+    if proxy is not None:
+        pparts = urlsplit(proxy)
+        if not pparts.scheme or not pparts.hostname or any(ch.isspace() for ch in proxy):
+            raise ConfluenceConfigError("confluence_proxy", f"{redact_url(proxy)!r} is not a "
+                                        "valid proxy URL",
+                                        hint="Example: http://user:password@proxy.example:3128")
+    timeout = _opt(config, "timeout")
+    return ConnectionSettings(
+        server_url=url,
+        space_key=_opt(config, "space_key"),
+        cloud=cloud,
+        api_mode=api_mode,
+        api_mode_explicit=explicit,
+        gateway=gateway,
+        scoped_token=scoped,
+        headers=headers,
+        cookies=cookies,
+        cookies_file=cookies_file,
+        session_override=override,
+        credential_provider=provider,
+        ca_cert=ca_cert,
+        client_cert=_client_cert(config, base),
+        client_cert_pass=_clean_secret("confluence_client_cert_pass",
+                                       _opt(config, "client_cert_pass")),
+        verify_ssl=verify,
+        proxy=proxy,
+        timeout=float(timeout) if timeout else None,
+        publish_delay=_number(config, "publish_delay", 0.0),
+        retry_attempts=int(_number(config, "publish_retry_attempts", 2)),
+        retry_duration=_number(config, "publish_retry_duration", 4.0),
+        debug=_debug(config),
+        api_prefixes=prefixes,
+        **creds,
+    )
