@@ -259,3 +259,17 @@ def test_removed_document_leaves_the_bundle(make_app: Any, tmp_path: Path) -> No
         "chapter/two",
         "extra",
     ]
+
+
+def test_changed_suffix_rewrites_every_page(make_app: Any, tmp_path: Path) -> None:
+    app = build(make_app, tmp_path)
+    app2 = make_app(
+        "confluence",
+        srcdir=app.srcdir,
+        freshenv=False,
+        confoverrides={"confluence_file_suffix": ".xml"},
+    )
+    app2.build()
+    bundle = pages.read_bundle(app2.outdir)
+    assert len(bundle.pages) == 5
+    assert all(p.file.suffix == ".xml" and p.file.is_file() for p in bundle.pages)

@@ -140,9 +140,11 @@ class ConfluenceBuilder(Builder):
             if docname not in self.env.all_docs:
                 yield docname
                 continue
-            target = pages.meta_path(self.outdir, docname)
-            try:
-                target_mtime = _last_modified_time(target)
+            try:  # both files must exist (the suffix may have changed since)
+                target_mtime = min(
+                    _last_modified_time(pages.meta_path(self.outdir, docname)),
+                    _last_modified_time(pages.body_path(self.outdir, docname, self.out_suffix)),
+                )
             except OSError:
                 target_mtime = 0
             try:
