@@ -1,0 +1,177 @@
+"""Publishing never damages a shared space: foreign pages, trample, homepage, cleanup
+refusals and bad input stop before the first write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from publish_helpers import (Doc, client_for, current_pages, publish, snapshot, write_bundle,
+                             writes)
+
+from sphinxcontrib.confluencebuilder.errors import (ConfluenceCleanupRefused,
+                                                    ConfluencePublishError,
+                                                    ConfluenceTrampleError)
+
+
+@pytest.fixture
+def server(confluence_emulator_factory: Any) -> Any:
+    return confluence_emulator_factory(mode="cloud", max_limit=250)
+
+
+def docs() -> list[Doc]:
+    return [Doc("index", "Root"), Doc("a", "A", "index"), Doc("b", "Shared Title", "index")]
+
+
+@pytest.fixture
+def shared(server: Any) -> dict[str, Any]:
+    """A space with pages nobody published with this project, inside and outside our tree."""
+    st = server.state
+    home = st.spaces["DOCS"].homepage_id
+    parent = st.create_page("DOCS", "Parent", "<p>parent</p>", home)
+    return {
+        "home": home,
+        "parent": parent,
+        "outside": st.create_page("DOCS", "Elsewhere", "<p>keep</p>", home),
+        "sibling": st.create_page("DOCS", "Team Notes", "<p>notes</p>", parent.id),
+        "same_title": st.create_page("DOCS", "Shared Title", "<p>theirs</p>", parent.id),
+    }
+
+
+def test_same_title_page_is_not_trampled(server, shared, tmp_path):
+    before = snapshot(server.state)
+    out = write_bundle(tmp_path / "out", docs())
+    with pytest.raises(ConfluenceTrampleError) as info:
+        publish(client_for(server), out, parent_page_title="Parent", cleanup_purge=True)
+    text = str(info.value)
+    assert "Shared Title" in text and shared["same_title"].id in text
+    assert "confluence_publish_trample" in text
+    assert writes(server) == []
+    assert snapshot(server.state) == before
+
+
+def test_trample_takes_over_only_that_page_and_purge_spares_foreign_pages(server, shared,
+                                                                           tmp_path):
+    out = write_bundle(tmp_path / "out", docs())
+    publish(client_for(server), out, parent_page_title="Parent", trample=True,
+            cleanup_purge=True)
+    st = server.state
+    pages = current_pages(st)
+    assert pages["Shared Title"].id == shared["same_title"].id
+    assert pages["Shared Title"].body == "<p>Shared Title body</p>"
+    # drop a document and purge: only our own stale page goes
+    write_bundle(out, docs()[:2])
+    report = publish(client_for(server), out, parent_page_title="Parent", trample=True,
+                     cleanup_purge=True)
+    assert report.removed == [shared["same_title"].id]      # taken over, so now ours
+    for key in ("outside", "sibling", "parent"):
+        page = shared[key]
+        assert page.status == "current" and page.version.number == 1
+    assert shared["sibling"].parent_id == shared["parent"].id
+    assert st.content[shared["home"]].version.number == 1
+
+
+def test_purge_over_the_whole_space_touches_only_our_pages(server, shared, tmp_path):
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("a", "A", "index")])
+    publish(client_for(server), out)
+    write_bundle(out, [Doc("index", "Root")])
+    publish(client_for(server), out, cleanup_purge=True, cleanup_max_deletes=0)
+    pages = current_pages(server.state)
+    assert "A" not in pages
+    assert {"Elsewhere", "Team Notes", "Shared Title", "Parent",
+            "Documentation Home"} <= set(pages)
+    assert all(p.version.number == 1 for t, p in pages.items() if t != "Root")
+
+
+def test_cleanup_refuses_when_a_stale_page_holds_a_foreign_page(server, tmp_path):
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("a", "A", "index")])
+    publish(client_for(server), out)
+    a = current_pages(server.state)["A"]
+    child = server.state.create_page("DOCS", "Human child", "<p>mine</p>", a.id)
+    write_bundle(out, [Doc("index", "Root", body="<p>new</p>")])
+    before = len(server.requests)
+    with pytest.raises(ConfluenceCleanupRefused) as info:
+        publish(client_for(server), out, cleanup_purge=True)
+    assert "Human child" in str(info.value) and "confluence_cleanup_force" in str(info.value)
+    assert [r for r in server.requests[before:] if r["method"] != "GET"] == []
+    # forced: the rest is published, the page holding a foreign child is kept
+    report = publish(client_for(server), out, cleanup_purge=True, cleanup_force=True)
+    assert report.removed == [] and report.updated == ["index"]
+    assert a.status == "current" and child.parent_id == a.id and child.version.number == 1
+
+
+def test_cleanup_refuses_more_deletions_than_allowed(server, tmp_path):
+    many = [Doc("index", "Root")] + [Doc(f"d{i}", f"D{i}", "index") for i in range(5)]
+    out = write_bundle(tmp_path / "out", many)
+    publish(client_for(server), out)
+    write_bundle(out, many[:1])
+    with pytest.raises(ConfluenceCleanupRefused, match="confluence_cleanup_max_deletes"):
+        publish(client_for(server), out, cleanup_purge=True, cleanup_max_deletes=3)
+    assert len(current_pages(server.state)) == 7
+    report = publish(client_for(server), out, cleanup_purge=True, cleanup_max_deletes=5)
+    assert len(report.removed) == 5
+
+
+def test_homepage_is_never_overwritten(server, tmp_path):
+    out = write_bundle(tmp_path / "out", [Doc("index", "Documentation Home")])
+    with pytest.raises(ConfluenceTrampleError, match="homepage"):
+        publish(client_for(server), out, trample=True)
+    home = server.state.content[server.state.spaces["DOCS"].homepage_id]
+    assert home.version.number == 1 and writes(server) == []
+    with pytest.raises(ConfluencePublishError, match="homepage"):
+        publish(client_for(server), out, publish_root=home.id)
+
+
+def test_publish_root_replaces_content_and_children_go_under_it(server, tmp_path):
+    home = server.state.spaces["DOCS"].homepage_id
+    root = server.state.create_page("DOCS", "Landing", "<p>old</p>", home)
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("a", "A", "index")])
+    publish(client_for(server), out, publish_root=root.id)
+    assert root.body == "<p>Root body</p>" and root.parent_id == home
+    assert current_pages(server.state)["A"].parent_id == root.id
+
+
+def test_parent_that_is_one_of_our_pages_is_refused(server, tmp_path):
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("a", "A", "index")])
+    publish(client_for(server), out)
+    a = current_pages(server.state)["A"]
+    before = len(server.requests)
+    with pytest.raises(ConfluencePublishError, match="under itself"):
+        publish(client_for(server), out, parent_page_id=a.id)
+    assert [r for r in server.requests[before:] if r["method"] != "GET"] == []
+
+
+@pytest.mark.parametrize("option", [{"parent_page_title": "No Such Page"},
+                                    {"parent_page_id": "999999"},
+                                    {"space_key": "NOPE"},
+                                    {"orphan_container": "999999"}])
+def test_bad_placement_stops_before_any_write(server, tmp_path, option):
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("o", "Orphan")])
+    with pytest.raises(ConfluencePublishError) as info:
+        publish(client_for(server), out, **option)
+    value = next(iter(option.values()))
+    assert str(value) in str(info.value)
+    assert writes(server) == []
+    assert "Root" not in current_pages(server.state)
+
+
+def test_read_only_space_stops_at_the_first_write(server, tmp_path):
+    server.state.spaces["DOCS"].read_only = True
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("a", "A", "index"),
+                                          Doc("b", "B", "index")])
+    with pytest.raises(ConfluencePublishError, match="not allowed to write") as info:
+        publish(client_for(server), out)
+    assert "DOCS" in str(info.value)
+    assert len([r for r in writes(server) if r["path"].endswith(("/content", "/pages"))]) <= 1
+    assert set(current_pages(server.state)) == {"Documentation Home"}
+    # once writable, a re-run publishes everything
+    server.state.spaces["DOCS"].read_only = False
+    report = publish(client_for(server), out)
+    assert sorted(report.created) == ["a", "b", "index"]
+
+
+def test_secrets_never_in_errors(server, tmp_path):
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root")])
+    with pytest.raises(ConfluencePublishError) as info:
+        publish(client_for(server), out, space_key="NOPE")
+    assert server.api_token not in str(info.value)
