@@ -273,3 +273,16 @@ def test_changed_suffix_rewrites_every_page(make_app: Any, tmp_path: Path) -> No
     bundle = pages.read_bundle(app2.outdir)
     assert len(bundle.pages) == 5
     assert all(p.file.suffix == ".xml" and p.file.is_file() for p in bundle.pages)
+
+
+def test_children_of_a_skipped_page_move_up(make_app: Any, tmp_path: Path) -> None:
+    src = tmp_path / "builder"
+    shutil.copytree(ROOTS / "test-builder", src)
+    (src / "extra.rst").write_text("No heading here.\n\n.. toctree::\n\n   child\n")
+    (src / "child.rst").write_text("Child Page\n==========\n\nBody.\n")
+    app = build(make_app, tmp_path, confluence_disable_autogen_title=True)
+    bundle = pages.read_bundle(app.outdir)
+    parents = {p.docname: p.parent for p in bundle.pages}
+    assert "extra" not in parents
+    assert parents["child"] == "index"
+    assert [p.docname for p in bundle.pages].index("child") > 0
