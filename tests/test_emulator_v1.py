@@ -121,6 +121,8 @@ def test_update_rules(api: Api, dc: Api) -> None:
     assert rsp.status == 400 and rsp.body["message"] == "You can't change an existing page's space."
     assert rsp.body["data"]["errors"] == [
         {"message": {"key": "You can't change an existing page's space.", "args": []}}]
+    history = api.ok("GET", f"/content/{pid}/history")
+    assert history["lastUpdated"]["number"] == 2 and history["createdBy"]["accountId"] == "u1"
     api.page("Taken")
     rsp = api.call("PUT", f"/content/{pid}", {"title": "taken", "version": {"number": 3}})
     assert rsp.status == 400 and "already exists with the title taken" in rsp.body["message"]

@@ -67,6 +67,9 @@ def test_create_get_and_find_pages(api: Api) -> None:
     assert bad.body["errors"][0]["title"].startswith(
         'Error parsing xhtml: Undeclared general entity "nbsp"')
     assert api.call("POST", "/pages", {"title": "No space"}, api="v2").status == 400
+    nested = v2(api, "POST", "/pages", {"spaceId": str(api.space.id), "title": "Nested",
+                                        "body": {"storage": {"value": "<p>n</p>"}}})
+    assert api.state.get_content(nested["id"]).body == "<p>n</p>"
 
 
 def test_update_rules_and_move(api: Api) -> None:

@@ -74,6 +74,23 @@ class Ctx:
             raise EmulatorError(400, "The request body must be a JSON object.")
         return data
 
+    @staticmethod
+    def obj(data: dict[str, Any], key: str) -> dict[str, Any]:
+        """``data[key]`` when it is an object, ``{}`` when absent, else a 400."""
+        value = data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise EmulatorError(400, f"'{key}' must be a JSON object")
+        return value
+
+    @staticmethod
+    def text(data: dict[str, Any], key: str) -> str | None:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise EmulatorError(400, f"'{key}' must be a string")
+        return value
+
     def expand(self) -> set[str]:
         return set(self.args("expand"))
 
@@ -214,5 +231,5 @@ def dispatch(state: State, request: ApiRequest, options: ApiOptions) -> ApiRespo
     status = 405 if matched else 404
     message = (f"HTTP {status} {HTTPStatus(status).phrase}" if matched
                else f"null for uri: {request.api_root}{request.path}")
-    err = EmulatorError(status, message, exception="")
-    return v2_error(err) if request.api == "v2" else v1_error(err, options)
+    unknown = EmulatorError(status, message, exception="")
+    return v2_error(unknown) if request.api == "v2" else v1_error(unknown, options)

@@ -50,14 +50,14 @@ def version_json(ctx: Ctx, version: Version) -> dict[str, Any]:
             "minorEdit": version.minor_edit}
 
 
-def space_json(ctx: Ctx, space: Space, expand: set[str] = frozenset()) -> dict[str, Any]:
+def space_json(ctx: Ctx, space: Space, expand: set[str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"id": space.id, "key": space.key, "name": space.name,
                            "type": space.type, "status": space.status}
     webui = f"/spaces/{space.key}" if ctx.cloud else f"/display/{space.key}"
     out["_links"] = {"webui": webui, "self": f"{ctx.req.api_root}/space/{space.key}"}
     expandable = {"description": "", "icon": "", "metadata": "",
                   "homepage": f"{ctx.site_path}/content/{space.homepage_id}"}
-    if "homepage" in expand and space.homepage_id in ctx.state.content:
+    if expand and "homepage" in expand and space.homepage_id in ctx.state.content:
         out["homepage"] = content_json(ctx, ctx.state.content[space.homepage_id], set())
         del expandable["homepage"]
     out["_expandable"] = expandable
@@ -110,6 +110,12 @@ def property_json(ctx: Ctx, item: Content, prop: Any) -> dict[str, Any]:
             "_expandable": {"content": f"{ctx.site_path}/content/{item.id}"}}
 
 
+def history_json(ctx: Ctx, item: Content) -> dict[str, Any]:
+    return {"latest": item.status == "current", "createdBy": user_json(ctx, item.created.by),
+            "createdDate": item.created.when, "lastUpdated": version_json(ctx, item.version),
+            "_links": {"self": f"{ctx.req.api_root}/content/{content_id(ctx, item)}/history"}}
+
+
 def content_json(ctx: Ctx, item: Content, expand: set[str]) -> dict[str, Any]:
     """A v1 content object with the requested expansions."""
     cid = content_id(ctx, item)
@@ -125,9 +131,7 @@ def content_json(ctx: Ctx, item: Content, expand: set[str]) -> dict[str, Any]:
             expandable[name] = link
     put("space", lambda: space_json(ctx, state.spaces[item.space_key]),
         f"{ctx.site_path}/space/{item.space_key}")
-    put("history", lambda: {"latest": True, "createdBy": user_json(ctx, item.created.by),
-                            "createdDate": item.created.when},
-        f"{ctx.site_path}/content/{cid}/history")
+    put("history", lambda: history_json(ctx, item), f"{ctx.site_path}/content/{cid}/history")
     put("version", lambda: version_json(ctx, item.version))
     if item.type == "page":
         put("ancestors", lambda: [content_json(ctx, a, set()) for a in state.ancestors(item)])
@@ -143,7 +147,7 @@ def content_json(ctx: Ctx, item: Content, expand: set[str]) -> dict[str, Any]:
         out["metadata"] = {"mediaType": item.media_type, "comment": item.comment}
         out["extensions"] = {"mediaType": item.media_type, "fileSize": len(item.data),
                              "comment": item.comment}
-        put("container", lambda: content_json(ctx, state.content[item.parent_id], set()),
+        put("container", lambda: content_json(ctx, state.content[str(item.parent_id)], set()),
             f"{ctx.site_path}/content/{item.parent_id}")
     if any(e.startswith("metadata.") for e in expand):
         meta = out.setdefault("metadata", {})
@@ -212,25 +216,29 @@ def post_content(ctx: Ctx) -> Any:
     data = ctx.json_object()
     if data.get("type", "page") != "page":
         raise EmulatorError(400, f"Unsupported content type: {data.get('type')}")
-    space_key = (data.get("space") or {}).get("key")
-    if not space_key:
+    space_key = ctx.obj(data, "space").get("key")
+    if not isinstance(space_key, str) or not space_key:
         raise EmulatorError(400, "A space key is required to create content.")
     ctx.state.writable_space(space_key)
     body = _storage_body(ctx, data) or ""
-    title = data.get("title")
-    if not isinstance(title, str):
-        raise EmulatorError(400, "Title cannot be empty")
-    message = "" if not ctx.cloud else str((data.get("version") or {}).get("message", ""))
-    page = ctx.state.create_page(space_key, title, body, _parent(data), by=ctx.req.user,
-                                 status=data.get("status", "current"), message=message)
-    metadata = data.get("metadata") or {}
+    title = ctx.text(data, "title") or ""
+    message = "" if not ctx.cloud else str(ctx.obj(data, "version").get("message", ""))
+    status = ctx.text(data, "status") or "current"
+    if status not in ("current", "draft"):
+        raise EmulatorError(400, f"Invalid status for new content: {status}")
+    metadata = ctx.obj(data, "metadata")
     labels = metadata.get("labels") or []
     if isinstance(labels, dict):
         labels = labels.get("results", [])
+    if not isinstance(labels, list) or not all(
+            isinstance(lb, dict) and isinstance(lb.get("name"), str) for lb in labels):
+        raise EmulatorError(400, "metadata.labels must be a list of {prefix, name} objects")
+    page = ctx.state.create_page(space_key, title, body, _parent(data), by=ctx.req.user,
+                                 status=status, message=message)
     if ctx.cloud:                       # DC ignores labels on create, like the real one
         for label in labels:
-            ctx.state.add_label(page, str(label["name"]), label.get("prefix", "global"))
-    for key, prop in (metadata.get("properties") or {}).items():
+            ctx.state.add_label(page, label["name"], label.get("prefix") or "global")
+    for key, prop in ctx.obj(metadata, "properties").items():
         value = prop.get("value") if isinstance(prop, dict) else prop
         ctx.state.set_property(page, key, value, version=1, by=ctx.req.user)
     return content_json(ctx, page, _WRITE_EXPAND)
@@ -246,15 +254,15 @@ def put_content(ctx: Ctx) -> Any:
     data = ctx.json_object()
     if item.type != "page":
         raise EmulatorError(400, "Only pages can be updated through this endpoint.")
-    space_key = (data.get("space") or {}).get("key")
+    space_key = ctx.obj(data, "space").get("key")
     if space_key is not None and space_key != item.space_key:
         msg = "You can't change an existing page's space."
         raise EmulatorError(400, msg, errors=[msg])
-    version = data.get("version") or {}
-    number = version.get("number") if isinstance(version, dict) else None
+    version = ctx.obj(data, "version")
     body = _storage_body(ctx, data)
-    ctx.state.update_page(item, version=number, by=ctx.req.user, title=data.get("title"),
-                          body=body, parent_id=_parent(data), status=data.get("status"),
+    ctx.state.update_page(item, version=version.get("number"), by=ctx.req.user,
+                          title=ctx.text(data, "title"), body=body, parent_id=_parent(data),
+                          status=ctx.text(data, "status"),
                           message=str(version.get("message", "")),
                           minor_edit=bool(version.get("minorEdit", False)))
     return content_json(ctx, item, _WRITE_EXPAND)
@@ -268,6 +276,10 @@ def delete_content(ctx: Ctx) -> Any:
         item = ctx.state.get_content(ctx.param("id"), ("current", "archived", "draft"))
         ctx.state.trash(item)
     return ApiResponse(204, None)
+
+
+def get_history(ctx: Ctx) -> Any:
+    return history_json(ctx, ctx.state.get_content(ctx.param("id"), None))
 
 
 def child_pages(ctx: Ctx) -> Any:
@@ -327,6 +339,7 @@ def _routes() -> list[tuple[str, str, Any]]:
         ("GET", rf"/content/{ID}", get_content),
         ("PUT", rf"/content/{ID}", put_content),
         ("DELETE", rf"/content/{ID}", delete_content),
+        ("GET", rf"/content/{ID}/history", get_history),
         ("GET", rf"/content/{ID}/child/page", child_pages),
         ("GET", rf"/content/{ID}/descendant/page", descendant_pages),
         ("GET", r"/space", list_spaces),

@@ -31,7 +31,8 @@ def _multipart(ctx: Ctx) -> tuple[list[tuple[str, bytes, str]], dict[str, str]]:
     files: list[tuple[str, bytes, str]] = []
     fields: dict[str, str] = {}
     for part in msg.iter_parts() if msg.is_multipart() else []:
-        data = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
         filename = part.get_filename()
         if filename is not None:
             media = part.get_content_type()
@@ -173,8 +174,7 @@ def get_property(ctx: Ctx) -> Any:
 def put_property(ctx: Ctx) -> Any:
     item = ctx.state.get_content(ctx.param("id"), None)
     data = ctx.json_object()
-    version = data.get("version")
-    number = version.get("number") if isinstance(version, dict) else None
+    number = ctx.obj(data, "version").get("number")
     prop = ctx.state.set_property(item, ctx.param("key"), data.get("value"), version=number,
                                   by=ctx.req.user)
     return property_json(ctx, item, prop)
@@ -337,7 +337,8 @@ def archive(ctx: Ctx) -> Any:
                             exception="")
     data = ctx.json_object()
     entries = data.get("pages")
-    if not isinstance(entries, list) or not entries:
+    if not isinstance(entries, list) or not entries or not all(
+            isinstance(p, dict) for p in entries):
         raise EmulatorError(400, "The request must name the pages to archive")
     pages = [ctx.state.get_content(p.get("id"), ("current",)) for p in entries]
     task = ctx.state.archive(pages, ctx.req.user)

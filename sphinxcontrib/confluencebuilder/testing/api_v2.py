@@ -70,10 +70,8 @@ def _page(ctx: Ctx, statuses: tuple[str, ...] = _ANY) -> Content:
 
 
 def _with_body(ctx: Ctx) -> bool:
-    fmt = ctx.arg("body-format")
-    if fmt not in (None, "storage"):
-        raise EmulatorError(400, f"Unsupported body-format for this emulator: {fmt}")
-    return fmt == "storage"
+    """Only the storage body is kept; other formats (view, atlas_doc_format) come back empty."""
+    return ctx.arg("body-format") == "storage"
 
 
 # -- spaces ------------------------------------------------------------------------------
@@ -125,26 +123,29 @@ def _body_value(ctx: Ctx, data: dict[str, Any]) -> str | None:
     body = data.get("body")
     if body is None:
         return None
+    if isinstance(body, dict) and isinstance(body.get("storage"), dict):   # nested form
+        body = {"representation": "storage", **body["storage"]}
     if not isinstance(body, dict) or body.get("representation") != "storage" \
             or not isinstance(body.get("value"), str):
-        raise EmulatorError(400, "body must be {representation: 'storage', value: <string>}")
+        raise EmulatorError(400, "body must be {representation: 'storage', value: <string>} "
+                            "or {storage: {representation: 'storage', value: <string>}}")
     validate_storage(body["value"], lenient=ctx.opts.lenient_entities)
     return str(body["value"])
 
 
 def create_page(ctx: Ctx) -> Any:
     data = ctx.json_object()
-    space = ctx.state.space_by_id(data.get("spaceId", ""))
+    space = ctx.state.space_by_id(str(data.get("spaceId", "")))
     if space is None:
         raise EmulatorError(404 if data.get("spaceId") else 400,
                             f"No space found with id: {data.get('spaceId')}")
     parent = data.get("parentId")
     if parent is None and ctx.arg("root-level") != "true":
         parent = space.homepage_id
-    status = data.get("status") or "current"
+    status = ctx.text(data, "status") or "current"
     if status not in ("current", "draft"):
         raise EmulatorError(400, f"Invalid status for a new page: {status}")
-    page = ctx.state.create_page(space.key, str(data.get("title") or ""),
+    page = ctx.state.create_page(space.key, ctx.text(data, "title") or "",
                                  _body_value(ctx, data) or "",
                                  None if parent is None else str(parent),
                                  by=ctx.req.user, status=status)
@@ -161,14 +162,13 @@ def update_page(ctx: Ctx) -> Any:
     space_id = data.get("spaceId")
     if space_id is not None and str(space_id) != str(ctx.state.spaces[page.space_key].id):
         raise EmulatorError(400, "You can't change an existing page's space.")
-    version = data.get("version")
-    number = version.get("number") if isinstance(version, dict) else None
-    version = version if isinstance(version, dict) else {}
+    version = ctx.obj(data, "version")
     parent = data.get("parentId")
-    ctx.state.update_page(page, version=number, by=ctx.req.user, title=data.get("title"),
-                          body=_body_value(ctx, data),
+    ctx.state.update_page(page, version=version.get("number"), by=ctx.req.user,
+                          title=ctx.text(data, "title"), body=_body_value(ctx, data),
                           parent_id=None if parent is None else str(parent),
-                          status=data.get("status"), message=str(version.get("message", "")),
+                          status=ctx.text(data, "status"),
+                          message=str(version.get("message", "")),
                           minor_edit=bool(version.get("minorEdit", False)))
     return page_json(ctx, page, True)
 
@@ -248,8 +248,7 @@ def update_property(ctx: Ctx) -> Any:
     page = _page(ctx)
     prop = _prop(ctx, page)
     data = ctx.json_object()
-    version = data.get("version")
-    number = version.get("number") if isinstance(version, dict) else None
+    number = ctx.obj(data, "version").get("number")
     if number is None:
         raise EmulatorError(400, "A version number is required to update a content property")
     key = data.get("key", prop.key)

@@ -360,6 +360,8 @@ class State:
                 raise EmulatorError(409, "Version must be incremented on update. Current "
                                     f"version is: {page.version.number}")
             new_status = status or page.status
+            if new_status not in ("current", "draft", "archived") and new_status != page.status:
+                raise EmulatorError(400, f"Invalid content status: {new_status}")
             new_title = title if title is not None else page.title
             if new_status == "current" and (new_title != page.title or page.status != "current"):
                 self._check_title(page.space_key, new_title, exclude=page.id)
