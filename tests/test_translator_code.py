@@ -189,3 +189,37 @@ def test_control_characters_are_stripped(make_app, rootdir, tmp_path):
     block = code_by_text(root, "ring")
     assert code_text(block) == "ringbell & <tag>\n"
     assert params(block) == {"language": "none"}
+
+
+def test_latex_macro_by_name(make_app, rootdir, tmp_path):
+    root, warnings = build(make_app, rootdir, tmp_path, "v2", confluence_latex_macro="orah-latex")
+    bodies = [code_text(m) for m in macros(root, "orah-latex")]
+    assert bodies == ["a^2 + b^2", "a^2 + b^2 = c^2"]  # inline, then the block
+    assert "[confluence.math]" not in warnings
+    assert not [m for m in macros(root, "code") if "c^2" in code_text(m)]
+
+
+def test_latex_macro_with_inline_parameter(make_app, rootdir, tmp_path):
+    choice = {
+        "block-macro": "mathblock",
+        "inline-macro": "mathinline",
+        "inline-macro-param": "body",
+    }
+    root, _ = build(make_app, rootdir, tmp_path, "v1", confluence_latex_macro=choice)
+    (inline,) = macros(root, "mathinline")
+    assert params(inline) == {"body": "a^2 + b^2"}
+    assert inline.find("ac:plain-text-body", NS) is None
+    (block,) = macros(root, "mathblock")
+    assert code_text(block) == "a^2 + b^2 = c^2"
+    # the equation keeps its anchor and number
+    children = list(root)
+    assert children[children.index(block) - 1].text == "(1)"
+    assert "equation-pythagoras" in [params(m)[""] for m in macros(root, "anchor")]
+
+
+def test_mathjax_delimiters(make_app, rootdir, tmp_path):
+    root, warnings = build(make_app, rootdir, tmp_path, "v1", confluence_mathjax=True)
+    texts = ["".join(p.itertext()) for p in root.iter(X + "p")]
+    assert "Inline math \\(a^2 + b^2\\) here." in texts
+    assert "\\[a^2 + b^2 = c^2\\]" in texts
+    assert "[confluence.math]" not in warnings

@@ -14,21 +14,17 @@ Rendering choices (both editors use Confluence's ``code`` macro):
   it) the macro is wrapped in an ``expand`` macro titled with the caption.
 * A parsed literal (a literal block holding inline markup) becomes ``<pre>`` with that
   markup, since a code macro body can only hold plain text.
-* Math is not rendered: ``math_block`` becomes a ``code`` macro holding the LaTeX source
-  (language ``tex`` on ``v2``, ``none`` on ``v1``) and inline ``math`` becomes
-  ``<code>`` with the source; the first math node of a build logs one warning
-  (``confluence.math``) saying so.
+* Math lives in ``math_blocks.py`` (``CodeMixin`` includes it).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from docutils import nodes
 
-from ..storage import element, macro_end, macro_start, plain_text_body
+from ..storage import macro_end, macro_start, plain_text_body
 from .fragments import rich_macro_end, rich_macro_start, strong_paragraph
 from .languages import resolve_language
+from .math_blocks import MathMixin, build_memory
 
 #: lower-case name -> the spelling the code macro expects
 THEMES = {
@@ -43,22 +39,8 @@ THEMES = {
 }
 _THEME_CLASS = "confluence-theme-"
 
-if TYPE_CHECKING:
-    from .base import TranslatorBase as _Base
-else:
-    _Base = object
 
-
-def _build_memory(builder: Any, name: str) -> set[str]:
-    """A set that lives as long as the builder (one build), for once-per-build warnings."""
-    memory = getattr(builder, name, None)
-    if memory is None:
-        memory = set()
-        setattr(builder, name, memory)
-    return memory
-
-
-class CodeMixin(_Base):
+class CodeMixin(MathMixin):
     """Translator methods for code blocks and math (see the module docstring)."""
 
     # -- code blocks ------------------------------------------------------------------
@@ -137,7 +119,7 @@ class CodeMixin(_Base):
         overrides = getattr(self.config, "confluence_lang_overrides", None)
         language, exact = resolve_language(requested, self.editor, overrides)
         if not exact:
-            warned = _build_memory(self.builder, "_confluence_warned_code_langs")
+            warned = build_memory(self.builder, "_confluence_warned_code_langs")
             if requested not in warned:
                 warned.add(requested)
                 if language == "none":
@@ -167,35 +149,6 @@ class CodeMixin(_Base):
         if configured:
             return THEMES.get(str(configured).lower(), str(configured))
         return None
-
-    # -- math -----------------------------------------------------------------------------
-
-    def visit_math(self, node: nodes.math) -> None:
-        self._math_notice(node)
-        self.body.append(element("code", node.astext()))
-        raise nodes.SkipNode
-
-    def visit_math_block(self, node: nodes.math_block) -> None:
-        self._math_notice(node)
-        number = node.get("number")
-        title = f"({number})" if number else ""
-        language = "tex" if self.editor == "v2" else "none"
-        self._code_block(node, caption=title, language=language)
-        raise nodes.SkipNode
-
-    def _math_notice(self, node: nodes.Element) -> None:
-        seen = _build_memory(self.builder, "_confluence_math_noticed")
-        if not seen:
-            seen.add("noticed")
-            self.warn(
-                "math is not rendered for Confluence: equations are published as their "
-                "LaTeX source",
-                node,
-                subtype="math",
-            )
-
-    # ``displaymath`` was Sphinx's pre-1.8 node; third-party extensions may still use it.
-    visit_displaymath = visit_math_block
 
 
 __all__ = ["THEMES", "CodeMixin"]
