@@ -223,3 +223,9 @@ def test_mathjax_delimiters(make_app, rootdir, tmp_path):
     assert "Inline math \\(a^2 + b^2\\) here." in texts
     assert "\\[a^2 + b^2 = c^2\\]" in texts
     assert "[confluence.math]" not in warnings
+
+
+def test_unknown_theme_class_warns_and_is_dropped(make_app, rootdir, tmp_path):
+    root, warnings = build(make_app, rootdir, tmp_path, "v1")
+    assert params(code_by_text(root, "SELECT 1;")) == {"language": "sql"}
+    assert "'neon'" in warnings and "[confluence.unsupported_code_block_theme]" in warnings
