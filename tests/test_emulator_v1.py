@@ -364,3 +364,29 @@ def test_v1_over_http_dc_with_context_path(confluence_emulator_factory: Any) -> 
                      timeout=5)
     assert stale.status_code == 409
     assert server.tree()["pages"][1]["children"][2]["title"] == "Sub 2"
+
+
+@pytest.mark.parametrize("body", [
+    [], "text", 7, {"type": "page", "title": "T", "space": "DS"},
+    {"type": "page", "title": 5, "space": {"key": "DS"}},
+    {"type": "page", "title": "T", "space": {"key": "DS"}, "metadata": []},
+    {"type": "page", "title": "T", "space": {"key": "DS"}, "metadata": {"labels": ["x"]}},
+    {"type": "page", "title": "T", "space": {"key": "DS"}, "ancestors": ["1"]},
+    {"type": "page", "title": "T", "space": {"key": "DS"}, "body": {"storage": "x"}},
+    {"type": "page", "title": "T", "space": {"key": "DS"}, "status": "weird"},
+])
+def test_ill_typed_create_bodies_are_400(api: Api, body: Any) -> None:
+    rsp = api.call("POST", "/content", body)
+    assert rsp.status == 400, rsp.body
+    assert api.state.find_pages("DS", "T") == []
+
+
+@pytest.mark.parametrize("body", [
+    {"title": "P", "version": 2}, {"title": ["P"], "version": {"number": 2}},
+    {"title": "P", "version": {"number": 2}, "space": "DS"},
+    {"title": "P", "version": {"number": 2}, "status": "purged"},
+])
+def test_ill_typed_update_bodies_are_400(api: Api, body: Any) -> None:
+    pid = api.page("P")
+    assert api.call("PUT", f"/content/{pid}", body).status == 400
+    assert api.state.get_content(pid).version.number == 1

@@ -189,3 +189,18 @@ def test_v2_over_http_follows_link_header(confluence_emulator_factory: Any) -> N
     update["body"]["value"] = "<p>&#169;</p>"
     assert http.put(f"{root}/pages/{first['id']}", json=update, timeout=5).status_code == 200
     assert server.state.get_content(first["id"]).body == "<p>&#169;</p>"
+
+
+@pytest.mark.parametrize("body", [
+    [], {"spaceId": "x", "title": "T"}, {"title": "T"},
+    {"spaceId": "SPACE", "title": 3}, {"spaceId": "SPACE", "title": "T", "status": "trashed"},
+    {"spaceId": "SPACE", "title": "T", "body": {"representation": "wiki", "value": "h1. x"}},
+    {"spaceId": "SPACE", "title": "T", "parentId": "424242"},
+])
+def test_ill_typed_v2_create_bodies_are_rejected(api: Api, body: Any) -> None:
+    if isinstance(body, dict) and body.get("spaceId") == "SPACE":
+        body = {**body, "spaceId": str(api.space.id)}
+    rsp = api.call("POST", "/pages", body, api="v2")
+    assert rsp.status in (400, 404), rsp.body
+    assert rsp.body["errors"][0]["status"] == rsp.status
+    assert api.state.find_pages("DS", "T") == []
