@@ -1,0 +1,98 @@
+"""Convergence: a publish through injected faults, or one stopped part-way and run again,
+ends in the same state as a clean publish, with no duplicate page or attachment."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from publish_helpers import Doc, client_for, publish, snapshot, write_bundle
+
+
+class Stopped(BaseException):
+    """The process died (nothing in the publisher may catch this)."""
+
+
+class StopAfter:
+    """Delegates to a real client and dies at the N-th write (and every one after it)."""
+
+    WRITES = {"create_page", "update_page", "delete_page", "archive_pages", "set_property",
+              "add_labels", "remove_label", "upload_attachment", "delete_attachment",
+              "unwatch"}
+
+    def __init__(self, client: Any, writes: int) -> None:
+        self._client = client
+        self._left = writes
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._client, name)
+        if name not in self.WRITES:
+            return value
+
+        def write(*args: Any, **kwargs: Any) -> Any:
+            self._left -= 1
+            if self._left < 0:
+                raise Stopped(name)
+            return value(*args, **kwargs)
+        return write
+
+
+def project() -> list[Doc]:
+    docs = [Doc("index", "Root", labels=("top",), files={"logo.png": b"logo"})]
+    for i in range(1, 9):
+        parent = "index" if i < 4 else f"s{i % 3 + 1}"
+        files = {f"fig{i}.png": bytes([i]) * 50} if i % 2 else {}
+        docs.append(Doc(f"s{i}", f"Section {i}", parent, files=files))
+    return docs
+
+
+@pytest.fixture
+def reference(confluence_emulator_factory: Any, tmp_path: Any) -> dict[str, Any]:
+    """What a fault-free publish produces."""
+    server = confluence_emulator_factory(mode="cloud", max_limit=250)
+    out = write_bundle(tmp_path / "ref", project())
+    publish(client_for(server), out)
+    return snapshot(server.state)
+
+
+def no_duplicates(server: Any) -> None:
+    st = server.state
+    titles = Counter(c.title.casefold() for c in st.find_pages("DOCS"))
+    assert max(titles.values()) == 1
+    for page in st.find_pages("DOCS"):
+        names = Counter(a.title for a in st.children(page.id, "attachment"))
+        assert not names or max(names.values()) == 1
+
+
+def test_publish_through_faults_equals_a_clean_publish(confluence_emulator_factory, tmp_path,
+                                                        reference):
+    server = confluence_emulator_factory(mode="cloud", max_limit=250)
+    server.configure(error_rate=0.05, conflict_rate=0.05, drop_rate=0.02, rate_limit=20,
+                     seed=7)
+    out = write_bundle(tmp_path / "out", project())
+    publish(client_for(server), out)
+    statuses = server.counts()["statuses"]
+    assert sum(n for s, n in statuses.items() if s not in (200, 204)) > 0  # faults happened
+    server.configure(error_rate=0, conflict_rate=0, drop_rate=0, rate_limit=None)
+    assert snapshot(server.state) == reference
+    no_duplicates(server)
+    before = len(server.requests)
+    report = publish(client_for(server), out)
+    assert len(report.unchanged) == 9 and not report.uploaded
+    assert [r for r in server.requests[before:] if r["method"] != "GET"] == []
+
+
+@pytest.mark.parametrize("stop_after", [1, 4, 9, 17])
+def test_interrupted_publish_resumes_to_the_same_state(confluence_emulator_factory, tmp_path,
+                                                       reference, stop_after):
+    server = confluence_emulator_factory(mode="cloud", max_limit=250)
+    out = write_bundle(tmp_path / "out", project())
+    with pytest.raises(Stopped):
+        publish(StopAfter(client_for(server), stop_after), out)
+    assert snapshot(server.state) != reference           # really stopped part-way
+    publish(client_for(server), out)
+    assert snapshot(server.state) == reference
+    no_duplicates(server)
+    report = publish(client_for(server), out)
+    assert len(report.unchanged) == 9
