@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 SSO_OPTIONS = ("confluence_server_cookies", "confluence_publish_headers",
-               "confluence_server_auth")
+               "confluence_server_auth", "confluence_publish_credential_provider")
 
 SSO_FIX = (
     "API calls must carry what the front end accepts instead of a browser login:\n"
@@ -26,6 +26,8 @@ SSO_FIX = (
     "CF_Authorization); works until the session expires, fine for a quick manual publish.\n"
     "- confluence_server_auth: a requests auth object that performs the organisation's login "
     "(Kerberos/SPNEGO, NTLM, OAuth); when the front end supports such a login.\n"
+    "- confluence_publish_credential_provider: a function or command that fetches a fresh "
+    "token, cookie or header (e.g. an SSO CLI) before publishing; for short-lived sessions.\n"
     "If none is available, ask the IT team for a route that bypasses the SSO front end for "
     "REST calls (e.g. /rest/ allowed with personal access tokens).")
 

@@ -85,16 +85,14 @@ class LiveChecks:
 
     # -- steps ------------------------------------------------------------------------
     def run(self) -> None:
-        done: set[str] = set()
-        try:
-            for step, _ in STEPS:
+        for number, (step, _) in enumerate(STEPS):
+            try:
                 getattr(self, "step_" + step)()
-                done.add(step)
-        except StepFailed as failed:
-            done.add(str(failed))
-        for step, title in STEPS:
-            if step not in done:
-                self.report.add(step, "skip", f"{title}: not checked (an earlier step failed)")
+            except StepFailed:
+                for _, title in STEPS[number + 1:]:
+                    self.report.add("skipped", "skip", f"{title}: not checked (an earlier "
+                                    "step failed)")
+                return
 
     def step_reach(self) -> None:
         probe = self.api(self.settings.api_mode,
@@ -145,8 +143,8 @@ class LiveChecks:
     def step_instance(self) -> None:
         settings = self.settings
         if settings.cloud:
-            where = "the api.atlassian.com gateway" if settings.gateway else "an atlassian site"
-            self.report.add("instance", "ok", f"Confluence Cloud via {where}; REST API "
+            where = "the api.atlassian.com gateway" if settings.gateway else "the site URL"
+            self.report.add("instance", "ok", f"Confluence Cloud through {where}; REST API "
                             f"{settings.api_mode} answers (Cloud has no version number)")
             return
         response = self.get("instance", settings.server_url + "rest/applinks/1.0/manifest")
@@ -182,8 +180,9 @@ class LiveChecks:
         name = data.get("displayName") or data.get("publicName") or "?"
         login = data.get("email") or data.get("username") or data.get("accountId") or ""
         self.user_name = name
-        self.report.add("identity", "ok", f"logged in as {name}" +
-                        (f" ({login})" if login else ""))
+        # the login (e-mail, user name) is personal data: shown with --no-sanitize only
+        shown = f" ({login})" if login and not self.report.sanitize else ""
+        self.report.add("identity", "ok", f"logged in as {name}{shown}")
 
     def step_space(self) -> None:
         key = self.settings.space_key or ""
