@@ -252,11 +252,13 @@ def _not_found_error(response: requests.Response, settings: ConnectionSettings,
     url = (response.request.url if response.request is not None else response.url) or ""
     host = (urlsplit(url).hostname or "").lower()
     path = urlsplit(url).path
-    if settings.cloud and host.endswith(".atlassian.net") and not path.startswith("/wiki/") \
-            and "/rest/api" in path:
+    if settings.cloud and not settings.gateway and "/wiki/" not in path and (
+            "/rest/api" in path or "/api/v2" in path):
+        origin = settings.origin if host == urlsplit(settings.origin).hostname else \
+            f"https://{host}"
         return _make(E.ConfluenceNotFoundError, response,
-                     "the REST API was not found: Cloud sites serve it below /wiki",
-                     f"Set confluence_server_url to https://{host}/wiki/",
+                     "the REST API was not found: Confluence Cloud serves it below /wiki",
+                     f"Add /wiki to the server URL: confluence_server_url = '{origin}/wiki/'",
                      ("confluence_server_url",))
     if not server_message(response) or is_html(response):
         return _make(E.ConfluenceNotFoundError, response,
