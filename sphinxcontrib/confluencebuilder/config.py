@@ -175,8 +175,8 @@ OPTIONS: tuple[Option, ...] = (
     _o("sourcelink", "dict", rebuild=_ENV, supported=False),
     _o("mentions", "dict", rebuild=_ENV, supported=False),
     _o("jira_servers", "dict", rebuild=_ENV, supported=False),
-    _o("latex_macro", "str", alt=("dict",), rebuild=_ENV, supported=False),
-    _o("mathjax", "bool", False, rebuild=_ENV, supported=False),
+    _o("latex_macro", "str", alt=("dict",), rebuild=_ENV),
+    _o("mathjax", "bool", False, rebuild=_ENV),
     _o("html_macro", "str", "html", rebuild=_ENV, supported=False),
     _o("permit_raw_html", "bool", False, alt=("str",), rebuild=_ENV, supported=False),
     _o("tab_macro", "dict", rebuild=_ENV, supported=False),
@@ -270,7 +270,7 @@ def parse_env_value(opt: Option, raw: str) -> Any:
             return text
         try:
             value = json.loads(text)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise ConfluenceConfigError(opt.name, f"environment variable {opt.env_name} is not "
                                         f"valid JSON ({exc.msg})",
                                         hint='Give a JSON object, e.g. {"Name": "value"}.') from None
