@@ -40,14 +40,14 @@ def _overrides(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _load_config(work_dir: Path, overrides: dict[str, Any]) -> Any:
-    if not (work_dir / "conf.py").is_file():
-        raise ConfluenceError(
-            f"no conf.py in {work_dir}",
-            hint="Run from the documentation directory or pass --work-dir DIR (the directory "
-                 "holding conf.py).")
+    """The project's configuration (conf.py, environment, ``-D``), without a build."""
     from ..project import load_project_config
 
-    return load_project_config(work_dir, overrides)
+    loaded = load_project_config(work_dir, overrides)
+    for line in getattr(loaded, "warnings", ()):
+        if "already registered" not in line:  # noise of a second Sphinx start in a process
+            print(f"warning: {line}", file=sys.stderr)
+    return loaded.config
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,7 +61,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if not sys.stdout.isatty():
         nocolor()
-    _setup_logging()
     try:
         overrides: dict[str, Any] = _overrides(args.define)
         if args.dry_run:
@@ -70,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         bundle = read_bundle(Path(args.outdir))
         config = _load_config(work_dir, overrides)
         settings = from_config(config, confdir=work_dir)
+        _setup_logging()  # after loading: a Sphinx start-up resets the handlers
         client = make_client(connection_from_config(config))
         report = Publisher(client, settings).publish(bundle)
     except ValueError as exc:
@@ -89,11 +89,11 @@ def _setup_logging() -> None:
     from sphinx.util import logging as sphinx_logging
 
     logger = std_logging.getLogger(sphinx_logging.NAMESPACE)
-    if getattr(logger, "_scb_cli", False):
+    if any(getattr(h, "_scb_cli", False) for h in logger.handlers):
         return
     handler = std_logging.StreamHandler(sys.stdout)
     handler.setFormatter(std_logging.Formatter("%(message)s"))
+    handler._scb_cli = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
     logger.setLevel(std_logging.INFO)
     logger.propagate = False
-    logger._scb_cli = True  # type: ignore[attr-defined]
