@@ -84,6 +84,8 @@ def test_trash_reparents_children_and_purge_drops_attachments(state: State) -> N
     a = state.create_page("DS", "A")
     b = state.create_page("DS", "B", parent_id=a.id)
     att = state.attach(b, "f.txt", b"1", "text/plain", by="u1")
+    assert state.download(b.id, "f.txt") is att and att.data == b"1"
+    assert state.download(b.id, "other.txt") is None and state.download("1", "f.txt") is None
     state.trash(b)
     assert b.status == "trashed" and state.find_pages("DS", "B") == []
     state.create_page("DS", "B")                       # a trashed title is free again

@@ -430,6 +430,15 @@ class State:
         return next((a for a in self.children(page.id, "attachment")
                      if a.title == filename), None)
 
+    def download(self, page_id: str, filename: str) -> Content | None:
+        """The current attachment behind ``/download/attachments/<page>/<name>`` (for the shell);
+        only the latest data is kept, whatever ``?version=`` asks for."""
+        with self.lock:
+            page = self.content.get(page_id)
+            if page is None or page.status == "purged" or self.spaces[page.space_key].hidden:
+                return None
+            return self.attachment_named(page, filename)
+
     # -- labels and properties --------------------------------------------------------
 
     def add_label(self, item: Content, name: str, prefix: str = "global") -> Label:
