@@ -8,8 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from publish_helpers import (Doc, client_for, current_pages, identity, publish, snapshot,
-                             tree_docs, write_bundle, writes)
+from publish_helpers import (
+    Doc,
+    client_for,
+    current_pages,
+    identity,
+    publish,
+    snapshot,
+    tree_docs,
+    write_bundle,
+)
 
 from sphinxcontrib.confluencebuilder.publisher.identity import ATTACHMENT_TAG
 from sphinxcontrib.confluencebuilder.publisher.settings import IDENTITY_KEY

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from publish_helpers import (Doc, client_for, current_pages, publish, snapshot, write_bundle,
-                             writes)
+from publish_helpers import Doc, client_for, current_pages, publish, snapshot, write_bundle, writes
 
-from sphinxcontrib.confluencebuilder.errors import (ConfluenceCleanupRefused,
-                                                    ConfluencePublishError,
-                                                    ConfluenceTrampleError)
+from sphinxcontrib.confluencebuilder.errors import (
+    ConfluenceCleanupRefused,
+    ConfluencePublishError,
+    ConfluenceTrampleError,
+)
 
 
 @pytest.fixture
