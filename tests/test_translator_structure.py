@@ -204,3 +204,17 @@ def test_document_header_decoration_is_kept(make_app: Any, tmp_path: Path) -> No
     assert "Decoration header text." in visible(root)
     unknown = [w for w in app.warning.getvalue().splitlines() if "unknown-node" in w]
     assert all("'mystery'" in w for w in unknown), unknown
+
+
+def test_index_entry_targets_add_no_anchors(make_app: Any, tmp_path: Path) -> None:
+    src = tmp_path / "structure"
+    shutil.copytree(ROOTS / "test-structure", src)
+    (src / "indexed.rst").write_text(
+        ":orphan:\n\nIndexed\n=======\n\n.. index:: keyword\n\nSee :pep:`8`.\n",
+        encoding="utf-8",
+    )
+    app = make_app("confluence", srcdir=src, freshenv=True)
+    app.build()
+    _, root = page(app, "indexed")
+    assert all(not a.startswith("index-") for a in anchors(root)), anchors(root)
+    assert "PEP 8" in visible(root)
