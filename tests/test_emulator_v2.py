@@ -128,6 +128,23 @@ def test_cursor_paging_with_link_header() -> None:
     assert bad.status == 400
 
 
+def test_cursor_survives_deletions_between_pages() -> None:
+    """Like Cloud's id-keyed cursors: deleting what was served does not skip the rest."""
+    api = Api("cloud", max_limit=2)
+    parent = new_page(api, "Parent")
+    kids = [new_page(api, f"K{i}", parent=parent) for i in range(6)]
+    seen: list[str] = []
+    target = f"/pages/{parent}/children"
+    while target:
+        body = v2(api, "GET", target)
+        for child in body["results"]:
+            seen.append(child["id"])
+            api.state.purge(api.state.get_content(child["id"]))
+        nxt = body["_links"].get("next")
+        target = nxt[len("/wiki/api/v2"):] if nxt else ""
+    assert seen == kids
+
+
 def test_labels_properties_attachments_comments(api: Api) -> None:
     pid = new_page(api, "Rich")
     api.ok("POST", f"/content/{pid}/label", [{"name": "x"}])

@@ -126,12 +126,12 @@ class Ctx:
                 cursor: bool = False, total: bool = False) -> dict[str, Any]:
         """A v1 result page: ``start``/``limit`` (or an opaque ``cursor``) and ``next``."""
         limit = self.limit()
-        start = decode_cursor(self.arg("cursor")) if cursor and self.arg("cursor") else \
+        start = self.cursor_start(items) if cursor and self.arg("cursor") else \
             self.int_arg("start", 0)
         chunk = items[start:start + limit]
         links = self.base_links()
         if start + limit < len(items):
-            change = {"cursor": encode_cursor(start + limit)} if cursor else \
+            change = {"cursor": encode_cursor(chunk[-1])} if cursor else \
                 {"start": start + limit}
             links["next"] = (f"{self.site_path}{self.req.path}?"
                              f"{self.next_query(limit=limit, **change)}")
@@ -142,34 +142,46 @@ class Ctx:
         page["_links"] = links
         return page
 
+    def cursor_start(self, items: list[Any]) -> int:
+        """Where the page after the cursor's item starts; survives deletions in between."""
+        cursor = self.arg("cursor")
+        if not cursor:
+            return 0
+        last = decode_cursor(cursor)
+        ids = [str(i.id) for i in items]
+        if last in ids:
+            return ids.index(last) + 1
+        return next((n for n, i in enumerate(ids) if int(i) > int(last)), len(ids))
+
     def v2_page(self, items: list[Any], render: Callable[[Any], Any]) -> ApiResponse:
         """A v2 result page: opaque cursor, ``_links.next`` and a ``Link`` header."""
         limit = self.limit()
-        start = decode_cursor(self.arg("cursor")) if self.arg("cursor") else 0
+        start = self.cursor_start(items)
         chunk = items[start:start + limit]
         links: dict[str, str] = {"base": self.req.base_url}
         headers: dict[str, str] = {}
         if start + limit < len(items):
             root = urlsplit(self.req.api_root).path
             links["next"] = (f"{root}{self.req.path}?"
-                             f"{self.next_query(limit=limit, cursor=encode_cursor(start + limit))}")
+                             f"{self.next_query(limit=limit, cursor=encode_cursor(chunk[-1]))}")
             headers["Link"] = f'<{links["next"]}>; rel="next", <{self.req.base_url}>; rel="base"'
         body = {"results": [render(i) for i in chunk], "_links": links}
         return ApiResponse(200, body, headers)
 
 
-def encode_cursor(offset: int) -> str:
-    raw = json.dumps({"offset": offset, "contentOrder": "id"}).encode()
+def encode_cursor(last: Any) -> str:
+    """An opaque cursor naming the last item served (like Cloud's ``contentOrderValue``)."""
+    raw = json.dumps({"id": str(last.id), "contentOrder": "id"}).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> int:
+def decode_cursor(cursor: str) -> str:
     try:
-        text = base64.urlsafe_b64decode((cursor or "") + "=" * (-len(cursor or "") % 4))
-        offset = json.loads(text)["offset"]
-        if not isinstance(offset, int) or offset < 0:
-            raise ValueError(offset)
-        return offset
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        last = json.loads(text)["id"]
+        if not isinstance(last, str) or not last.isdigit():
+            raise ValueError(last)
+        return last
     except (ValueError, KeyError, TypeError) as exc:
         raise EmulatorError(400, f"Invalid cursor: {cursor}") from exc
 
