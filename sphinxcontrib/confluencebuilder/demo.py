@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,7 +38,7 @@ def main(argv: Sequence[str]) -> int:
     )
     parser.add_argument("srcdir", nargs="?", default="doc", help="documentation source (doc)")
     parser.add_argument("--mode", choices=("cloud", "dc"), default="cloud")
-    parser.add_argument("--out", help="output directory (default: a temporary directory)")
+    parser.add_argument("--out", help="output directory (default: SRCDIR/_build/confluence)")
     parser.add_argument("-j", "--jobs", default="1", help="parallel build jobs")
     args = parser.parse_args(list(argv))
 
@@ -52,8 +51,8 @@ def main(argv: Sequence[str]) -> int:
 
     from .testing import ConfluenceEmulator
 
-    with ConfluenceEmulator(mode=args.mode) as server, tempfile.TemporaryDirectory() as tmp:
-        outdir = args.out or os.path.join(tmp, "out")
+    with ConfluenceEmulator(mode=args.mode) as server:
+        outdir = args.out or os.path.join(args.srcdir, "_build", "confluence")
         env = {
             "CONFLUENCE_PUBLISH": "true",
             "CONFLUENCE_SERVER_URL": server.url,
