@@ -94,6 +94,10 @@ def test_trash_reparents_children_and_purge_drops_attachments(state: State) -> N
     c = state.create_page("DS", "C", parent_id=a.id)
     state.trash(a)
     assert c.parent_id is None
+    d = state.create_page("DS", "D", parent_id=c.id)
+    state.trash(d)
+    state.purge(c)                                   # a trashed child never dangles
+    assert d.parent_id is None and state.ancestors(d) == []
 
 
 def test_property_versions(state: State) -> None:

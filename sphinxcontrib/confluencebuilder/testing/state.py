@@ -387,9 +387,11 @@ class State:
         """Remove trashed content for good, with its attachments."""
         with self.lock:
             self.writable_space(item.space_key)
-            for att in [c for c in self.content.values() if c.parent_id == item.id]:
-                if att.type == "attachment":
-                    del self.content[att.id]
+            for child in [c for c in self.content.values() if c.parent_id == item.id]:
+                if child.type == "attachment":
+                    del self.content[child.id]
+                else:                       # pages left below it (trashed ones included)
+                    child.parent_id = item.parent_id
             del self.content[item.id]
 
     def archive(self, pages: list[Content], by: str | None) -> str:
