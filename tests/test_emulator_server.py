@@ -212,3 +212,29 @@ def test_unknown_knob_and_mode_are_rejected() -> None:
         ConfluenceEmulator(no_such_knob=1)
     with pytest.raises(ValueError):
         ConfluenceEmulator(sso="kerberos")
+
+
+def test_plugin_fails_a_test_that_hit_a_server_bug(tmp_path) -> None:
+    """Run pytest on a tiny suite: a handler exception must fail the test at teardown."""
+    import subprocess
+    import sys
+
+    (tmp_path / "test_inner.py").write_text(
+        "import requests\n"
+        "from sphinxcontrib.confluencebuilder.testing import server as srv\n"
+        "def test_bug(confluence_emulator, monkeypatch):\n"
+        "    def boom(*a, **k):\n"
+        "        raise KeyError('handler bug')\n"
+        "    monkeypatch.setattr(srv, 'dispatch', boom)\n"
+        "    s = confluence_emulator\n"
+        "    assert requests.get(s.url + 'rest/api/user/current', timeout=5).status_code == 500\n"
+        "def test_clean(confluence_emulator_factory):\n"
+        "    s = confluence_emulator_factory(mode='dc')\n"
+        "    assert requests.get(s.url + 'rest/api/user/current', timeout=5).status_code == 200\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p",
+         "sphinxcontrib.confluencebuilder.testing.pytest_plugin", "-p", "no:cacheprovider",
+         str(tmp_path / "test_inner.py")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert "1 passed, 1 error" in proc.stdout, proc.stdout + proc.stderr
+    assert "handler bug" in proc.stdout
