@@ -236,5 +236,6 @@ def test_plugin_fails_a_test_that_hit_a_server_bug(tmp_path) -> None:
          "sphinxcontrib.confluencebuilder.testing.pytest_plugin", "-p", "no:cacheprovider",
          str(tmp_path / "test_inner.py")],
         cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert "1 passed, 1 error" in proc.stdout, proc.stdout + proc.stderr
+    assert "2 passed, 1 error" in proc.stdout, proc.stdout + proc.stderr
+    assert "ERROR at teardown of test_bug" in proc.stdout
     assert "handler bug" in proc.stdout
