@@ -163,3 +163,23 @@ def test_cli_subprocess(tmp_path: Path, confluence_emulator: Any) -> None:
                              capture_output=True, text=True, timeout=60, env=env, check=False)
     assert missing.returncode == 2
     assert "Traceback" not in missing.stdout + missing.stderr
+
+
+def test_proxy_and_ca_environment_listed(tmp_path: Path, capsys: Any, monkeypatch: Any,
+                                         confluence_emulator: Any) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://corp:pr0xy-pa55word@proxy.example.test:3128")
+    monkeypatch.setenv("HTTP_PROXY", "http://corp:pr0xy-pa55word@proxy.example.test:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "corp-ca.pem"))
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    project = write_project(tmp_path / "p", confluence_emulator)
+    for args in ((), ("--no-sanitize",)):
+        run = run_doctor(capsys, project, *args)
+        assert run.code == 0, run.out  # NO_PROXY keeps the emulator direct
+        states = {e["name"]: e["state"] for e in run.report["environment"]}
+        assert states["HTTPS_PROXY"] == states["NO_PROXY"] == "set"
+        assert states["SSL_CERT_DIR"] == "not set"
+        assert "NO_PROXY lists 127.0.0.1: requests go direct" in run.out
+        run.assert_no_secret("pr0xy-pa55word")
+    assert "http://corp:<redacted>@proxy.example.test:3128" in run.out
+    assert str(tmp_path / "corp-ca.pem") in run.out

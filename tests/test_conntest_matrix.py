@@ -210,8 +210,25 @@ def test_rate_limited(tmp_path: Path, capsys: Any, confluence_emulator_factory: 
 
 
 def test_v1_gone(tmp_path: Path, capsys: Any, confluence_emulator_factory: Any) -> None:
+    """The publishing client switches to v2 at the first 410, so the doctor warns (exit 0)
+    and names the option that avoids the switch."""
     server = confluence_emulator_factory(mode="cloud", v1_gone=True)
     project = write_project(tmp_path / "p", server, extra="confluence_api_mode = 'v1'")
     run = run_doctor(capsys, project)
-    _check(run, server, 1, "v1-gone", {"confluence_api_mode"})
+    _check(run, server, 0)
+    warned = [f for f in run.report["findings"] if f["status"] == "warn"]
+    assert [f["cause"] for f in warned] == ["v1-gone"], run.out
+    assert warned[0]["options"] == ["confluence_api_mode"]
     assert "confluence_api_mode = 'v2'" in run.out
+    assert "pages of DOCS can be listed (REST API v2)" in run.out
+
+
+def test_scope_check_failure(tmp_path: Path, capsys: Any,
+                             confluence_emulator_factory: Any) -> None:
+    """A scoped token on the gateway, used with the v1 content API it has no scope for."""
+    server = confluence_emulator_factory(mode="cloud", scoped_token=True, scope_check_v1=True)
+    project = write_project(tmp_path / "p", server, url=server.gateway_url,
+                            extra="confluence_api_mode = 'v1'")
+    run = run_doctor(capsys, project)
+    _check(run, server, 1, "scope-check", {"confluence_api_token_scoped", "confluence_api_mode"})
+    assert "space DOCS (Documentation) is visible" in run.out  # only the content call failed

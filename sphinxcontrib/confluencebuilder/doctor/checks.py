@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from typing import Any
 from urllib.parse import urlsplit
-from urllib.request import proxy_bypass_environment
+
+from requests.utils import should_bypass_proxies
 
 from .. import config as options
 from ..settings import redact_url
@@ -236,7 +237,7 @@ def check_transport(settings: Any, report: Report) -> None:
     else:
         env = _env(f"{scheme.upper()}_PROXY") or _env("ALL_PROXY")
         no_proxy = _env("NO_PROXY") or ""
-        if env and proxy_bypass_environment(host, {"no": no_proxy}):
+        if env and no_proxy and should_bypass_proxies(settings.server_url, no_proxy):
             report.add("sanity", "info", f"a {scheme} proxy is set in the environment, but "
                        f"NO_PROXY lists {host}: requests go direct")
         elif env:

@@ -12,12 +12,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..errors import ConfluenceError
 from ..project import LoadedProject, ProjectLoadError, load_project_config
 from . import checks
 from .report import Printer, Report
+
+if TYPE_CHECKING:
+    from ..settings import ConnectionSettings
 
 PROG = "python -m sphinxcontrib.confluencebuilder connection-test"
 
@@ -58,7 +61,7 @@ def _config_error(report: Report, printer: Printer, error: ConfluenceError) -> N
         printer.line(f"  {error.hint}")
 
 
-def _build_settings(project: LoadedProject, report: Report) -> object:
+def _build_settings(project: LoadedProject, report: Report) -> ConnectionSettings:
     from sphinx.util import logging as sphinx_logging
 
     from ..settings import from_config

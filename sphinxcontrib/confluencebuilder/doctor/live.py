@@ -1,21 +1,26 @@
-"""Checks that talk to the server, through the session a publish would use.
+"""Checks that talk to the server, through the session and client a publish would use.
 
-Each step sends one GET with redirects not followed, so an SSO front end shows itself
-instead of being followed to a login page. Answers are classified by the REST layer
-(:mod:`..rest.classify`) and then read again by :mod:`.advice`, which names the cause and
-the options to set. The first failing step ends the live checks; later steps are listed
-as skipped.
+The REST client (``rest.make_client``) answers the questions a publish asks (instance,
+current user, space); raw GETs through the same session, with redirects not followed,
+probe what the client has no call for (is this Confluence at all, page listing,
+permitted operations). Failures are classified by the REST layer (:mod:`..rest.classify`)
+and read again by :mod:`.advice`, which names the cause and the options to set. The
+doctor's client does not retry or wait: it reports the first answer. The first failing
+step ends the live checks; later steps are listed as skipped.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
 
+from ..errors import ConfluenceConnectionError, ConfluenceNotFoundError
+from ..rest import make_client
 from ..rest.classify import classify_exception, classify_response
-from ..session import redact_text
 from .advice import Answer, Diagnosis, from_transport_error, read_answer
 from .report import Report
 
@@ -42,6 +47,9 @@ class LiveChecks:
         self.timeout = settings.timeout or DEFAULT_TIMEOUT
         self.space_id: str | None = None
         self.user_name = ""
+        self.client: Any = None
+        self.base = settings.server_url
+        self.mode = settings.api_mode
 
     # -- plumbing ---------------------------------------------------------------------
     def get(self, step: str, url: str, *, subject: str = "",
@@ -60,12 +68,29 @@ class LiveChecks:
         if error is not None:
             self.fail(step, error, read_answer(Answer.from_response(response), self.settings))
 
+    def call(self, step: str, function: Callable[..., Any], *args: Any) -> Any:
+        """A client call; a failure is diagnosed, reported and raises StepFailed."""
+        try:
+            return function(*args)
+        except ConfluenceConnectionError as exc:
+            self.fail(step, exc, self.diagnose(exc))
+
+    def diagnose(self, exc: ConfluenceConnectionError) -> Diagnosis | None:
+        """Read the failed answer again (redirects not followed) for the doctor's advice."""
+        if exc.status is None or not exc.url:
+            return from_transport_error(exc, self.settings)
+        try:
+            response = self.session.get(exc.url, allow_redirects=False, timeout=self.timeout)
+        except requests.RequestException as again:
+            return from_transport_error(again, self.settings)
+        return read_answer(Answer.from_response(response), self.settings)
+
     def fail(self, step: str, error: Any, diagnosis: Diagnosis | None,
              cause: str = "") -> None:
         options = tuple(dict.fromkeys((*(diagnosis.options if diagnosis else ()),
                                        *getattr(error, "options", ()))))
         title = diagnosis.summary if diagnosis else str(getattr(error, "message", error))
-        detail = redact_text(str(getattr(error, "message", "")))
+        detail = str(getattr(error, "message", ""))
         fix = diagnosis.fix if diagnosis else getattr(error, "hint", "")
         kind = cause or (diagnosis.cause if diagnosis else getattr(error, "kind", "error"))
         self.report.add(step, "fail", title, detail=detail if detail != title else "",
@@ -73,7 +98,7 @@ class LiveChecks:
         raise StepFailed(step)
 
     def api(self, mode: str, path: str) -> str:
-        return self.settings.api_root(mode) + path
+        return self.settings.api_root(mode, self.base) + path
 
     def json(self, step: str, response: requests.Response) -> Any:
         try:
@@ -85,6 +110,16 @@ class LiveChecks:
 
     # -- steps ------------------------------------------------------------------------
     def run(self) -> None:
+        quiet = dataclasses.replace(self.settings, rate_limit_retries=0, retry_attempts=0,
+                                    retry_after_cap=0.0)
+        try:
+            self.client = make_client(quiet, self.session, sleep=lambda _seconds: None)
+        except ConfluenceConnectionError as exc:  # the cloud-id lookup of scoped tokens
+            try:
+                self.fail("reach", exc, self.diagnose(exc))
+            except StepFailed:
+                return
+        self.base, self.mode = self.client.base_url, self.client.api_mode
         for number, (step, _) in enumerate(STEPS):
             try:
                 getattr(self, "step_" + step)()
@@ -95,8 +130,7 @@ class LiveChecks:
                 return
 
     def step_reach(self) -> None:
-        probe = self.api(self.settings.api_mode,
-                         "spaces?limit=1" if self.settings.api_mode == "v2" else "space?limit=1")
+        probe = self.api(self.mode, "spaces?limit=1" if self.mode == "v2" else "space?limit=1")
         response = self.get("reach", probe)
         ctype = response.headers.get("Content-Type", "?").split(";")[0]
         via = self._route()
@@ -120,9 +154,10 @@ class LiveChecks:
         error = classify_response(response, self.settings, subject="the REST API")
         if not parts.path.rstrip("/").endswith("/wiki"):
             alternative = f"{parts.scheme}://{parts.netloc}{parts.path}wiki/"
-            prefix = self.settings.api_prefixes.get(self.settings.api_mode, "")
+            prefix = self.settings.api_prefixes.get(self.mode, "")
             try:
-                again = self.session.get(alternative + prefix + "space?limit=1",
+                probe = "spaces?limit=1" if self.mode == "v2" else "space?limit=1"
+                again = self.session.get(alternative + prefix + probe,
                                          allow_redirects=False, timeout=self.timeout)
                 found = again.status_code != 404
             except requests.RequestException:
@@ -141,30 +176,22 @@ class LiveChecks:
             ("confluence_server_url", "confluence_publish_override_api_prefix")))
 
     def step_instance(self) -> None:
-        settings = self.settings
-        if settings.cloud:
-            where = "the api.atlassian.com gateway" if settings.gateway else "the site URL"
+        info = self.call("instance", self.client.server_info)
+        if info.get("type") == "cloud":
+            where = "the api.atlassian.com gateway" if self.base != self.settings.server_url \
+                or self.settings.gateway else "the site URL"
             self.report.add("instance", "ok", f"Confluence Cloud through {where}; REST API "
-                            f"{settings.api_mode} answers (Cloud has no version number)")
-            return
-        response = self.get("instance", settings.server_url + "rest/applinks/1.0/manifest")
-        try:
-            data = response.json() if response.status_code == 200 else {}
-        except ValueError:
-            data = {}
-        if isinstance(data, dict) and data.get("version"):
-            self.report.add("instance", "ok", f"Confluence Data Center {data['version']} "
-                            f"(build {data.get('buildNumber', '?')})")
+                            f"{self.mode} (Cloud has no version number)")
+        elif info.get("version"):
+            self.report.add("instance", "ok", f"Confluence Data Center {info['version']}; "
+                            f"REST API {self.mode}")
         else:
             self.report.add("instance", "info", "Confluence Data Center/Server; the version "
-                            f"was not reported (manifest answered HTTP {response.status_code})")
+                            "was not reported (the application-links manifest is missing)")
 
     def step_identity(self) -> None:
-        response = self.get("identity", self.api("v1", "user/current"))
-        self.check("identity", response, "the current user")
-        data = self.json("identity", response)
-        if not isinstance(data, dict) or data.get("type") == "anonymous" or \
-                response.headers.get("X-AUSERNAME", "").lower() == "anonymous":
+        data = self.call("identity", self.client.current_user)
+        if not isinstance(data, dict) or data.get("type") == "anonymous":
             none = self.settings.credential_kind == "no credentials"
             self.report.add(
                 "identity", "fail", "the server treats us as anonymous" +
@@ -186,19 +213,13 @@ class LiveChecks:
 
     def step_space(self) -> None:
         key = self.settings.space_key or ""
-        subject = f"space {key!r}"
-        if self.settings.api_mode == "v2":
-            response = self.get("space", self.api("v2", f"spaces?keys={quote(key)}&limit=1"))
-            self.check("space", response, subject)
-            results = (self.json("space", response) or {}).get("results") or []
-            found = results[0] if results else None
-        else:
-            response = self.get("space", self.api("v1", f"space/{quote(key)}"))
-            if response.status_code == 404:
-                found = None
-            else:
-                self.check("space", response, subject)
-                found = self.json("space", response)
+        try:
+            space = self.client.get_space(key)
+            found: dict[str, Any] | None = {"id": space.id, "name": space.name}
+        except ConfluenceNotFoundError:
+            found = None
+        except ConfluenceConnectionError as exc:
+            self.fail("space", exc, self.diagnose(exc))
         if not found:
             who = self.user_name or "this account"
             self.report.add(
@@ -215,17 +236,25 @@ class LiveChecks:
 
     def step_pages(self) -> None:
         key = self.settings.space_key or ""
-        if self.settings.api_mode == "v2":
+        if self.mode == "v2":
             url = self.api("v2", f"spaces/{self.space_id}/pages?limit=1")
         else:
             url = self.api("v1", f"content?spaceKey={quote(key)}&type=page&limit=1")
         response = self.get("pages", url)
+        if response.status_code == 410 and self.mode == "v1" and self.settings.cloud:
+            # the publishing client switches to v2 at the first 410; say so and check v2
+            self.report.add("pages", "warn", "Confluence Cloud removed the v1 REST API for "
+                            "pages (410 Gone); publishing switches to v2 with a warning",
+                            cause="v1-gone", options=("confluence_api_mode",),
+                            fix="Set confluence_api_mode = 'v2' (or leave it unset on Cloud).")
+            self.mode = "v2"
+            response = self.get("pages", self.api("v2", f"spaces/{self.space_id}/pages?limit=1"))
         self.check("pages", response, f"pages of space {key!r}")
-        self.report.add("pages", "ok", f"pages of {key} can be listed")
+        self.report.add("pages", "ok", f"pages of {key} can be listed (REST API {self.mode})")
 
     def step_permission(self) -> None:
         key = self.settings.space_key or ""
-        if self.settings.api_mode == "v2":
+        if self.mode == "v2":
             url = self.api("v2", f"spaces/{self.space_id}/operations")
         else:
             url = self.api("v1", f"space/{quote(key)}?expand=operations")
