@@ -1,0 +1,101 @@
+"""Benchmark: publish a generated 200-page project (an image on every page) to the
+bundled emulator with per-request latency, then republish it unchanged, then with one
+page changed. Prints wall time and request counts; asserts nothing.
+
+Usage: python benchmarks/publish.py [--pages N] [--latency SECONDS] [--concurrency C]
+
+Aims: first publish < 10 s; unchanged republish <= 5 requests and < 1 s; one page
+changed <= 10 requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sphinxcontrib.confluencebuilder import pages
+from sphinxcontrib.confluencebuilder.config import defaults
+from sphinxcontrib.confluencebuilder.publisher import Publisher
+from sphinxcontrib.confluencebuilder.publisher.settings import PublishSettings
+from sphinxcontrib.confluencebuilder.rest import make_client
+from sphinxcontrib.confluencebuilder.settings import from_config
+from sphinxcontrib.confluencebuilder.testing import ConfluenceEmulator
+
+
+def write_project(outdir: Path, count: int, changed: int | None = None) -> None:
+    """The builder's on-disk output for ``count`` pages: index plus children in groups."""
+    src = outdir.parent / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    metas: dict[str, pages.PageMeta] = {}
+    order = []
+    for n in range(count):
+        doc = "index" if n == 0 else f"page{n:04d}"
+        parent = None if n == 0 else ("index" if n <= 20 else f"page{(n % 20) + 1:04d}")
+        image = src / f"fig{n}.png"
+        image.write_bytes(hashlib.sha256(str(n).encode()).digest() * 64)
+        att = pages.store_attachment(outdir, f"fig{n}.png", image)
+        text = "changed" if changed == n else "original"
+        body = (f"<h2>Section</h2><p>Page {n}, {text} text.</p>"
+                f'<ac:image><ri:attachment ri:filename="fig{n}.png" /></ac:image>')
+        meta = pages.PageMeta(docname=doc, title=f"Page {n}", parent=parent,
+                              attachments=(att,))
+        pages.write_page(outdir, ".conf", body, meta)
+        metas[doc] = meta
+        order.append(doc)
+    # parents first: index, the 20 group heads, then the rest
+    order = order[:21] + order[21:]
+    info = {"project": "Benchmark", "version": "1", "release": "1", "editor": "v2",
+            "generated": "2026-01-01T00:00:00Z", "root": "index"}
+    pages.write_manifest(outdir, info=info, order=order, metas=metas, suffix=".conf")
+
+
+def run(server: ConfluenceEmulator, outdir: Path, concurrency: int) -> tuple[float, Any, int]:
+    config = defaults(server_url=server.url, space_key=server.space_key,
+                      server_user=server.user, api_token=server.api_token)
+    client = make_client(from_config(config))
+    settings = PublishSettings(space_key=server.space_key, project="Benchmark",
+                               concurrency=concurrency)
+    before = len(server.requests)
+    start = time.perf_counter()
+    report = Publisher(client, settings).publish(pages.read_bundle(outdir))
+    elapsed = time.perf_counter() - start
+    return elapsed, report, len(server.requests) - before
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp, \
+            ConfluenceEmulator(mode="cloud", max_limit=250) as server:
+        server.configure(latency=args.latency)
+        out = Path(tmp) / "out"
+        write_project(out, args.pages)
+        print(f"{args.pages} pages, one image each; emulator latency "
+              f"{args.latency * 1000:.0f} ms; concurrency {args.concurrency}")
+        rows = []
+        for label, changed in (("first publish", None), ("unchanged republish", None),
+                               ("one page changed", 7)):
+            if changed is not None:
+                write_project(out, args.pages, changed=changed)
+            elapsed, report, requests = run(server, out, args.concurrency)
+            rows.append((label, elapsed, requests, report))
+            print(f"{label:22s} {elapsed:7.2f} s  {requests:5d} requests  "
+                  f"(created {len(report.created)}, updated {len(report.updated)}, "
+                  f"unchanged {len(report.unchanged)}, uploaded {len(report.uploaded)})")
+            sys.stdout.flush()
+        tree = server.tree()
+        top = [p for p in tree["pages"] if p["title"] == "Page 0"]
+        print(f"pages under the root: {len(top[0]['children']) if top else 0}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
