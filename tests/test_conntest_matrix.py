@@ -232,3 +232,34 @@ def test_scope_check_failure(tmp_path: Path, capsys: Any,
     run = run_doctor(capsys, project)
     _check(run, server, 1, "scope-check", {"confluence_api_token_scoped", "confluence_api_mode"})
     assert "space DOCS (Documentation) is visible" in run.out  # only the content call failed
+
+
+def test_rate_limit_and_deprecation_headers_reported(tmp_path: Path, capsys: Any,
+                                                     confluence_emulator_factory: Any) -> None:
+    server = confluence_emulator_factory(mode="cloud", rate_limit=1.0, rate_burst=50,
+                                         deprecation_headers=True)
+    project = write_project(tmp_path / "p", server, extra="confluence_api_mode = 'v1'")
+    run = run_doctor(capsys, project)
+    _check(run, server, 0)
+    assert "rate limit: 49 of 50 requests left" in run.out
+    notes = [f["title"] for f in run.report["findings"] if f["step"] == "deprecation"]
+    assert any("GET /wiki/rest/api/space/" in n and "deprecated" in n for n in notes), run.out
+
+
+BROKEN_AUTH = '''
+import requests.auth
+
+class BrokenAuth(requests.auth.AuthBase):
+    def __call__(self, request):
+        raise RuntimeError("ticket cache is empty")
+
+confluence_server_auth = BrokenAuth()
+'''
+
+
+def test_auth_object_raising(tmp_path: Path, capsys: Any, confluence_emulator_factory: Any) -> None:
+    server = confluence_emulator_factory(mode="dc")
+    run = run_doctor(capsys, write_project(tmp_path / "p", server, creds=BROKEN_AUTH))
+    _check(run, server, 1, "client-error", {"confluence_server_auth"})
+    assert "RuntimeError: ticket cache is empty" in run.out
+    assert "Traceback" not in run.out + run.err

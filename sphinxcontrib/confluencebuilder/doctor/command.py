@@ -124,6 +124,13 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
         _show(printer, report, shown)
         _config_error(report, printer, exc)
         return _finish(report, printer, args.json)
+    except Exception as exc:  # noqa: BLE001 - a session override or provider from conf.py
+        _show(printer, report, shown)
+        _config_error(report, printer, ProjectLoadError(
+            f"building the session failed: {type(exc).__name__}: {exc}",
+            hint="confluence_request_session_override or "
+                 "confluence_publish_credential_provider raised this."))
+        return _finish(report, printer, args.json)
 
     from .live import LiveChecks
 
@@ -133,9 +140,11 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
     return _finish(report, printer, args.json)
 
 
-def _session_secrets(settings: object) -> list[str]:
-    values = getattr(settings, "secret_values", None)
-    return list(values()) if callable(values) else []
+def _session_secrets(settings: ConnectionSettings) -> list[str]:
+    """Secrets the settings hold plus those the session learnt (cookie files, providers)."""
+    from ..session import SECRETS
+
+    return [*settings.secret_values(), *SECRETS.values()]
 
 
 def _show(printer: Printer, report: Report, start: int) -> int:

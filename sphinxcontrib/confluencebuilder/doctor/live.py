@@ -54,14 +54,27 @@ class LiveChecks:
     # -- plumbing ---------------------------------------------------------------------
     def get(self, step: str, url: str, *, subject: str = "",
             accept: str = "application/json") -> requests.Response:
-        """GET ``url``; a failure is reported (and raises StepFailed) unless it is a 404."""
+        """GET ``url`` through the session; any HTTP answer is returned, a failure below
+        HTTP is reported (and raises StepFailed)."""
         try:
             response = self.session.get(url, allow_redirects=False, timeout=self.timeout,
                                         headers={"Accept": accept})
         except requests.RequestException as exc:
             error = classify_exception(exc, self.settings, method="GET", url=url)
             self.fail(step, error, from_transport_error(exc, self.settings))
+        except Exception as exc:  # noqa: BLE001 - user code (auth object, session hook)
+            self.user_code_failed(step, exc)
         return response
+
+    def user_code_failed(self, step: str, exc: Exception) -> None:
+        self.report.add(step, "fail", f"the request could not be sent: {type(exc).__name__}: "
+                        f"{str(exc)[:200]}", cause="client-error",
+                        fix="Code from the configuration raised this while preparing the "
+                        "request: check the auth object, the session override and the "
+                        "credential provider.",
+                        options=("confluence_server_auth", "confluence_request_session_override",
+                                 "confluence_publish_credential_provider"))
+        raise StepFailed(step)
 
     def check(self, step: str, response: requests.Response, subject: str = "") -> None:
         error = classify_response(response, self.settings, subject=subject)
@@ -74,6 +87,8 @@ class LiveChecks:
             return function(*args)
         except ConfluenceConnectionError as exc:
             self.fail(step, exc, self.diagnose(exc))
+        except Exception as exc:  # noqa: BLE001 - user code runs inside requests
+            self.user_code_failed(step, exc)
 
     def diagnose(self, exc: ConfluenceConnectionError) -> Diagnosis | None:
         """Read the failed answer again (redirects not followed) for the doctor's advice."""
@@ -127,7 +142,14 @@ class LiveChecks:
                 for _, title in STEPS[number + 1:]:
                     self.report.add("skipped", "skip", f"{title}: not checked (an earlier "
                                     "step failed)")
-                return
+                break
+        self._deprecations()
+
+    def _deprecations(self) -> None:
+        seen = getattr(getattr(self.client, "transport", None), "deprecations", None) or {}
+        for endpoint, note in sorted(seen.items()):
+            self.report.add("deprecation", "info", f"the server marks {endpoint} as {note}; "
+                            "confluence_api_mode = 'v2' avoids it on Cloud")
 
     def step_reach(self) -> None:
         probe = self.api(self.mode, "spaces?limit=1" if self.mode == "v2" else "space?limit=1")
@@ -139,6 +161,24 @@ class LiveChecks:
         if response.status_code == 404:
             self._not_found_api(response)
         self.check("access", response)
+        self._rate_headers(response)
+
+    def _rate_headers(self, response: requests.Response) -> None:
+        headers = response.headers
+        remaining, limit = headers.get("X-RateLimit-Remaining"), headers.get("X-RateLimit-Limit")
+        if remaining is None:
+            return
+        try:
+            low = int(float(remaining)) < 0.2 * int(float(limit or 0))
+        except ValueError:
+            low = False
+        text = f"rate limit: {remaining} of {limit or '?'} requests left"
+        if low or headers.get("X-RateLimit-NearLimit", "").lower() == "true":
+            self.report.add("reach", "warn", f"{text}; the server is close to throttling",
+                            cause="rate-limit-near", options=("confluence_publish_delay",),
+                            fix="Publish later, or slow down with confluence_publish_delay.")
+        else:
+            self.report.add("reach", "info", text)
 
     def _route(self) -> str:
         proxies = self.session.proxies or {}
