@@ -239,3 +239,27 @@ def test_plugin_fails_a_test_that_hit_a_server_bug(tmp_path) -> None:
     assert "2 passed, 1 error" in proc.stdout, proc.stdout + proc.stderr
     assert "ERROR at teardown of test_bug" in proc.stdout
     assert "handler bug" in proc.stdout
+
+
+def test_movepage_action_positions(confluence_emulator_factory) -> None:
+    s = confluence_emulator_factory(mode="dc")
+    home = s.state.spaces["DOCS"].homepage_id
+    a, b, c = (s.state.create_page("DOCS", t, parent_id=home) for t in "ABC")
+    auth = {"Authorization": f"Bearer {s.pat}", "X-Atlassian-Token": "no-check"}
+
+    def move(position: str, target: str) -> requests.Response:
+        return requests.post(s.url + "pages/movepage.action", headers=auth, timeout=5, params={
+            "spaceKey": "DOCS", "pageId": c.id, "targetId": target, "position": position})
+
+    def order() -> list[str]:
+        return [n["title"] for n in s.tree()["pages"][0]["children"]]
+
+    assert move("above", a.id).status_code == 200 and order() == ["C", "A", "B"]
+    assert move("below", a.id).status_code == 200 and order() == ["A", "C", "B"]
+    assert move("append", b.id).json()["page"]["parentId"] == b.id
+    assert order() == ["A", "B"] and s.state.content[c.id].version.number == 1
+    assert move("append", c.id).status_code == 400  # into itself
+    no_xsrf = requests.post(s.url + "pages/movepage.action", timeout=5,
+                            headers={"Authorization": f"Bearer {s.pat}"},
+                            params={"pageId": c.id, "targetId": a.id})
+    assert no_xsrf.status_code == 403

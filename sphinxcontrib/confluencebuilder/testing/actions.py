@@ -36,8 +36,15 @@ def move_page(state: State, args: dict[str, str], user: str | None) -> ApiRespon
         page.parent_id = parent
         if target is None or position == "append":
             page.position = int(state.next_id())
-        else:  # just before or after the target among its siblings
-            page.position = target.position + (-0.5 if position == "above" else 0.5)
+        else:  # just before or after the target: renumber the siblings in their new order
+            siblings = sorted((c for c in state.content.values() if c.type == "page"
+                               and c.parent_id == parent and c.id != page.id
+                               and c.space_key == page.space_key), key=lambda c: c.position)
+            at = siblings.index(target) + (position == "below")
+            slots = sorted([c.position for c in siblings] + [int(state.next_id())])
+            siblings.insert(at, page)
+            for sibling, slot in zip(siblings, slots, strict=True):
+                sibling.position = slot
         body: dict[str, Any] = {"page": {"id": page.id, "title": page.title,
                                          "spaceKey": page.space_key, "parentId": parent}}
         return ApiResponse(200, body)

@@ -52,9 +52,9 @@ class Credentials:
     proxy_password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
 
     @classmethod
-    def generate(cls, mode: str, **overrides: str) -> Credentials:
+    def generate(cls, mode: str, **overrides: str | None) -> Credentials:
         cloud = mode == "cloud"
-        values = {
+        values: dict[str, str] = {
             "user": "publisher@example.com" if cloud else "publisher",
             "display_name": "Docs Publisher",
             "account_id": ("5b10ac8d82e05b22cc7d4ef5" if cloud
