@@ -263,3 +263,29 @@ def test_auth_object_raising(tmp_path: Path, capsys: Any, confluence_emulator_fa
     _check(run, server, 1, "client-error", {"confluence_server_auth"})
     assert "RuntimeError: ticket cache is empty" in run.out
     assert "Traceback" not in run.out + run.err
+
+
+def test_no_credentials_means_anonymous(tmp_path: Path, capsys: Any,
+                                        confluence_emulator_factory: Any) -> None:
+    server = confluence_emulator_factory(mode="dc")
+    run = run_doctor(capsys, write_project(tmp_path / "p", server, creds="none"))
+    _check(run, server, 1, "no-credentials", {"confluence_publish_token"})
+    assert "the server treats us as anonymous" in run.out
+
+
+STRIPPING_HOOK = '''
+def _strip_credentials(session):
+    # stands in for a front end that drops the Authorization header
+    session.auth = None
+    return session
+
+confluence_request_session_override = _strip_credentials
+'''
+
+
+def test_credentials_ignored(tmp_path: Path, capsys: Any,
+                             confluence_emulator_factory: Any) -> None:
+    server = confluence_emulator_factory(mode="dc")
+    run = run_doctor(capsys, write_project(tmp_path / "p", server, extra=STRIPPING_HOOK))
+    _check(run, server, 1, "credentials-ignored", {"confluence_publish_token"})
+    assert "anonymous although a Bearer personal access token" in run.out
