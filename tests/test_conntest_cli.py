@@ -183,3 +183,22 @@ def test_proxy_and_ca_environment_listed(tmp_path: Path, capsys: Any, monkeypatc
         run.assert_no_secret("pr0xy-pa55word")
     assert "http://corp:<redacted>@proxy.example.test:3128" in run.out
     assert str(tmp_path / "corp-ca.pem") in run.out
+
+
+def test_malformed_url_is_a_config_error(tmp_path: Path, capsys: Any) -> None:
+    project = write_project(tmp_path / "p", extra="confluence_server_url = 'wiki.example.test'")
+    run = run_doctor(capsys, project)
+    _assert_config_error(run, "confluence_server_url", "is not a valid http(s) URL")
+
+
+def test_quoted_token_warned_and_rejected(tmp_path: Path, capsys: Any,
+                                         confluence_emulator: Any) -> None:
+    server = confluence_emulator
+    quoted = f'"{server.api_token}"'
+    creds = f"confluence_server_user = {server.user!r}\nconfluence_api_token = {quoted!r}"
+    run = run_doctor(capsys, write_project(tmp_path / "p", server, creds=creds))
+    assert run.code == 1, run.out
+    warned = {f["cause"]: f for f in run.report["findings"] if f["status"] == "warn"}
+    assert warned["quoted-secret"]["options"] == ["confluence_api_token"]
+    assert "auth-rejected" in run.causes
+    run.assert_no_secret(*secrets_of(server))
