@@ -125,9 +125,15 @@ def capture_logs() -> Iterator[list[str]]:
     """Every record of the sphinx and urllib3 loggers (and root), formatted, at DEBUG."""
     lines: list[str] = []
 
+    seen: set[int] = set()
+    kept: list[logging.LogRecord] = []
+
     class _Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            lines.append(record.getMessage())
+            if id(record) not in seen:  # a record may pass through several loggers
+                seen.add(id(record))
+                kept.append(record)  # keeps ids unique while collecting
+                lines.append(record.getMessage())
 
     handler = _Collect(logging.DEBUG)
     names = ("sphinx", "urllib3", "")

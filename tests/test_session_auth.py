@@ -120,7 +120,6 @@ def test_cookies_only_go_to_the_configured_host(confluence_emulator_factory) -> 
     cookies = session.cookies.get_dict(domain="127.0.0.1")
     assert cookies == {"SID": "cookie-v"}
     other = requests.Request("GET", "http://localhost:1/").prepare()
-    session.cookies  # the jar decides per request host
     other.prepare_cookies(session.cookies)
     assert "Cookie" not in other.headers
 

@@ -116,8 +116,8 @@ def test_command_printing_a_token(confluence_emulator_factory, tmp_path) -> None
 def test_command_printing_json_headers(confluence_emulator_factory, tmp_path) -> None:
     server = confluence_emulator_factory(sso="header")
     script = tmp_path / "gw.py"
-    script.write_text("import json,sys; print(json.dumps({'headers': %s}))"
-                      % json.dumps(server.sso_headers))
+    headers = json.dumps(server.sso_headers)
+    script.write_text(f"import json; print(json.dumps({{'headers': {headers}}}))")
     client = make_client(emulator_settings(
         server, publish_credential_provider=f"{sys.executable} {script}"))
     assert client.get_space("DOCS").key == "DOCS"

@@ -74,7 +74,7 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._blocked_until = 0.0
         self._pace = 0.0
-        self._next_slot = 0.0
+        self._last_start = float("-inf")
         #: how often requests were held back, and for how long in total (for reports/tests)
         self.waits = 0
         self.waited = 0.0
@@ -89,8 +89,8 @@ class RateLimiter:
         with self._lock:
             now = self.clock()
             spacing = max(self.delay, self._pace)
-            start = max(now, self._blocked_until, self._next_slot)
-            self._next_slot = start + spacing
+            start = max(now, self._blocked_until, self._last_start + spacing)
+            self._last_start = start
             wait = start - now
             if self._pace > 0 and wait > 0:
                 self.paced += 1
