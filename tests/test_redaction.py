@@ -4,6 +4,7 @@ to another host, even when the server redirects there."""
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 import requests
@@ -11,6 +12,7 @@ from connection_helpers import capture_logs, emulator_settings, settings_for, ti
 
 from sphinxcontrib.confluencebuilder import errors as E
 from sphinxcontrib.confluencebuilder.rest import make_client
+from sphinxcontrib.confluencebuilder.rest.base import Space
 from sphinxcontrib.confluencebuilder.session import build_session, redact_headers, redact_text
 
 GW_SECRET = "gw-secret-value-7f3a9c"
@@ -86,11 +88,10 @@ def test_redirect_to_another_port_receives_nothing_secret(confluence_emulator) -
 def test_foreign_pagination_link_is_refused() -> None:
     leaked = []
     with tiny_server(lambda r: leaked.append(r) or (200, {}, b"{}")) as other:
-        page = ('{"results": [], "_links": {"base": "%s", "next": "/rest/api/x?start=5"}}'
-                % other.url.rstrip("/")).encode()
+        links = {"base": other.url.rstrip("/"), "next": "/rest/api/x?start=5"}
+        page = json.dumps({"results": [], "_links": links}).encode()
         with tiny_server(lambda r: (200, {"Content-Type": "application/json"}, page)) as api:
             client = make_client(settings_for(api.url, publish_token="pat-never-leaks"))
-            from sphinxcontrib.confluencebuilder.rest.base import Space
             with pytest.raises(E.ConfluenceBadResponseError) as info:
                 client.list_pages(Space("1", "DOCS", "Docs"))
     assert leaked == []
