@@ -185,3 +185,11 @@ def test_timeout_is_passed(confluence_emulator) -> None:
     with pytest.raises(ConfluenceTimeoutError) as info:
         make_client(settings).get_space("DOCS")
     assert "confluence_timeout" in info.value.options
+
+
+def test_cookies_reach_a_host_name_without_dots(confluence_emulator_factory) -> None:
+    server = confluence_emulator_factory(mode="dc", sso="cookie")
+    cookies = {server.sso_cookie_name: server.sso_cookie}
+    settings = emulator_settings(server, server_url=f"http://localhost:{server.port}/",
+                                 server_cookies=cookies)
+    _space_ok(settings)

@@ -232,8 +232,18 @@ class TlsAdapter(HTTPAdapter):
 # -- cookies -------------------------------------------------------------------------
 
 
-def _load_cookies(session: requests.Session, settings: ConnectionSettings) -> None:
+def cookie_domain(settings: ConnectionSettings) -> str:
+    """The cookie domain that limits injected cookies to the configured host.
+
+    ``http.cookiejar`` treats a host without a dot (``localhost``, ``confluence``) as
+    ``<host>.local``, so such hosts need that suffix for the cookie to be sent at all.
+    """
     host = urlsplit(settings.server_url).hostname or ""
+    return host if "." in host or ":" in host else host + ".local"
+
+
+def _load_cookies(session: requests.Session, settings: ConnectionSettings) -> None:
+    host = cookie_domain(settings)
     for name, value in settings.cookies.items():
         session.cookies.set(name, value, domain=host, path="/")
     if settings.cookies_file:
@@ -319,7 +329,7 @@ def apply_credentials(session: requests.Session, settings: ConnectionSettings,
     if creds.get("token"):
         session.auth = _token_auth(creds.get("user") or settings.user, creds["token"])
     session.headers.update(creds.get("headers") or {})
-    host = urlsplit(settings.server_url).hostname or ""
+    host = cookie_domain(settings)
     for name, value in (creds.get("cookies") or {}).items():
         session.cookies.set(name, value, domain=host, path="/")
 
