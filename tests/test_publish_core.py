@@ -257,3 +257,19 @@ def test_property_names_project_and_docname(server, tmp_path):
     publish(client_for(server), out)
     prop = current_pages(server.state)["Root"].properties[IDENTITY_KEY].value
     assert prop["project"] == "Proj" and prop["docname"] == "index" and len(prop["hash"]) == 64
+
+
+def test_data_center_publish_and_republish(confluence_emulator_factory, tmp_path):
+    server = confluence_emulator_factory(mode="dc", max_limit=250)
+    docs = [Doc("index", "Root", labels=("x",), files={"f.png": b"f"}),
+            Doc("a", "A", "index", files={"g.png": b"g"})]
+    out = write_bundle(tmp_path / "out", docs)
+    report = publish(client_for(server), out)
+    assert sorted(report.created) == ["a", "index"] and len(report.uploaded) == 2
+    snap = snapshot(server.state)
+    assert snap["A"]["parent"] == "Root" and snap["Root"]["labels"] == ["x"]
+    assert [name for name, _ in snap["A"]["attachments"]] == ["g.png"]
+    before = len(server.requests)
+    report = publish(client_for(server), out)
+    assert len(report.unchanged) == 2
+    assert [r for r in server.requests[before:] if r["method"] != "GET"] == []

@@ -19,7 +19,8 @@ from ..errors import ConfluenceError, ConfluenceNotFoundError, ConfluencePublish
 from ..pages import Bundle, read_bundle
 from ..rest.base import ConfluenceClient, RemotePage, Space
 from .apply import Applier, AttachmentEvent, PageEvent
-from .plan import Placement, Plan, make_plan
+from .names import attachment_names, rename_references
+from .plan import Placement, Plan, make_plan, title_matches
 from .report import Report, log_plan, report_from_plan, write_plan
 from .settings import IDENTITY_KEY, SPACE_ROOT, PublishSettings, from_config
 
@@ -134,7 +135,20 @@ class Publisher:
         remote = remote if remote is not None else self.preflight()
         return make_plan(bundle.pages, root=bundle.root, outdir=str(bundle.outdir),
                          remote=remote.pages, placement=remote.placement,
-                         settings=self.settings)
+                         settings=self.settings, adoptable=self._adoptable(bundle, remote))
+
+    def _adoptable(self, bundle: Bundle, remote: Remote) -> set[str]:
+        """Unclaimed same-titled pages that hold exactly what we would publish, at
+        version 1: our own creates whose identity property was lost (interrupted run)."""
+        found = set()
+        for page, match in title_matches(bundle.pages, remote.pages, self.settings):
+            if match.version != 1 or match.id == remote.placement.space.homepage_id:
+                continue
+            full = self.client.get_page(match.id, body=True)
+            ours = rename_references(page.body, attachment_names(page))
+            if full.body is not None and full.body.strip() == ours.strip():
+                found.add(match.id)
+        return found
 
     def apply(self, plan: Plan) -> Report:
         return Applier(self.client, self.settings, plan, on_page=self.on_page,

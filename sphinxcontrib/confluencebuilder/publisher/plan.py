@@ -9,7 +9,7 @@ cleanup.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -215,8 +215,25 @@ def _attachments(page: Page, remote: RemotePage | None, recorded: Identity | Non
     return tuple(changes)
 
 
+def title_matches(pages: Sequence[Page], remote: Sequence[RemotePage],
+                  settings: PublishSettings) -> list[tuple[Page, RemotePage]]:
+    """Documents whose page would be found by title only (candidates for adoption)."""
+    index = RemoteIndex(remote, settings.project)
+    current = {p.docname for p in pages}
+    out = []
+    for page in pages:
+        match = index.find(page.docname, page.title, current)
+        if match is not None and match.how == "title" and identity_of(match.page) is None:
+            out.append((page, match.page))
+    return out
+
+
 def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence[RemotePage],
-              placement: Placement, settings: PublishSettings) -> Plan:
+              placement: Placement, settings: PublishSettings,
+              adoptable: Collection[str] = ()) -> Plan:
+    """``adoptable``: ids of unclaimed pages holding exactly our body at version 1 (a
+    create of ours whose identity property was never written); they are taken back."""
+
     index = RemoteIndex(remote, settings.project)
     pages = [p for p in pages if settings.selected(p.docname)
              and (settings.publish_orphan or p.parent is not None or p.docname == root)]
@@ -251,6 +268,8 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
                 hint="Point confluence_parent_page at a page outside this documentation, or "
                      "give the document another title.",
                 options=("confluence_parent_page",))
+        if found is not None and how == "title" and found.id in adoptable:
+            how = "recovered"
         if found is not None and how == "title" and not settings.trample:
             raise trample_error(doc, title, found)
         if found is not None and found.id in matched:
@@ -273,8 +292,9 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
         elif settings.onlynew:
             action = "skip"
         else:
-            if how in ("title", "root") and recorded is None:
-                reasons.append("taken over" if how == "title" else "publish root")
+            if how in ("title", "root", "recovered") and recorded is None:
+                reasons.append({"title": "taken over", "root": "publish root",
+                                "recovered": "recovered"}[how])
             if how == "renamed":
                 reasons.append("renamed document")
             if recorded is not None and recorded.version != found.version:
