@@ -19,4 +19,6 @@ def parse_storage(body: str) -> ET.Element:
     try:
         return ET.fromstring(wrap_fragment(body))
     except ET.ParseError as exc:  # pragma: no cover - the message is the point
-        raise AssertionError(f"page is not well-formed storage format: {exc}\n{body[:2000]}")
+        raise AssertionError(
+            f"page is not well-formed storage format: {exc}\n{body[:2000]}"
+        ) from None
