@@ -221,8 +221,7 @@ class TlsAdapter(HTTPAdapter):
         super().__init__(**kwargs)
 
     def build_connection_pool_key_attributes(self, request: requests.PreparedRequest,
-                                             verify: Any, cert: Any = None
-                                             ) -> tuple[dict[str, Any], dict[str, Any]]:
+                                             verify: Any, cert: Any = None) -> Any:
         host, pool = super().build_connection_pool_key_attributes(request, verify, cert)
         if (request.url or "").lower().startswith("https") and verify is not False:
             pool["ssl_context"] = self.ssl_context

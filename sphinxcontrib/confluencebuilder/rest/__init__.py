@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 from sphinx.util import logging
@@ -48,57 +48,47 @@ def lookup_cloud_id(transport: Transport) -> str:
     return cloud_id
 
 
-if TYPE_CHECKING:
-    _ClientBase = ConfluenceClient
-else:
-    _ClientBase = object
+class SwitchingClient:
+    """The ConfluenceClient handed out by :func:`make_client`.
 
-
-class SwitchingClient(_ClientBase):
-    """Delegates to a v1 or v2 client; swaps v1 for v2 once when Cloud answers 410 Gone."""
+    Delegates to a v1 or v2 client; when a v1 client on Cloud meets 410 Gone it is
+    replaced by a v2 client once (with one warning) and the call is repeated.
+    """
 
     def __init__(self, transport: Transport, impl: V1Client) -> None:
         self.transport = transport
         self._impl = impl
         self._lock = threading.Lock()
         self.switched = False
+        #: 'v1' or 'v2' (changes when a 410 Gone makes the client switch)
+        self.api_mode: str = impl.api_mode
+        self.base_url: str = impl.base_url
 
     @property
     def impl(self) -> V1Client:
         return self._impl
 
     @property
-    def api_mode(self) -> str:
-        return self._impl.api_mode
-
-    @property
-    def base_url(self) -> str:
-        return self._impl.base_url
-
-    @property
     def request_count(self) -> int:
+        """HTTP requests sent so far (assign 0 to restart counting)."""
         return self.transport.request_count
+
+    @request_count.setter
+    def request_count(self, value: int) -> None:
+        self.transport.request_count = value
 
     def close(self) -> None:
         """End of run: report deprecated endpoints the server flagged (once)."""
         self.transport.report_deprecations()
 
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._impl, name)
-        if not callable(attr) or name.startswith("_"):
-            return attr
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            impl = self._impl
-            try:
-                return getattr(impl, name)(*args, **kwargs)
-            except ConfluenceGoneError:
-                if not self._switch(impl):
-                    raise
-                return getattr(self._impl, name)(*args, **kwargs)
-
-        call.__name__ = name
-        return call
+    def _run(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        impl = self._impl
+        try:
+            return getattr(impl, name)(*args, **kwargs)
+        except ConfluenceGoneError:
+            if not self._switch(impl):
+                raise
+            return getattr(self._impl, name)(*args, **kwargs)
 
     def _switch(self, failed: V1Client) -> bool:
         with self._lock:
@@ -107,12 +97,88 @@ class SwitchingClient(_ClientBase):
             if failed.api_mode != "v1" or not self.transport.settings.cloud:
                 return False
             self._impl = V2Client(self.transport, failed.base_url)
+            self.api_mode = self._impl.api_mode
             self.switched = True
         logger.warning("confluence: Confluence Cloud removed the v1 REST API used here (410 "
                        "Gone); switched to v2 for the rest of this run. Set "
                        "confluence_api_mode = 'v2' to skip this", type="confluence",
                        subtype="api_mode")
         return True
+
+    # -- the ConfluenceClient protocol ---------------------------------------------------
+
+    def current_user(self) -> dict[str, Any]:
+        return self._run("current_user")  # type: ignore[no-any-return]
+
+    def server_info(self) -> dict[str, Any]:
+        return self._run("server_info")  # type: ignore[no-any-return]
+
+    def get_space(self, key: str) -> Space:
+        return self._run("get_space", key)  # type: ignore[no-any-return]
+
+    def get_page(self, page_id: str, *, body: bool = False,
+                 properties: tuple[str, ...] = ()) -> RemotePage:
+        return self._run("get_page", page_id, body=body,  # type: ignore[no-any-return]
+                         properties=properties)
+
+    def find_page_by_title(self, space: Space, title: str, *,
+                           properties: tuple[str, ...] = ()) -> RemotePage | None:
+        return self._run("find_page_by_title", space, title,  # type: ignore[no-any-return]
+                         properties=properties)
+
+    def list_pages(self, space: Space, *, ancestor_id: str | None = None,
+                   properties: tuple[str, ...] = ()) -> list[RemotePage]:
+        return self._run("list_pages", space,  # type: ignore[no-any-return]
+                         ancestor_id=ancestor_id, properties=properties)
+
+    def create_page(self, space: Space, title: str, body: str, parent_id: str | None, *,
+                    properties: dict[str, Any] | None = None, labels: tuple[str, ...] = (),
+                    version_message: str = "") -> RemotePage:
+        return self._run("create_page", space, title, body,  # type: ignore[no-any-return]
+                         parent_id, properties=properties, labels=labels,
+                         version_message=version_message)
+
+    def update_page(self, page: RemotePage, title: str, body: str, parent_id: str | None, *,
+                    version_message: str = "", minor_edit: bool = True) -> RemotePage:
+        return self._run("update_page", page, title, body,  # type: ignore[no-any-return]
+                         parent_id, version_message=version_message, minor_edit=minor_edit)
+
+    def delete_page(self, page_id: str, *, purge: bool = False) -> None:
+        self._run("delete_page", page_id, purge=purge)
+
+    def archive_pages(self, page_ids: list[str]) -> None:
+        self._run("archive_pages", page_ids)
+
+    def get_property(self, page_id: str, key: str) -> Any | None:
+        return self._run("get_property", page_id, key)
+
+    def set_property(self, page_id: str, key: str, value: Any) -> None:
+        self._run("set_property", page_id, key, value)
+
+    def get_labels(self, page_id: str) -> tuple[str, ...]:
+        return self._run("get_labels", page_id)  # type: ignore[no-any-return]
+
+    def add_labels(self, page_id: str, labels: tuple[str, ...]) -> None:
+        self._run("add_labels", page_id, labels)
+
+    def remove_label(self, page_id: str, label: str) -> None:
+        self._run("remove_label", page_id, label)
+
+    def list_attachments(self, page_id: str) -> list[RemoteAttachment]:
+        return self._run("list_attachments", page_id)  # type: ignore[no-any-return]
+
+    def upload_attachment(self, page_id: str, name: str, data: bytes, media_type: str, *,
+                          comment: str = "", existing: RemoteAttachment | None = None,
+                          minor_edit: bool = True) -> RemoteAttachment:
+        return self._run("upload_attachment", page_id, name,  # type: ignore[no-any-return]
+                         data, media_type, comment=comment, existing=existing,
+                         minor_edit=minor_edit)
+
+    def delete_attachment(self, attachment_id: str) -> None:
+        self._run("delete_attachment", attachment_id)
+
+    def unwatch(self, content_id: str) -> None:
+        self._run("unwatch", content_id)
 
 
 def make_client(settings: ConnectionSettings, session: requests.Session | None = None, *,

@@ -175,9 +175,9 @@ class Transport:
                 refreshed = True
                 self._refresh(generation)
                 continue
-            error = classify_response(response, s, subject=subject, allow_empty=allow_empty)
-            if error is not None:
-                raise error
+            failure = classify_response(response, s, subject=subject, allow_empty=allow_empty)
+            if failure is not None:
+                raise failure
             return self._reply(response)
 
     def _wait_retry(self, attempt: int, what: str) -> None:
@@ -210,8 +210,8 @@ class Transport:
             try:
                 data = response.json()
             except ValueError:
-                error = classify_response(response, self.settings)
-                raise error or ConfluenceBadResponseError(
+                problem = classify_response(response, self.settings)
+                raise problem or ConfluenceBadResponseError(
                     "the server answer is not valid JSON", url=response.url) from None
         return Reply(response.status_code, data, response.headers, response.url)
 
