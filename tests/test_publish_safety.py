@@ -72,13 +72,15 @@ def test_trample_takes_over_only_that_page_and_purge_spares_foreign_pages(server
     assert st.content[shared["home"]].version.number == 1
 
 
-def test_purge_over_the_whole_space_touches_only_our_pages(server, shared, tmp_path):
+@pytest.mark.parametrize("mode", ["cleanup_purge", "cleanup_archive"])
+def test_cleanup_over_the_whole_space_touches_only_our_pages(server, shared, tmp_path, mode):
     out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("a", "A", "index")])
     publish(client_for(server), out)
     write_bundle(out, [Doc("index", "Root")])
-    publish(client_for(server), out, cleanup_purge=True, cleanup_max_deletes=0)
+    publish(client_for(server), out, cleanup_max_deletes=0, **{mode: True})
     pages = current_pages(server.state)
     assert "A" not in pages
+    assert all(shared[k].status == "current" for k in ("outside", "sibling", "same_title"))
     assert {"Elsewhere", "Team Notes", "Shared Title", "Parent",
             "Documentation Home"} <= set(pages)
     assert all(p.version.number == 1 for t, p in pages.items() if t != "Root")
@@ -176,3 +178,28 @@ def test_secrets_never_in_errors(server, tmp_path):
     with pytest.raises(ConfluencePublishError) as info:
         publish(client_for(server), out, space_key="NOPE")
     assert server.api_token not in str(info.value)
+
+
+def test_cleanup_from_root_limits_the_scope_to_the_root_page(server, shared, tmp_path):
+    parent = shared["parent"]
+    docs = [Doc("index", "Root"), Doc("a", "A", "index"), Doc("o", "Orphan")]
+    out = write_bundle(tmp_path / "out", docs)
+    publish(client_for(server), out, parent_page_id=parent.id)
+    pages = current_pages(server.state)
+    assert pages["Orphan"].parent_id == parent.id        # orphans sit beside the root
+    write_bundle(out, docs[:1])
+    report = publish(client_for(server), out, parent_page_id=parent.id, cleanup_purge=True,
+                     cleanup_from_root=True)
+    pages = current_pages(server.state)
+    assert len(report.removed) == 1
+    assert "A" not in pages and "Orphan" in pages        # outside the root: kept
+    report = publish(client_for(server), out, parent_page_id=parent.id, cleanup_purge=True)
+    assert "Orphan" not in current_pages(server.state)
+
+
+def test_denylist_skips_documents_and_disables_cleanup(server, tmp_path):
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("a", "A", "index"),
+                                          Doc("b", "B", "index")])
+    report = publish(client_for(server), out, denylist=frozenset({"b"}), cleanup_purge=True)
+    assert sorted(report.created) == ["a", "index"]
+    assert "B" not in current_pages(server.state)
