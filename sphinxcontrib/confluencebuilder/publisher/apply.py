@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.util import logging
+from sphinx.util.console import bold
 
 from ..errors import (
     ConfluenceConflictError,
@@ -77,6 +78,12 @@ class Applier:
         report.warnings.extend(self.plan.warnings)
         for text in self.plan.warnings:
             logger.warning(text, type="confluence", subtype="publish")
+        plan = self.plan
+        logger.info(bold("confluence plan: ") + "%d to create, %d to update, %d to move, "
+                    "%d unchanged, %d attachment(s) to upload, %d page(s) to remove",
+                    len(plan.creates), len(plan.updates), len(plan.moves),
+                    len(plan.unchanged), len(plan.attachment_changes("upload")),
+                    len(plan.removals))
         with ThreadPoolExecutor(self.settings.concurrency, "scb-publish") as pool:
             _Driver(self, pool).run()
         for page in self.plan.pages:
@@ -228,8 +235,8 @@ class Applier:
             report.moved.append(change.docname)
         if change.action not in ("unchanged", "skip"):
             why = f" ({', '.join(change.reasons)})" if change.reasons else ""
-            logger.info("confluence: [%d/%d] %s %s%s", count, total, change.action,
-                        change.title, why)
+            logger.info(bold("publishing pages... ") + "[%3d%%] %s %s%s",
+                        100 * count // total, change.action, change.title, why)
         if self.on_page is not None:
             self.on_page(change.docname, done.page_id,
                          {"title": change.title, "action": change.action,
@@ -296,7 +303,7 @@ class Applier:
             key = f"{change.docname}/{att.name}"
             if att.action == "upload":
                 self.report.uploaded.append(key)
-                logger.info("confluence: attachment %s uploaded", key)
+                logger.info(bold("publishing attachments... ") + "%s", key)
             else:
                 self.report.attachments_unchanged.append(key)
             self._emit_attachment(change.docname, att, att_id)
@@ -334,7 +341,8 @@ class Applier:
                     if exc.kind != "not-found":
                         raise
         for removal in removals:
-            logger.info("confluence: %s %r (id %s)", "archived" if removal.mode == "archive"
+            logger.info(bold("cleaning up... ") + "%s %r (id %s)",
+                        "archived" if removal.mode == "archive"
                         else "deleted", removal.title, removal.page_id)
             self.report.removed.append(removal.page_id)
 
