@@ -268,3 +268,38 @@ def test_error_url_has_no_query_and_no_secret(confluence_emulator) -> None:
         client.find_page_by_title(Space("1", "NOPE", "x"), "T")
     assert "?" not in info.value.url
     assert confluence_emulator.api_token not in str(info.value)
+
+
+# -- credentials ignored, failing auth objects --------------------------------------------
+
+def _strip_credentials(session: requests.Session) -> None:
+    session.auth = None  # stands in for a front end that drops the Authorization header
+
+
+def test_ignored_credentials_on_data_center(confluence_emulator_factory) -> None:
+    s = confluence_emulator_factory(mode="dc")
+    err = _fail(emulator_settings(s, request_session_override=_strip_credentials))
+    assert isinstance(err, E.ConfluenceAuthError)
+    assert "anonymous although a Bearer personal access token" in err.message
+    assert err.options == ("confluence_publish_token",)
+
+
+def test_no_credentials_on_data_center(confluence_emulator_factory) -> None:
+    s = confluence_emulator_factory(mode="dc")
+    err = _fail(emulator_settings(s, publish_token=None))
+    assert isinstance(err, E.ConfluenceAuthError)
+    assert "no credentials were sent" in err.message
+
+
+class _BrokenAuth(requests.auth.AuthBase):
+    def __call__(self, request):  # type: ignore[no-untyped-def]
+        raise RuntimeError("ticket cache is empty")
+
+
+def test_auth_object_raising_is_a_typed_error(confluence_emulator_factory) -> None:
+    s = confluence_emulator_factory(mode="dc")
+    err = _fail(emulator_settings(s, publish_token=None, server_auth=_BrokenAuth()))
+    assert type(err) is E.ConfluenceConnectionError
+    assert "ticket cache is empty" in err.message
+    assert "confluence_server_auth" in err.options
+    assert s.requests == []

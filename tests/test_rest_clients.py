@@ -183,3 +183,14 @@ def test_sunset_header_is_reported() -> None:
             client.close()
     assert any("sunset Wed, 01 Jul 2026" in line and "/rest/api/space/DOCS" in line
                for line in lines)
+
+
+def test_debug_deprecated_logs_each_endpoint_when_first_seen(confluence_emulator) -> None:
+    server = confluence_emulator
+    server.configure(deprecation_headers=True)
+    client = make_client(emulator_settings(server, api_mode="v1", publish_debug="deprecated"))
+    with capture_logs() as lines:
+        client.get_space("DOCS")
+        client.get_space("DOCS")
+    seen = [line for line in lines if "marks GET /wiki/rest/api/space/DOCS" in line]
+    assert len(seen) == 1

@@ -292,3 +292,14 @@ def test_threads_share_the_limiter_and_all_succeed(confluence_emulator_factory) 
         t.join()
     assert failures == []
     assert sum(r["status"] == 200 for r in server.requests) == 20
+
+
+def test_publish_delay_spaces_every_request(confluence_emulator_factory) -> None:
+    server = confluence_emulator_factory(mode="dc")
+    sleep = RecordingSleep()
+    client = make_client(emulator_settings(server, publish_delay=0.25), sleep=sleep)
+    for _ in range(3):
+        client.get_space("DOCS")
+    assert len(sleep.calls) == 2  # before the 2nd and 3rd request
+    # the fake sleep lets no time pass, so the slots add up: 0.25 s, then 0.5 s
+    assert sleep.calls == [pytest.approx(0.25, abs=0.05), pytest.approx(0.5, abs=0.05)]

@@ -205,6 +205,29 @@ def _auth_error(response: requests.Response, settings: ConnectionSettings
     return _make(E.ConfluenceAuthError, response, text, hint, opts)
 
 
+def _anonymous(response: requests.Response) -> bool:
+    return response.headers.get("X-AUSERNAME", "").lower() == "anonymous"
+
+
+def _anonymous_error(response: requests.Response, settings: ConnectionSettings
+                     ) -> E.ConfluenceConnectionError:
+    """Data Center ran the call as ``anonymous`` (header ``X-AUSERNAME``)."""
+    sent = settings.credential_kind
+    if sent == "no credentials":
+        return _make(E.ConfluenceAuthError, response,
+                     "no credentials were sent, so the server treats the call as anonymous",
+                     "Set confluence_publish_token (a personal access token), or "
+                     "confluence_server_user with confluence_server_pass.",
+                     settings.credential_options)
+    return _make(E.ConfluenceAuthError, response,
+                 f"the server treated the call as anonymous although {sent} was sent: the "
+                 "credential was ignored",
+                 "A front end may strip the Authorization header, or the server does not "
+                 "accept this kind of credential (Basic vs. personal access token). Check "
+                 "confluence_request_session_override and any proxy in between.",
+                 settings.credential_options)
+
+
 def _permission_error(response: requests.Response, settings: ConnectionSettings,
                       subject: str) -> E.ConfluenceConnectionError:
     body = response.text[:4000].lower()
@@ -233,6 +256,8 @@ def _permission_error(response: requests.Response, settings: ConnectionSettings,
                      "the account is locked behind a CAPTCHA after failed logins",
                      "Log in once in a browser to clear the CAPTCHA, then retry.",
                      settings.credential_options)
+    if _anonymous(response):
+        return _anonymous_error(response, settings)
     if is_html(response):
         return _make(E.ConfluenceSsoError, response,
                      "a front end answered with an HTML page instead of Confluence JSON",
@@ -268,6 +293,8 @@ def _not_found_error(response: requests.Response, settings: ConnectionSettings,
                      "confluence_publish_override_api_prefix.",
                      ("confluence_server_url", "confluence_api_mode",
                       "confluence_publish_override_api_prefix"))
+    if _anonymous(response):
+        return _anonymous_error(response, settings)
     if subject.startswith("space"):
         return _make(E.ConfluenceNotFoundError, response,
                      f"{subject} was not found, or the account cannot see it",

@@ -140,6 +140,14 @@ class Transport:
                     errors += 1
                     continue
                 raise error from None
+            except Exception as exc:  # noqa: BLE001 - user auth objects and hooks run here
+                raise ConfluenceConnectionError(
+                    f"{method} {_path(url)}: the request could not be sent "
+                    f"({exc.__class__.__name__}: {redact_text(str(exc))[:200]})",
+                    hint="A custom auth handler or session hook failed before the request "
+                    "left this machine.", options=("confluence_server_auth",
+                                                    "confluence_request_session_override"),
+                    url=url.split("?", 1)[0]) from None
             status = response.status_code
             retry_after = self.limiter.observe(status, response.headers)
             self._note_deprecation(method, response)
