@@ -203,3 +203,20 @@ def test_denylist_skips_documents_and_disables_cleanup(server, tmp_path):
     report = publish(client_for(server), out, denylist=frozenset({"b"}), cleanup_purge=True)
     assert sorted(report.created) == ["a", "index"]
     assert "B" not in current_pages(server.state)
+
+
+def test_a_page_the_server_rejects_stops_with_a_clear_error_and_a_rerun_repairs(server,
+                                                                                 tmp_path):
+    docs = [Doc("index", "Root"), Doc("a", "A", "index", body="<p>broken</b>"),
+            Doc("b", "B", "index")]
+    out = write_bundle(tmp_path / "out", docs)
+    with pytest.raises(ConfluencePublishError) as info:
+        publish(client_for(server), out)
+    text = str(info.value)
+    assert "publishing stopped" in text and "xhtml" in text.lower()
+    assert "A" not in current_pages(server.state)
+    docs[1] = Doc("a", "A", "index", body="<p>fixed</p>")
+    write_bundle(out, docs)
+    report = publish(client_for(server), out)
+    assert "a" in report.created
+    assert {"Root", "A", "B"} <= set(current_pages(server.state))

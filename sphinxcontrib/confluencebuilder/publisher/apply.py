@@ -122,14 +122,18 @@ class Applier:
         raise AssertionError("unreachable")
 
     def _fail(self, failures: list[BaseException]) -> None:
+        """Stop the publish: a publish error (already worded for the user) as it is, a
+        connection failure wrapped with what to do next."""
         first = failures[0]
-        text = first.message if isinstance(first, ConfluencePublishError) else str(first)
-        if isinstance(first, ConfluencePublishError) and first.hint.startswith("Ask"):
+        if isinstance(first, ConfluencePublishError):
             raise first
+        text = first.message if isinstance(first, ConfluenceConnectionError) else str(first)
+        hint = getattr(first, "hint", "")
         raise ConfluencePublishError(
-            f"publishing stopped: {len(failures)} page(s) failed; first: {text}",
-            hint="Run the publish again once the cause is fixed: pages already published "
-                 "are recognised and only what is missing is written.") from first
+            f"publishing stopped: {len(failures)} step(s) failed; first: {text}",
+            hint=(hint + "\n" if hint else "") + "Run the publish again once the cause is "
+                 "fixed: what was already published is recognised and only what is missing "
+                 "is written.") from first
 
     # -- pages -----------------------------------------------------------------------
 
@@ -183,6 +187,8 @@ class Applier:
                 self.plan.space, change.title, change.body, parent_id, properties=props,
                 labels=change.labels, version_message=self.settings.version_comment)
         except ConfluenceConnectionError as exc:
+            if not _transient(exc):
+                raise
             # the create may have landed although its answer was lost: look before retrying
             found = self.client.find_page_by_title(self.plan.space, change.title,
                                                    properties=(IDENTITY_KEY,))
