@@ -84,8 +84,9 @@ class RateLimiter:
     def pace(self) -> float:
         return self._pace
 
-    def acquire(self) -> float:
-        """Wait until the next request may go; returns the seconds waited."""
+    def acquire(self, sleep: Callable[[float], None] | None = None) -> float:
+        """Wait (with ``sleep``, default the limiter's) until the next request may go;
+        returns the seconds waited."""
         with self._lock:
             now = self.clock()
             spacing = max(self.delay, self._pace)
@@ -97,7 +98,7 @@ class RateLimiter:
         if wait > 0:
             self.waits += 1
             self.waited += wait
-            self.sleep(wait)
+            (sleep or self.sleep)(wait)
         return wait
 
     def block_for(self, seconds: float) -> None:
@@ -140,18 +141,18 @@ _LIMITERS: dict[str, RateLimiter] = {}
 _LIMITERS_LOCK = threading.Lock()
 
 
-def limiter_for(origin: str, *, delay: float = 0.0, retry_after_cap: float = 60.0,
-                sleep: Callable[[float], None] | None = None) -> RateLimiter:
-    """The process-wide limiter of ``origin`` (``scheme://host:port``), created once."""
+def limiter_for(origin: str, *, delay: float = 0.0, retry_after_cap: float = 60.0
+                ) -> RateLimiter:
+    """The process-wide limiter of ``origin`` (``scheme://host:port``), created once.
+
+    Callers pass their own sleep function to :meth:`RateLimiter.acquire`.
+    """
     key = origin.lower().rstrip("/")
     with _LIMITERS_LOCK:
         limiter = _LIMITERS.get(key)
         if limiter is None:
-            limiter = RateLimiter(delay=delay, retry_after_cap=retry_after_cap,
-                                  sleep=sleep or time.sleep)
+            limiter = RateLimiter(delay=delay, retry_after_cap=retry_after_cap)
             _LIMITERS[key] = limiter
         else:
             limiter.delay = max(limiter.delay, delay)
-            if sleep is not None:
-                limiter.sleep = sleep
         return limiter

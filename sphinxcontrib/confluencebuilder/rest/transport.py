@@ -71,8 +71,7 @@ class Transport:
         self.sleep = sleep
         self.rng = rng
         self.limiter = limiter or limiter_for(settings.origin, delay=settings.publish_delay,
-                                              retry_after_cap=settings.retry_after_cap,
-                                              sleep=sleep)
+                                              retry_after_cap=settings.retry_after_cap)
         self.request_count = 0
         self.retries = 0
         self.allowed_origins = {settings.origin}
@@ -125,7 +124,7 @@ class Transport:
         errors = rate = 0
         refreshed = False
         while True:
-            self.limiter.acquire()
+            self.limiter.acquire(self.sleep)
             generation = self._credential_generation
             try:
                 response = self._send(method, url, params, json, files, data, headers)
@@ -169,7 +168,8 @@ class Transport:
                     logger.info("confluence: %s %s answered %s; waiting %.2f s",
                                 method, _path(url), status, wait)
                     rate += 1
-                    self.retries += 1
+                    with self._lock:
+                        self.retries += 1
                     continue
             elif status in RETRY_STATUSES and errors < s.retry_attempts and (safe or recover):
                 recovered = None if safe else recover() if recover else None
@@ -191,7 +191,8 @@ class Transport:
     def _wait_retry(self, attempt: int, what: str) -> None:
         wait = self._backoff(attempt)
         logger.info("confluence: %s; retrying in %.2f s", redact_text(what), wait)
-        self.retries += 1
+        with self._lock:
+            self.retries += 1
         self.sleep(wait)
 
     def _refresh(self, generation: int) -> None:
