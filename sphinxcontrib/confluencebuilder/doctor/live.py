@@ -102,8 +102,8 @@ class LiveChecks:
 
     def fail(self, step: str, error: Any, diagnosis: Diagnosis | None,
              cause: str = "") -> None:
-        options = tuple(dict.fromkeys((*(diagnosis.options if diagnosis else ()),
-                                       *getattr(error, "options", ()))))
+        # the doctor's reading is more specific than the REST layer's; use its options
+        options = tuple(diagnosis.options if diagnosis else getattr(error, "options", ()))
         title = diagnosis.summary if diagnosis else str(getattr(error, "message", error))
         detail = str(getattr(error, "message", ""))
         fix = diagnosis.fix if diagnosis else getattr(error, "hint", "")
