@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from publish_helpers import Doc, client_for, publish, snapshot, write_bundle
 
-from sphinxcontrib.confluencebuilder.errors import ConfluenceTrampleError
+from sphinxcontrib.confluencebuilder.errors import ConfluenceNetworkError, ConfluenceTrampleError
 
 
 class Stopped(BaseException):
@@ -117,3 +117,37 @@ def test_a_create_whose_identity_was_lost_is_taken_back(confluence_emulator_fact
     other.state.create_page("DOCS", "Root", "<p>someone else's</p>", home)
     with pytest.raises(ConfluenceTrampleError):
         publish(client_for(other), out)
+
+
+class FailOnce:
+    """Delegates to a real client; the first call of ``method`` raises a network error
+    after the real call was made (the answer was lost)."""
+
+    def __init__(self, client: Any, method: str) -> None:
+        self._client, self._method, self._armed = client, method, True
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._client, name)
+        if name != self._method:
+            return value
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            result = value(*args, **kwargs)
+            if self._armed:
+                self._armed = False
+                raise ConfluenceNetworkError("connection reset (test)")
+            return result
+        return call
+
+
+@pytest.mark.parametrize("method", ["create_page", "unwatch", "upload_attachment",
+                                    "set_property", "update_page"])
+def test_a_lost_answer_is_retried_without_duplicates(confluence_emulator_factory, tmp_path,
+                                                     reference, method):
+    server = confluence_emulator_factory(mode="cloud", max_limit=250)
+    out = write_bundle(tmp_path / "out", project())
+    if method == "update_page":
+        publish(client_for(server), out, force=True)
+    publish(FailOnce(client_for(server), method), out, force=method == "update_page")
+    assert snapshot(server.state) == reference
+    no_duplicates(server)

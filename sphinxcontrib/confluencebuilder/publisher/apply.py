@@ -187,9 +187,11 @@ class Applier:
                 self.plan.space, change.title, change.body, parent_id, properties=props,
                 labels=change.labels, version_message=self.settings.version_comment)
         except ConfluenceConnectionError as exc:
-            if not _transient(exc):
+            exists = exc.kind == "bad-request" and "already exists" in exc.message.lower()
+            if not (_transient(exc) or exists):
                 raise
-            # the create may have landed although its answer was lost: look before retrying
+            # the create may have landed (its answer lost, or an earlier attempt of this
+            # step made it): take the page back when it carries our identity
             found = self.client.find_page_by_title(self.plan.space, change.title,
                                                    properties=(IDENTITY_KEY,))
             ident = identity_of(found) if found is not None else None
