@@ -221,6 +221,8 @@ class V1Client:
 
     def update_page(self, page: RemotePage, title: str, body: str, parent_id: str | None, *,
                     version_message: str = "", minor_edit: bool = True) -> RemotePage:
+        """Write version ``page.version + 1`` (re-reading the version on a 409, at most
+        CONFLICT_RETRIES times). ``parent_id`` None keeps the page where it is."""
         version = page.version
         for attempt in range(CONFLICT_RETRIES + 1):
             try:

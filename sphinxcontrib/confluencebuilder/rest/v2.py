@@ -177,8 +177,7 @@ class V2Client(V1Client):
                                    "body": {"representation": "storage", "value": body}}
         if parent_id:
             payload["parentId"] = parent_id
-        if version_message:
-            payload["version"] = {"message": version_message}
+        # v2 creates take no version message (Data Center ignores it on v1 as well)
 
         def recover() -> Reply | None:
             for item in self._paged_v2("pages", {"space-id": space.id, "title": title}):
@@ -206,6 +205,10 @@ class V2Client(V1Client):
             "version": {"number": number, "message": message, "minorEdit": minor}}
         if parent_id:
             payload["parentId"] = parent_id
+        space_id = next((sid for sid, key in self._space_keys.items()
+                         if key == page.space_key), None)
+        if space_id:
+            payload["spaceId"] = space_id
         data = self._call("PUT", self._v2(f"pages/{page.id}"), json=payload,
                           subject=f"page {page.id}")
         return _with(self._page2(data), properties=page.properties)
