@@ -52,13 +52,11 @@ class LiveChecks:
         self.mode = settings.api_mode
 
     # -- plumbing ---------------------------------------------------------------------
-    def get(self, step: str, url: str, *, subject: str = "",
-            accept: str = "application/json") -> requests.Response:
+    def get(self, step: str, url: str) -> requests.Response:
         """GET ``url`` through the session; any HTTP answer is returned, a failure below
         HTTP is reported (and raises StepFailed)."""
         try:
-            response = self.session.get(url, allow_redirects=False, timeout=self.timeout,
-                                        headers={"Accept": accept})
+            response = self.session.get(url, allow_redirects=False, timeout=self.timeout)
         except requests.RequestException as exc:
             error = classify_exception(exc, self.settings, method="GET", url=url)
             self.fail(step, error, from_transport_error(exc, self.settings))
@@ -100,28 +98,19 @@ class LiveChecks:
             return from_transport_error(again, self.settings)
         return read_answer(Answer.from_response(response), self.settings)
 
-    def fail(self, step: str, error: Any, diagnosis: Diagnosis | None,
-             cause: str = "") -> None:
+    def fail(self, step: str, error: Any, diagnosis: Diagnosis | None) -> None:
         # the doctor's reading is more specific than the REST layer's; use its options
         options = tuple(diagnosis.options if diagnosis else getattr(error, "options", ()))
         title = diagnosis.summary if diagnosis else str(getattr(error, "message", error))
         detail = str(getattr(error, "message", ""))
         fix = diagnosis.fix if diagnosis else getattr(error, "hint", "")
-        kind = cause or (diagnosis.cause if diagnosis else getattr(error, "kind", "error"))
+        kind = diagnosis.cause if diagnosis else getattr(error, "kind", "error")
         self.report.add(step, "fail", title, detail=detail if detail != title else "",
                         cause=kind, fix=fix, options=options)
         raise StepFailed(step)
 
     def api(self, mode: str, path: str) -> str:
         return self.settings.api_root(mode, self.base) + path
-
-    def json(self, step: str, response: requests.Response) -> Any:
-        try:
-            return response.json()
-        except ValueError:
-            self.report.add(step, "fail", "the answer is not JSON", cause="bad-response",
-                            options=("confluence_server_url",))
-            raise StepFailed(step) from None
 
     # -- steps ------------------------------------------------------------------------
     def run(self) -> None:
