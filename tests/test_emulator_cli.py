@@ -10,7 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
+from tls_helpers import make_ca_and_cert
 
 from sphinxcontrib.confluencebuilder.testing import sandbox
 
@@ -20,7 +22,8 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
                              *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_sandbox_json_first_line_then_serves_until_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_sandbox_json_first_line_then_serves_until_signal(tmp_path: Path, stop: int) -> None:
     store = tmp_path / "state.json"
     proc = _spawn("--mode", "dc", "--json", "--persist", str(store), "--time-limit", "30")
     try:
@@ -34,7 +37,7 @@ def test_sandbox_json_first_line_then_serves_until_sigterm(tmp_path: Path) -> No
         basic = requests.get(info["url"] + "rest/api/space/DOCS", timeout=5,
                              auth=(info["user"], info["password"]))
         assert basic.status_code == 200
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(stop)
         out, err = proc.communicate(timeout=10)
     finally:
         if proc.poll() is None:
@@ -69,4 +72,24 @@ def test_sandbox_port_in_use_fails_with_message(capsys) -> None:
         busy.listen()
         port = busy.getsockname()[1]
         assert sandbox.main(["--port", str(port), "--time-limit", "0.1"]) == 1
+    assert "cannot start" in capsys.readouterr().err
+
+
+def test_sandbox_https(tmp_path: Path, capsys) -> None:
+    ca, cert, key = make_ca_and_cert(tmp_path)
+    proc = _spawn("--json", "--tls", str(cert), str(key), "--time-limit", "30")
+    try:
+        assert proc.stdout is not None
+        info = json.loads(proc.stdout.readline())
+        assert info["url"].startswith("https://127.0.0.1:")
+        rsp = requests.get(info["url"] + "rest/api/space/DOCS", verify=str(ca), timeout=5,
+                           auth=(info["user"], info["api_token"]))
+        assert rsp.status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert sandbox.main(["--tls", str(tmp_path / "missing.pem"), str(key)]) == 1
     assert "cannot start" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import ssl
 import sys
 import threading
 from collections.abc import Sequence
@@ -33,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sso", choices=SSO_MODES, help="put an SSO front end before Confluence")
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
     p.add_argument("--rate-limit", type=float, help="requests per second (token bucket)")
+    p.add_argument("--tls", nargs=2, metavar=("CERTFILE", "KEYFILE"),
+                   help="serve HTTPS with this certificate chain and private key (PEM)")
     return p
 
 
@@ -57,9 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         server = ConfluenceEmulator(args.mode, port=args.port, context_path=args.context_path,
                                     space_key=args.space_key, persist=args.persist,
                                     sso=args.sso, latency=args.latency,
-                                    rate_limit=args.rate_limit)
+                                    rate_limit=args.rate_limit,
+                                    tls=tuple(args.tls) if args.tls else None)
         server.start()
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, ssl.SSLError) as exc:
         print(f"sandbox: cannot start the emulator: {exc}", file=sys.stderr)
         return 1
     info = describe(server)

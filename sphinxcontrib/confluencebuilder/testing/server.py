@@ -100,12 +100,13 @@ class ConfluenceEmulator:
     def start(self) -> ConfluenceEmulator:
         if self._httpd is not None:
             return self
-        httpd = _Server((self.host, self._requested_port), _Handler)
-        httpd.emulator = self
-        if self.tls:
+        context = None
+        if self.tls:  # before binding, so a bad certificate leaves no open socket
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(*self.tls)
-            httpd.tls_context = context
+        httpd = _Server((self.host, self._requested_port), _Handler)
+        httpd.emulator = self
+        httpd.tls_context = context
         self._httpd = httpd
         self._auth.site = self.site
         self.configure(sso=self._sso)  # the gate needs the real site URL
