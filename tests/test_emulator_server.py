@@ -124,7 +124,8 @@ def test_handler_exception_is_500_and_recorded(confluence_emulator_factory,
 def test_request_log_masks_secrets_and_counts(confluence_emulator: ConfluenceEmulator) -> None:
     s = confluence_emulator
     headers = {"Cookie": "JSESSIONID=secret-cookie", "CF-Access-Client-Secret": "gate-secret",
-               "X-Custom": "visible"}
+               "X-Gateway-Key": "custom-secret", "X-Custom": "visible",
+               "X-Atlassian-Token": "no-check"}
     for _ in range(2):
         requests.get(s.url + "rest/api/space/DOCS", auth=_cloud_auth(s), headers=headers,
                      timeout=5)
@@ -132,12 +133,13 @@ def test_request_log_masks_secrets_and_counts(confluence_emulator: ConfluenceEmu
     log = s.requests
     assert [e["status"] for e in log] == [200, 200, 404]
     dumped = json.dumps(log)
-    for secret in (s.api_token, "secret-cookie", "gate-secret"):
+    for secret in (s.api_token, "secret-cookie", "gate-secret", "custom-secret"):
         assert secret not in dumped
     first = log[0]
     assert first["method"] == "GET" and first["path"] == "/wiki/rest/api/space/DOCS"
     assert first["headers"]["Authorization"] == "Basic ********"
     assert first["headers"]["X-Custom"] == "visible"
+    assert first["headers"]["X-Atlassian-Token"] == "no-check"
     counts = s.counts()
     assert counts["endpoints"]["GET v1 /space/DOCS"] == 2
     assert counts["statuses"] == {200: 2, 404: 1}

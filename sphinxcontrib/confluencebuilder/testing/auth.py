@@ -24,6 +24,9 @@ SSO_MODES = ("saml-redirect", "oidc-redirect", "login-page", "cookie", "header",
 #: Header names whose values never appear in the request log.
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie",
                             "cf-access-client-id", "cf-access-client-secret"})
+#: Other header names that look like they carry a secret (custom gateway keys, tokens ...).
+_SECRETISH = re.compile(r"auth|token|secret|passw|key|cookie|session|credential|signature", re.I)
+_NOT_SECRET = frozenset({"x-atlassian-token"})  # always "no-check"
 
 CLOUD_PASSWORD_MESSAGE = (
     "Basic authentication with passwords is deprecated.  For more information, see: "
@@ -291,12 +294,16 @@ def _cloud_unauthorized(gateway: bool) -> ApiResponse:
     return ApiResponse(401, b"", {}, "text/plain;charset=UTF-8")
 
 
-def mask_headers(headers: dict[str, str], extra: frozenset[str] = frozenset()) -> dict[str, str]:
-    """Copy of ``headers`` with secrets replaced (the auth scheme is kept for debugging)."""
+def mask_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Copy of ``headers`` with secrets replaced (the auth scheme is kept for debugging).
+
+    Besides the known secret headers, any header whose name looks secret (``X-Gateway-Key``,
+    ``X-Provider-Token`` ...) is masked too: the log cannot know what a user injected.
+    """
     masked: dict[str, str] = {}
     for name, value in headers.items():
         lower = name.lower()
-        if lower in SECRET_HEADERS or lower in extra:
+        if lower in SECRET_HEADERS or (_SECRETISH.search(lower) and lower not in _NOT_SECRET):
             scheme, sep, _ = value.partition(" ")
             keep = sep and lower in ("authorization", "proxy-authorization")
             masked[name] = f"{scheme} ********" if keep else "********"
