@@ -50,6 +50,16 @@ def version_json(ctx: Ctx, version: Version) -> dict[str, Any]:
             "minorEdit": version.minor_edit}
 
 
+def space_operations(space: Space) -> list[dict[str, str]]:
+    """What the current user may do in the space (every visitor may read; a read-only
+    space grants nothing more)."""
+    allowed = [("read", "space")]
+    if not space.read_only:
+        allowed += [("create", "page"), ("create", "blogpost"), ("create", "attachment"),
+                    ("update", "page"), ("delete", "page"), ("archive", "page")]
+    return [{"operation": op, "targetType": target} for op, target in allowed]
+
+
 def space_json(ctx: Ctx, space: Space, expand: set[str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"id": space.id, "key": space.key, "name": space.name,
                            "type": space.type, "status": space.status}
@@ -60,6 +70,8 @@ def space_json(ctx: Ctx, space: Space, expand: set[str] | None = None) -> dict[s
     if expand and "homepage" in expand and space.homepage_id in ctx.state.content:
         out["homepage"] = content_json(ctx, ctx.state.content[space.homepage_id], set())
         del expandable["homepage"]
+    if expand and "operations" in expand:
+        out["operations"] = space_operations(space)
     out["_expandable"] = expandable
     return out
 

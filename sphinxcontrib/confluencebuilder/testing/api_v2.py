@@ -11,6 +11,7 @@ from urllib.parse import quote, quote_plus
 
 from .api import Ctx
 from .api_v1 import download_link
+from .api_v1 import space_operations as v1_space_operations
 from .protocol import ApiResponse
 from .state import Content, EmulatorError, Property, Space, Version
 from .xhtml import validate_storage
@@ -110,6 +111,14 @@ def list_pages(ctx: Ctx) -> Any:
     if space_ids:
         keys = [s.key for s in (ctx.state.space_by_id(i) for i in space_ids) if s is not None]
     return _list_pages(ctx, keys)
+
+
+def space_operations(ctx: Ctx) -> Any:
+    space = ctx.state.space_by_id(ctx.param("space"))
+    if space is None:
+        raise EmulatorError(404, f"No space found with id: {ctx.param('space')}")
+    return {"operations": v1_space_operations(space),
+            "_links": {"base": ctx.req.base_url}}
 
 
 def space_pages(ctx: Ctx) -> Any:
@@ -296,6 +305,7 @@ ROUTES: list[tuple[str, str, Any]] = [
     ("GET", r"/spaces", list_spaces),
     ("GET", r"/spaces/(?P<space>\d+)", get_space),
     ("GET", r"/spaces/(?P<space>\d+)/pages", space_pages),
+    ("GET", r"/spaces/(?P<space>\d+)/operations", space_operations),
     ("GET", r"/pages", list_pages),
     ("POST", r"/pages", create_page),
     ("GET", P, get_page),
