@@ -265,3 +265,12 @@ def test_movepage_action_positions(confluence_emulator_factory) -> None:
                             headers={"Authorization": f"Bearer {s.pat}"},
                             params={"pageId": c.id, "targetId": a.id})
     assert no_xsrf.status_code == 403
+
+
+def test_bad_framing_is_400_and_server_survives(confluence_emulator) -> None:
+    s = confluence_emulator
+    with socket.create_connection(("127.0.0.1", s.port), timeout=5) as raw:
+        raw.sendall(b"POST /wiki/rest/api/content HTTP/1.1\r\nHost: x\r\n"
+                    b"Content-Length: lots\r\n\r\n")
+        assert raw.recv(100).startswith(b"HTTP/1.1 400")
+    assert requests.get(s.url + "rest/api/user/current", timeout=5).status_code == 200

@@ -486,7 +486,11 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _serve(self) -> None:
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except ValueError:  # a Content-Length or chunk size that is not a number
+            self.send_error(400, "Bad request body framing")
+            return
         rsp = self.server.emulator.handle(self, body)
         if rsp is None:
             self.close_connection = True
