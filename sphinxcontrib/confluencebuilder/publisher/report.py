@@ -50,7 +50,7 @@ class Report:
         parts.append(f"attachments: {len(self.uploaded)} uploaded, "
                      f"{len(self.attachments_unchanged)} unchanged, "
                      f"{len(self.attachments_deleted)} deleted")
-        head = "dry run, nothing written: would publish" if self.dryrun else "published"
+        head = "dry run (nothing written), planned" if self.dryrun else "published"
         return (f"{head}: " + ", ".join(parts)
                 + f"; {self.requests} requests in {self.seconds:.2f} s")
 
