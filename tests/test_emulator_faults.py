@@ -160,3 +160,19 @@ def test_v1_gone(confluence_emulator_factory) -> None:
     assert requests.get(s.url + f"api/v2/pages/{home}", **_cloud(s)).status_code == 200
     att = requests.get(s.url + f"rest/api/content/{home}/child/attachment", **_cloud(s))
     assert att.status_code == 200
+
+
+def test_retry_after_verbatim_value(confluence_emulator_factory) -> None:
+    huge = "9223372036854775807"
+    s = confluence_emulator_factory(rate_limit=0.5, rate_burst=1, retry_after=huge)
+    requests.get(s.url + "rest/api/space/DOCS", **_cloud(s))
+    assert requests.get(s.url + "rest/api/space/DOCS", **_cloud(s)).headers["Retry-After"] == huge
+
+
+def test_empty_rate_answers_200_without_body(confluence_emulator_factory) -> None:
+    s = confluence_emulator_factory(mode="dc", empty_rate=1.0)
+    rsp = requests.get(s.url + "rest/api/space/DOCS", **_dc(s))
+    assert rsp.status_code == 200 and rsp.content == b""
+    assert rsp.headers["Content-Length"] == "0"
+    s.configure(empty_rate=0.0)
+    assert requests.get(s.url + "rest/api/space/DOCS", **_dc(s)).json()["key"] == "DOCS"

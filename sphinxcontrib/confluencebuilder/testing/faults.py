@@ -30,9 +30,11 @@ class FaultKnobs:
     rate_limit: float | None = None   # tokens added per second; None disables the bucket
     rate_burst: int | None = None     # bucket capacity (default: max(1, rate_limit))
     retry_after_date: bool = False    # Retry-After as an HTTP date instead of seconds
+    retry_after: str | None = None    # send this Retry-After verbatim on 429 (e.g. Long.MAX)
     error_rate: float = 0.0           # share of API requests answered 500/502/503
     conflict_rate: float = 0.0        # share of page updates answered with a spurious 409
     drop_rate: float = 0.0            # share of requests whose connection is closed unanswered
+    empty_rate: float = 0.0           # share of API calls answered 200 with an empty body
     seed: int | None = None           # seed of the fault RNG
     deprecation_headers: bool = False  # Cloud: Deprecation + Link rel="deprecation" on v1
     v1_gone: bool = False             # v1 content endpoints answer 410 GoneException
@@ -116,6 +118,8 @@ class FaultInjector:
         return RateDecision(allowed, headers)
 
     def retry_after(self, seconds: int) -> str:
+        if self.knobs.retry_after is not None:
+            return self.knobs.retry_after
         if not self.knobs.retry_after_date:
             return str(seconds)
         when = datetime.now(timezone.utc) + timedelta(seconds=seconds)

@@ -346,6 +346,8 @@ class ConfluenceEmulator:
         knobs = injector.knobs
         if injector.roll(knobs.error_rate):
             return faults.server_error(injector.pick_error(), self.mode, route.api), auth.username
+        if injector.roll(knobs.empty_rate):  # what a Seraph logout looks like to REST
+            return ApiResponse(200, None, {}, "text/html;charset=UTF-8"), auth.username
         if method == "PUT" and _is_page_update(route) and injector.roll(knobs.conflict_rate):
             page_id = route.sub.strip("/").split("/")[1]
             return faults.spurious_conflict(self.mode, route.api, page_id), auth.username
