@@ -144,3 +144,17 @@ def test_requests_to_the_server_carry_credentials(confluence_emulator) -> None:
     reply = session.get(server.url + "rest/api/space/DOCS", timeout=5)
     assert reply.status_code == 200
     assert isinstance(session.auth, requests.auth.HTTPBasicAuth)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Basic authentication with passwords is deprecated.", "Basic authentication"),
+    ('WWW-Authenticate: Basic realm="Confluence"', 'Basic realm="Confluence"'),
+    ("your token has expired", "your token has expired"),
+])
+def test_redact_text_keeps_prose(text: str, kept: str) -> None:
+    assert kept in redact_text(text)
+
+
+@pytest.mark.parametrize("secret", ["dXNlcjpwYXNzd29yZA==", "abcDEFghi", "abc123", "x.y.z"])
+def test_redact_text_hides_scheme_values(secret: str) -> None:
+    assert secret not in redact_text(f"sent Basic {secret} and Bearer {secret}")

@@ -43,7 +43,7 @@ _SECRETISH_NAME = re.compile(r"token|secret|password|passwd|auth|session|cookie|
                              r"signature|jwt|assertion|credential", re.I)
 _HARMLESS = frozenset({"x-atlassian-token", "www-authenticate", "x-seraph-loginreason",
                        "x-authentication-denied-reason", "proxy-authenticate"})
-_SCHEME_VALUE = re.compile(r"\b(Bearer|Basic|Negotiate|NTLM|Digest|token)\s+[^\s\"',;]+", re.I)
+_SCHEME_VALUE = re.compile(r"\b(Bearer|Basic|Negotiate|NTLM|Digest)\s+([^\s\"',;]+)", re.I)
 _HEADER_LINE = re.compile(r"((?:proxy-)?authorization|(?:set-)?cookie)(\"?\s*[:=]\s*)"
                           r"(\"[^\"]*\"|'[^']*'|[^\r\n]*)", re.I)
 _URL_USERINFO = re.compile(r"(\w+://[^/\s:@]+):[^/\s@]+@")
@@ -112,8 +112,20 @@ def redact_text(text: str, secrets: Iterable[str | None] = ()) -> str:
                         key=len, reverse=True):
         text = text.replace(value, REDACTED)
     text = _HEADER_LINE.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
-    text = _SCHEME_VALUE.sub(lambda m: m.group(1) + " " + REDACTED, text)
+    text = _SCHEME_VALUE.sub(_scheme_value, text)
     return _URL_USERINFO.sub(lambda m: m.group(1) + ":" + REDACTED + "@", text)
+
+
+def _scheme_value(match: re.Match[str]) -> str:
+    """``Basic <credential>`` -> ``Basic <redacted>``; prose such as ``Basic
+    authentication`` stays (a credential has digits, symbols or mixed case)."""
+    value = match.group(2)
+    looks_secret = (match.group(1).lower() == "bearer" or any(c.isdigit() for c in value)
+                    or any(c in "+/=_-." for c in value)
+                    or (value.lower() != value and value.upper() != value))
+    if not looks_secret or value == REDACTED or value.lower().startswith(("realm=", "scope=")):
+        return match.group(0)
+    return f"{match.group(1)} {REDACTED}"
 
 
 class _RedactingFilter(std_logging.Filter):
