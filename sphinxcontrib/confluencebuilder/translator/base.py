@@ -100,6 +100,7 @@ class TranslatorBase(SphinxTranslator):
         self.attachments: dict[str, str] = {}
         self._attachment_names: dict[str, str] = {}
         self._unknown_warned: set[str] = set()
+        self._missing_images: set[int] = set()  # image nodes reported missing (images.py)
         self._ignored: frozenset[str] = frozenset(self.option("confluence_adv_ignore_nodes") or ())
 
     # -- configuration -----------------------------------------------------------

@@ -66,21 +66,38 @@ def _is_remote(uri: str) -> bool:
     return "://" in uri or uri.startswith("//")
 
 
+def _reported_by_sphinx(node: nodes.image) -> bool:
+    """Whether Sphinx's image collector warned about this missing file at read time: it
+    checks every candidate it recorded, so a URI among them has been reported."""
+    candidates = node.get("candidates") or {}
+    return node.get("uri") in candidates.values()
+
+
 class ImagesMixin(_Base):
     """``image``, ``figure``, ``caption`` and ``legend``."""
 
+    #: ids of image nodes already found missing in this document
+    _missing_images: set[int]
+
     def _image_source(self, node: nodes.image) -> tuple[str, str] | None:
-        """('url', value) or ('attachment', filename); None when the file is missing."""
+        """('url', value) or ('attachment', filename); None when the file is missing.
+
+        A missing file is reported once: not at all when Sphinx already reported it
+        while reading (``image file not readable``), and only on the first call for a
+        node (a v2 figure tries its image before the image itself is visited).
+        """
         uri = node.get("uri", "")
         if _is_remote(uri):
             return "url", uri
         path = self.relative_source_path(uri)
         if not os.path.isfile(path):
-            self.warn(
-                f"image file not found: {uri!r}; the page shows its alternate text instead",
-                node,
-                subtype="missing-image",
-            )
+            if id(node) not in self._missing_images and not _reported_by_sphinx(node):
+                self.warn(
+                    f"image file not found: {uri!r}; the page shows its alternate text instead",
+                    node,
+                    subtype="missing-image",
+                )
+            self._missing_images.add(id(node))
             return None
         return "attachment", self.add_attachment(path)
 
