@@ -273,3 +273,20 @@ def test_data_center_publish_and_republish(confluence_emulator_factory, tmp_path
     report = publish(client_for(server), out)
     assert len(report.unchanged) == 2
     assert [r for r in server.requests[before:] if r["method"] != "GET"] == []
+
+
+def test_two_documents_swapping_titles_keep_their_pages(server, tmp_path):
+    docs = [Doc("index", "Root"), Doc("a", "Alpha", "index"), Doc("b", "Beta", "index")]
+    out = write_bundle(tmp_path / "out", docs)
+    publish(client_for(server), out)
+    pages = current_pages(server.state)
+    a_id, b_id = pages["Alpha"].id, pages["Beta"].id
+    write_bundle(out, [Doc("index", "Root"), Doc("a", "Beta", "index"),
+                       Doc("b", "Alpha", "index")])
+    report = publish(client_for(server), out)
+    assert sorted(report.updated) == ["a", "b"]
+    pages = current_pages(server.state)
+    assert pages["Beta"].id == a_id and pages["Alpha"].id == b_id
+    assert identity(pages["Beta"])["docname"] == "a"
+    again = publish(client_for(server), out)
+    assert len(again.unchanged) == 3

@@ -84,6 +84,9 @@ class Applier:
                     len(plan.creates), len(plan.updates), len(plan.moves),
                     len(plan.unchanged), len(plan.attachment_changes("upload")),
                     len(plan.removals))
+        for holder in plan.title_holders():
+            self.gated = True
+            self._guard(self._vacate_title, holder)
         with ThreadPoolExecutor(self.settings.concurrency, "scb-publish") as pool:
             _Driver(self, pool).run()
         for page in self.plan.pages:
@@ -216,6 +219,15 @@ class Applier:
                     raise
                 current = self.client.get_page(current.id)  # fresh version, then again
         raise AssertionError("unreachable")
+
+    def _vacate_title(self, change: PageChange) -> PageDone:
+        """Give the page a temporary title so another page of ours can take its own."""
+        temporary = f"{change.title} ({change.page_id})"
+        current = self.client.get_page(change.page_id or "")
+        page = self.client.update_page(current, temporary, change.body, current.parent_id,
+                                       version_message=self.settings.version_comment,
+                                       minor_edit=True)
+        return PageDone(change, page.id, page.version)
 
     def _labels(self, page_id: str, change: PageChange) -> None:
         client = self.client

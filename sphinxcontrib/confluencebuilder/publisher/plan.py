@@ -55,6 +55,7 @@ class PageChange:
     page_id: str | None = None
     version: int | None = None
     old_parent_id: str | None = None
+    old_title: str = ""
     reasons: tuple[str, ...] = ()
     found_by: str | None = None
     hash: str = ""
@@ -116,6 +117,20 @@ class Plan:
         return bool(self.removals) or any(p.writes_page or p.attachment_work
                                           or p.labels_changed or p.appearance_changed
                                           for p in self.pages)
+
+    def title_holders(self) -> list[PageChange]:
+        """Pages of ours that hold a title another page of this plan takes, while they
+        change title themselves (a swap or a rotation of titles): they are renamed out of
+        the way first."""
+        holders = {p.old_title.casefold(): p for p in self.pages
+                   if p.page_id and p.writes_page and p.old_title
+                   and p.old_title.casefold() != p.title.casefold()}
+        out = []
+        for page in self.pages:
+            holder = holders.get(page.title.casefold())
+            if page.writes_page and holder is not None and holder is not page:
+                out.append(holder)
+        return out
 
     def levels(self) -> list[list[PageChange]]:
         out: dict[int, list[PageChange]] = {}
@@ -333,6 +348,7 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
             parent_id=parent_id, keep_parent=keep_parent,
             page_id=found.id if found else None, version=found.version if found else None,
             old_parent_id=found.parent_id if found else None, reasons=tuple(reasons),
+            old_title=found.title if found else "",
             found_by=how, hash=digest, labels=labels,
             remove_labels=tuple(sorted(rec_labels - set(labels))),
             replace_labels=not settings.append_labels,
