@@ -220,22 +220,29 @@ def test_failed_create_is_checked_then_retried_once(confluence_emulator, api: st
     assert titles.count("Made Once") == 1 and page.title == "Made Once"
 
 
-def test_create_whose_answer_was_lost_is_not_repeated(confluence_emulator) -> None:
-    """A proxy forwards the first create, then drops the connection before answering."""
-    server = confluence_emulator
-    dropped = []
+def _lossy_forwarder(server, path_part: str, dropped: list[str]):
+    """Forwards to the emulator; the first POST whose path contains ``path_part`` is
+    carried out, but its answer is lost (the connection is closed)."""
 
     def forward(req):
         url = server.origin + req.path
         headers = {k: v for k, v in req.headers.items() if k.lower() not in ("host",)}
         answer = requests.request(req.method, url, headers=headers, data=req.body, timeout=5,
                                   allow_redirects=False)
-        if req.method == "POST" and not dropped:
+        if req.method == "POST" and path_part in req.path and not dropped:
             dropped.append(req.path)
-            return None  # the page was created, but the client never hears it
+            return None
         keep = {k: v for k, v in answer.headers.items()
                 if k.lower() in ("content-type", "retry-after")}
         return answer.status_code, keep, answer.content
+    return forward
+
+
+def test_create_whose_answer_was_lost_is_not_repeated(confluence_emulator) -> None:
+    """A proxy forwards the first create, then drops the connection before answering."""
+    server = confluence_emulator
+    dropped: list[str] = []
+    forward = _lossy_forwarder(server, "/content", dropped)
 
     with tiny_server(forward) as proxy:
         settings = emulator_settings(server, server_url=proxy.url + "wiki/", api_mode="v1")
@@ -303,3 +310,29 @@ def test_publish_delay_spaces_every_request(confluence_emulator_factory) -> None
     assert len(sleep.calls) == 2  # before the 2nd and 3rd request
     # the fake sleep lets no time pass, so the slots add up: 0.25 s, then 0.5 s
     assert sleep.calls == [pytest.approx(0.25, abs=0.05), pytest.approx(0.5, abs=0.05)]
+
+
+@pytest.mark.parametrize("api", ["v1", "v2"])
+def test_attachment_upload_lost_answer_is_not_repeated(confluence_emulator, api: str) -> None:
+    server = confluence_emulator
+    dropped: list[str] = []
+    with tiny_server(_lossy_forwarder(server, "/child/attachment", dropped)) as proxy:
+        settings = emulator_settings(server, server_url=proxy.url + "wiki/", api_mode=api)
+        client = make_client(settings, sleep=RecordingSleep())
+        space = client.get_space("DOCS")
+        page = client.create_page(space, "With file", "<p/>", None)
+        att = client.upload_attachment(page.id, "f.txt", b"data", "text/plain")
+        assert [a.name for a in client.list_attachments(page.id)] == ["f.txt"]
+    assert dropped and att.name == "f.txt" and att.version == 1
+    uploads = [r for r in server.requests if r["method"] == "POST" and "attachment" in r["path"]]
+    assert len(uploads) == 1
+
+
+def test_attachment_upload_refused_by_5xx_is_checked_then_retried(confluence_emulator) -> None:
+    server = confluence_emulator
+    client = make_client(emulator_settings(server, api_mode="v1"),
+                         sleep=RecordingSleep(hook=lambda s: server.configure(error_rate=0.0)))
+    page = client.create_page(client.get_space("DOCS"), "Files", "<p/>", None)
+    server.configure(error_rate=1.0)
+    att = client.upload_attachment(page.id, "g.txt", b"x", "text/plain")
+    assert [a.id for a in client.list_attachments(page.id)] == [att.id]
