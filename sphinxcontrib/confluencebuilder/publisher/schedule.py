@@ -1,0 +1,104 @@
+"""Scheduling of a plan's work on the thread pool.
+
+A page starts as soon as its parent page exists, a page's attachments as soon as the
+page exists; finished results are recorded in plan order, so log lines and events come
+out in a stable order whatever the timing. The first write of a publish runs alone.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import TYPE_CHECKING
+
+from ..errors import ConfluenceConnectionError, ConfluencePublishError
+from .plan import PageChange
+
+if TYPE_CHECKING:
+    from .apply import Applier, PageDone
+
+
+class Driver:
+    """Schedules the work of a plan: a page as soon as its parent page exists, a page's
+    attachments as soon as the page exists; results are recorded in plan order.
+
+    The first write of the publish runs alone before anything else is started."""
+
+    def __init__(self, applier: Applier, pool: ThreadPoolExecutor) -> None:
+        self.applier = applier
+        self.pool = pool
+        self.pages = list(applier.plan.pages)
+        self.with_files = [p for p in self.pages if p.attachment_work]
+        self.children: dict[str | None, list[PageChange]] = {}
+        for page in self.pages:
+            self.children.setdefault(page.parent_doc, []).append(page)
+        self.pending: dict[Future[PageDone], tuple[str, PageChange]] = {}
+        self.results: dict[tuple[str, str], PageDone] = {}
+        self.failures: list[BaseException] = []
+        self.position = {p.docname: i for i, p in enumerate(self.pages)}
+        self.next_page = 0
+        self.next_files = 0
+
+    def run(self) -> None:
+        for page in self.children.get(None, []):
+            self.submit("page", page)
+        while self.pending:
+            finished, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
+            for future in finished:
+                kind, change = self.pending.pop(future)
+                try:
+                    done = future.result()
+                except (ConfluencePublishError, ConfluenceConnectionError) as exc:
+                    self.failures.append(exc)
+                    continue
+                self.complete(kind, change, done)
+        if self.failures:
+            self.applier._fail(self.failures)
+
+    def submit(self, kind: str, change: PageChange) -> None:
+        if self.failures:
+            return  # stop starting work; what runs finishes
+        applier = self.applier
+        step = applier._page_step if kind == "page" else applier._attachment_step
+        if not applier.gated and applier.writes(kind, change):
+            applier.gated = True
+            try:
+                done = applier._guard(step, change)
+            except (ConfluencePublishError, ConfluenceConnectionError) as exc:
+                self.failures.append(exc)
+                return
+            self.complete(kind, change, done)
+        elif kind == "page" and not applier.writes(kind, change):
+            self.complete(kind, change, step(change))      # no request: nothing to wait for
+        else:
+            self.pending[self.pool.submit(applier._guard, step, change)] = (kind, change)
+
+    def complete(self, kind: str, change: PageChange, done: PageDone) -> None:
+        applier = self.applier
+        self.results[(kind, change.docname)] = done
+        if kind == "page":
+            applier.ids[change.docname] = done.page_id
+            applier.done[change.docname] = done
+            if not self.failures:
+                for child in self.children.get(change.docname, []):
+                    self.submit("page", child)
+                if change.attachment_work:
+                    self.submit("attachments", change)
+        self.flush()
+
+    def flush(self) -> None:
+        """Record finished results in plan order (ordered logs and events)."""
+        applier, total = self.applier, len(self.pages)
+        while self.next_page < total:
+            change = self.pages[self.next_page]
+            done = self.results.get(("page", change.docname))
+            if done is None:
+                break
+            self.next_page += 1
+            applier._record_page(change, done, self.next_page, total)
+        while self.next_files < len(self.with_files):
+            change = self.with_files[self.next_files]
+            done = self.results.get(("attachments", change.docname))
+            if done is None or self.position[change.docname] >= self.next_page:
+                break
+            self.next_files += 1
+            applier._record_attachments(change, done)
