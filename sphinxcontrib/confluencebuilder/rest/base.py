@@ -50,12 +50,20 @@ class RemoteAttachment:
 
 
 class ConfluenceClient(Protocol):
-    #: 'v1' or 'v2'
-    api_mode: str
-    #: normalised site base URL, e.g. https://x.atlassian.net/wiki/
-    base_url: str
-    #: requests made so far by this client (for summaries and benchmarks)
-    request_count: int
+    @property
+    def api_mode(self) -> str:
+        """'v1' or 'v2'."""
+        ...
+
+    @property
+    def base_url(self) -> str:
+        """Normalised site base URL, e.g. https://x.atlassian.net/wiki/."""
+        ...
+
+    @property
+    def request_count(self) -> int:
+        """Requests made so far by this client (for summaries and benchmarks)."""
+        ...
 
     def current_user(self) -> dict[str, Any]: ...
 
