@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,112 @@ def test_default_alignment_applies_to_block_images_only(make_app: Any, tmp_path:
     assert found[1]["align"] == "center"
     inline = [p for p in root.iter(X + "p") if (p.text or "").startswith("Inline")][0]
     assert inline.find(AC + "image").get(AC + "align") is None
+
+
+# -- graphviz and inheritance diagrams ---------------------------------------------------
+
+FAKE_DOT = """#!{python}
+import shutil
+import sys
+import sys
+
+with open({log!r}, "a", encoding="utf-8") as log:
+    log.write(sys.stdin.read() + "\\n----\\n")
+if {fail!r}:
+    sys.stderr.write("syntax error in line 1")
+    sys.exit(1)
+out = [arg[2:] for arg in sys.argv[1:] if arg.startswith("-o")][0]
+assert "-Tpng" in sys.argv
+shutil.copyfile({png!r}, out)
+"""
+
+
+def fake_dot(tmp_path: Path, *, fail: bool = False) -> tuple[Path, Path]:
+    """An executable standing in for Graphviz' dot: logs its input, writes a PNG."""
+    log = tmp_path / "dot-input.log"
+    script = tmp_path / "fake-dot"
+    script.write_text(
+        FAKE_DOT.format(
+            python=sys.executable,
+            log=str(log),
+            fail=fail,
+            png=str(ROOTS / "test-images" / "img" / "pic.png"),
+        ),
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return script, log
+
+
+def build_graphviz(make_app: Any, tmp_path: Path, dot: Path) -> tuple[Any, ET.Element]:
+    src = tmp_path / "graphviz"
+    shutil.copytree(ROOTS / "test-graphviz", src)
+    app = make_app("confluence", srcdir=src, confoverrides={"graphviz_dot": str(dot)})
+    app.build()
+    body = (Path(app.outdir) / "index.conf").read_text(encoding="utf-8")
+    return app, parse_storage(body)
+
+
+def code_macros(root: ET.Element) -> list[str]:
+    return [
+        "".join(m.find(AC + "plain-text-body").itertext())
+        for m in root.iter(AC + "structured-macro")
+        if m.get(AC + "name") == "code"
+    ]
+
+
+def test_graphviz_rendered_by_dot_is_attached(make_app: Any, tmp_path: Path) -> None:
+    dot, log = fake_dot(tmp_path)
+    app, root = build_graphviz(make_app, tmp_path, dot)
+    diagrams = [i for i in root.iter(AC + "image")]
+    assert len(diagrams) == 3  # two graphviz diagrams and the inheritance diagram
+    names = [i.find(RI + "attachment").get(RI + "filename") for i in diagrams]
+    assert all(n.startswith("graphviz-") and n.endswith(".png") for n in names)
+    assert len(set(names)) == 3
+    assert diagrams[0].get(AC + "alt") == "two nodes & an edge"
+    assert diagrams[0].get(AC + "align") == "center"
+    meta = json.loads((Path(app.outdir) / "index.meta.json").read_text())
+    assert sorted(a["name"] for a in meta["attachments"]) == sorted(names)
+    assert {a["media_type"] for a in meta["attachments"]} == {"image/png"}
+    fed = log.read_text(encoding="utf-8")
+    assert "digraph first { a -> b; }" in fed
+    assert '"x<y>" -> z' in fed
+    assert '"diagram_classes.Base" -> "diagram_classes.Child"' in fed
+    assert code_macros(root) == []
+    warnings = app.warning.getvalue()
+    assert "unknown-node" not in warnings
+    assert "graphviz" not in warnings
+
+
+def test_graphviz_without_dot_keeps_source_and_warns_once(
+    make_app: Any, tmp_path: Path
+) -> None:
+    app, root = build_graphviz(make_app, tmp_path, tmp_path / "no-such-dot")
+    assert root.find(f".//{AC}image") is None
+    sources = code_macros(root)
+    assert sources[0] == "digraph first { a -> b; }"
+    assert '"x<y>" -> z' in sources[1]
+    text = "".join(root.itertext())
+    assert "two nodes & an edge" in text
+    # the inheritance diagram becomes a list of its classes
+    items = ["".join(li.itertext()) for li in root.iter(X + "li")]
+    assert any("diagram_classes.Base" in i for i in items)
+    assert any("diagram_classes.Child" in i for i in items)
+    warnings = app.warning.getvalue().splitlines()
+    graphviz = [w for w in warnings if "confluence.graphviz" in w]
+    assert len(graphviz) == 1, graphviz
+    # the directive gives its node no line: the enclosing section (line 2) is named
+    assert "index.rst:2: WARNING: graphviz diagrams are published as text" in graphviz[0]
+    assert not [w for w in warnings if "unknown-node" in w]
+
+
+def test_graphviz_dot_failure_is_reported_per_diagram(make_app: Any, tmp_path: Path) -> None:
+    dot, _ = fake_dot(tmp_path, fail=True)
+    app, root = build_graphviz(make_app, tmp_path, dot)
+    assert root.find(f".//{AC}image") is None
+    assert code_macros(root)[0] == "digraph first { a -> b; }"
+    failures = [
+        w for w in app.warning.getvalue().splitlines() if "dot could not render" in w
+    ]
+    assert len(failures) == 3, failures
+    assert all("syntax error in line 1" in w for w in failures)

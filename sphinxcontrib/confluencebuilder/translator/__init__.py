@@ -11,6 +11,7 @@ from __future__ import annotations
 from .admonitions import AdmonitionsMixin
 from .base import TranslatorBase
 from .code import CodeMixin
+from .diagrams import DiagramsMixin
 from .domains import DomainsMixin
 from .images import ImagesMixin
 from .references import ReferencesMixin
@@ -25,6 +26,7 @@ class StorageTranslator(
     DomainsMixin,
     ReferencesMixin,
     ImagesMixin,
+    DiagramsMixin,
     StructureMixin,
     TranslatorBase,
 ):

@@ -34,9 +34,10 @@ Contract for the node-family mixins (``structure``, ``references``, ``images``,
     A stack for closing markup: push in ``visit_X``, pop and append in ``depart_X``
     (``self.push_end(text)`` / ``self.pop_end()``).
 
-``self.render_children(node) -> str``
-    Render a node's children into a separate string (not into ``self.body``); for
-    content that must be placed elsewhere, e.g. a caption inside ``ac:image``.
+``self.render_children(node) -> str`` / ``self.render_node(node) -> str``
+    Render a node's children (or the node itself) into a separate string (not into
+    ``self.body``); for content that must be placed elsewhere, e.g. a caption inside
+    ``ac:image``.
 
 Cooperative overrides
     Several mixins may handle the same node class depending on context (``title``
@@ -72,6 +73,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from docutils.utils import get_source_line
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
@@ -131,11 +133,22 @@ class TranslatorBase(SphinxTranslator):
         finally:
             self.body, self.context = saved, saved_context
 
+    def render_node(self, node: nodes.Node) -> str:
+        """Render one node (with its children) into a string without touching ``self.body``."""
+        saved, saved_context = self.body, self.context
+        self.body, self.context = [], []
+        try:
+            node.walkabout(self)
+            return "".join(self.body)
+        finally:
+            self.body, self.context = saved, saved_context
+
     # -- shared services -------------------------------------------------------------
 
     def warn(self, message: str, node: nodes.Node | None, subtype: str = "translate") -> None:
-        """Log a confluence warning at the node's source location."""
-        logger.warning(message, location=node, type="confluence", subtype=subtype)
+        """Log a confluence warning at the node's source location (the nearest enclosing
+        node's line in the same file when the node has none, e.g. ``graphviz``)."""
+        logger.warning(message, location=_located(node), type="confluence", subtype=subtype)
 
     def add_attachment(self, path: str | os.PathLike[str]) -> str:
         """Register a local file as an attachment of this page; return its name here."""
@@ -212,3 +225,16 @@ class TranslatorBase(SphinxTranslator):
 
     def unknown_departure(self, node: nodes.Node) -> None:
         pass
+
+
+def _located(node: nodes.Node | None) -> nodes.Node | None:
+    """``node``, or its nearest ancestor with a line number in the same source file."""
+    if node is None or node.line is not None:
+        return node
+    source = get_source_line(node)[0]
+    parent = node.parent
+    while parent is not None:
+        if parent.line is not None:
+            return parent if get_source_line(parent)[0] == source else node
+        parent = parent.parent
+    return node
