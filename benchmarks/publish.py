@@ -56,7 +56,7 @@ def write_project(outdir: Path, count: int, changed: int | None = None) -> None:
 
 def run(server: ConfluenceEmulator, outdir: Path, concurrency: int) -> tuple[float, Any, int]:
     config = defaults(server_url=server.url, space_key=server.space_key,
-                      server_user=server.user, api_token=server.api_token)
+                      server_user=server.user, api_token=server.api_token, cloud=True)
     client = make_client(from_config(config))
     settings = PublishSettings(space_key=server.space_key, project="Benchmark",
                                concurrency=concurrency)

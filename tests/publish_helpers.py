@@ -268,7 +268,7 @@ def emulator_config(server: Any, **overrides: Any) -> Any:
                              "publish_retry_duration": 0.01, "publish_retry_attempts": 6,
                              "timeout": 5}
     if server.mode == "cloud":
-        creds.update(server_user=server.user, api_token=server.api_token)
+        creds.update(server_user=server.user, api_token=server.api_token, cloud=True)
     else:
         creds.update(publish_token=server.pat)
     creds.update(overrides)

@@ -133,9 +133,17 @@ class Publisher:
 
     def plan(self, bundle: Bundle, remote: Remote | None = None) -> Plan:
         remote = remote if remote is not None else self.preflight()
-        return make_plan(bundle.pages, root=bundle.root, outdir=str(bundle.outdir),
+        plan = make_plan(bundle.pages, root=bundle.root, outdir=str(bundle.outdir),
                          remote=remote.pages, placement=remote.placement,
                          settings=self.settings, adoptable=self._adoptable(bundle, remote))
+        if any(r.mode == "archive" for r in plan.removals) and \
+                self.client.server_info().get("type") != "cloud":
+            raise ConfluencePublishError(
+                "confluence_cleanup_archive needs Confluence Cloud; this server cannot "
+                "archive pages through its API",
+                hint="Use confluence_cleanup_purge on Data Center, or turn cleanup off.",
+                options=("confluence_cleanup_archive", "confluence_cleanup_purge"))
+        return plan
 
     def _adoptable(self, bundle: Bundle, remote: Remote) -> set[str]:
         """Unclaimed same-titled pages that hold exactly what we would publish, at
