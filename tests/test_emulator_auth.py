@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from tls_helpers import make_ca_and_cert
 
 from sphinxcontrib.confluencebuilder.testing.auth import (
     BASIC_DISABLED_MESSAGE,
@@ -224,3 +225,34 @@ def test_sso_forward_proxy(confluence_emulator_factory) -> None:
     assert s.requests[-1]["headers"]["Proxy-Authorization"] == "Basic ********"
     no_auth = session.get(url, timeout=T, proxies={"http": s.proxy_url})
     assert no_auth.status_code == 404  # through the proxy, but anonymous in Confluence
+
+
+def test_sso_proxy_tunnels_https(tmp_path, confluence_emulator_factory) -> None:
+    ca, cert, key = make_ca_and_cert(tmp_path)
+    s = confluence_emulator_factory(mode="dc", sso="proxy", tls=(str(cert), str(key)))
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = str(ca)
+    url = s.url + "rest/api/space/DOCS"
+    ok = session.get(url, headers=_bearer(s.pat), timeout=T, proxies={"https": s.proxy_url})
+    assert ok.status_code == 200 and ok.json()["key"] == "DOCS"
+    assert [e["method"] for e in s.requests] == ["CONNECT", "GET"]
+    assert s.requests[0]["headers"]["Proxy-Authorization"] == "Basic ********"
+    assert s.requests[1]["proxied"] is True
+    with pytest.raises(requests.exceptions.ProxyError):
+        session.get(url, timeout=T, proxies={"https": s.origin.replace("https", "http")})
+    assert s.requests[-1]["method"] == "CONNECT" and s.requests[-1]["status"] == 407
+    direct = session.get(url, headers=_bearer(s.pat), timeout=T)
+    assert direct.status_code == 403  # TLS straight to the site is blocked by policy
+    elsewhere = requests.Session()
+    elsewhere.trust_env = False
+    with pytest.raises(requests.exceptions.ProxyError):
+        elsewhere.get("https://example.invalid/", timeout=T, proxies={"https": s.proxy_url})
+    assert s.requests[-1]["status"] == 502
+
+
+def test_connect_without_proxy_mode_is_refused(confluence_emulator) -> None:
+    s = confluence_emulator
+    with pytest.raises(requests.exceptions.ProxyError):
+        requests.get("https://example.invalid/", timeout=T, proxies={"https": s.origin})
+    assert s.requests[-1]["method"] == "CONNECT" and s.requests[-1]["status"] == 405

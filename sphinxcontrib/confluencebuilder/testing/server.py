@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import socket
 import ssl
 import threading
@@ -91,6 +92,7 @@ class ConfluenceEmulator:
         self._fault_knobs = faults.FaultKnobs()
         self._faults = faults.FaultInjector(self._fault_knobs, mode)
         self._auth = Authenticator(mode, self.creds, "")
+        self._tunnels: set[tuple[str, int]] = set()  # our own ends of CONNECT tunnels
         self._sso: str | None = None
         self._gate: SsoGate | None = None
         self._load_or_seed()
@@ -269,7 +271,8 @@ class ConfluenceEmulator:
     def handle(self, h: _Handler, body: bytes) -> ApiResponse | None:
         """Answer one request; None means: drop the connection."""
         target = urlsplit(h.path)
-        proxied = bool(target.scheme)
+        tunnelled = h.client_address in self._tunnels  # the proxy checked it at CONNECT
+        proxied = bool(target.scheme) or tunnelled
         path, query = target.path or "/", target.query
         if path.startswith(ADMIN_PREFIX):
             return handle_admin(self, h.command, path[len(ADMIN_PREFIX):], query, body)
@@ -281,7 +284,8 @@ class ConfluenceEmulator:
             "headers": mask_headers(dict(h.headers.items())), "proxied": proxied,
             "endpoint": endpoint_name(h.command, path, route), "api": route.api or None}
         try:
-            rsp, user = self._answer(h.command, path, query, headers, body, route, proxied)
+            rsp, user = self._answer(h.command, path, query, headers, body, route, proxied,
+                                     tunnelled)
         except _Drop:
             entry.update(status=0, user=None, dropped=True)
             self._record(entry)
@@ -294,8 +298,35 @@ class ConfluenceEmulator:
         self._record(entry)
         return rsp
 
+    def tunnel(self, h: _Handler) -> None:
+        """``CONNECT`` through the ``proxy`` front end: proxy auth, then a byte pipe to us."""
+        headers = {k.lower(): v for k, v in h.headers.items()}
+        entry: dict[str, Any] = {
+            "time": time.time(), "method": "CONNECT", "path": h.path, "query": "",
+            "headers": mask_headers(dict(h.headers.items())), "proxied": True,
+            "endpoint": "CONNECT", "api": None, "user": None, "dropped": False}
+        gate = self._gate if self._sso == "proxy" else None
+        rsp = gate.check(h.path, headers, True).response if gate else faults.html_page(
+            405, "Method Not Allowed", "This server is not a proxy.")
+        if rsp is None and h.path != f"{self.host}:{self.port}":
+            rsp = faults.html_page(502, "Bad Gateway", f"Cannot reach {h.path} from here.")
+        self._record(dict(entry, status=rsp.status if rsp else 200))
+        h.close_connection = True
+        if rsp is not None:
+            h.send_answer(rsp)
+            return
+        with socket.create_connection((self.host, self.port)) as upstream:
+            self._tunnels.add(upstream.getsockname())
+            h.send_response(200, "Connection established")
+            h.end_headers()
+            try:
+                _pipe(h.connection, upstream)
+            finally:
+                self._tunnels.discard(upstream.getsockname())
+
     def _answer(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes,
-                route: Route, proxied: bool) -> tuple[ApiResponse, str | None]:
+                route: Route, proxied: bool, tunnelled: bool = False
+                ) -> tuple[ApiResponse, str | None]:
         injector, gate = self._faults, self._gate
         knobs = injector.knobs
         if injector.roll(knobs.drop_rate):
@@ -304,7 +335,7 @@ class ConfluenceEmulator:
             time.sleep(knobs.latency)
         extra: dict[str, str] = {}
         negotiated = False
-        if gate is not None:
+        if gate is not None and not tunnelled:
             full_url = self.origin + path + (f"?{query}" if query else "")
             result = gate.check(full_url, headers, proxied)
             if result.response is not None:
@@ -379,6 +410,19 @@ class ConfluenceEmulator:
         return replace(rsp, headers=headers)
 
 
+def _pipe(a: socket.socket, b: socket.socket) -> None:
+    """Copy bytes both ways until either side closes or 30 s pass in silence."""
+    while True:
+        readable, _, _ = select.select([a, b], [], [], 30)
+        if not readable:
+            return
+        for src in readable:
+            data = src.recv(65536)
+            if not data:
+                return
+            (b if src is a else a).sendall(data)
+
+
 def _is_page_update(route: Route) -> bool:
     parts = route.sub.strip("/").split("/")
     return len(parts) == 2 and parts[0] == ("content" if route.api == "v1" else "pages") \
@@ -434,7 +478,8 @@ class _Server(ThreadingHTTPServer):
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         conn = request
-        if self.tls_context is not None:  # handshake in the worker thread, not in accept()
+        if self.tls_context is not None and self._speaks_tls(request):
+            # handshake in the worker thread, not in accept()
             try:
                 conn = self.tls_context.wrap_socket(request, server_side=True)
             except (ssl.SSLError, OSError):
@@ -448,6 +493,18 @@ class _Server(ThreadingHTTPServer):
                 self._conns.discard(conn)
             if conn is not request:
                 conn.close()
+
+    def _speaks_tls(self, request: socket.socket) -> bool:
+        """With ``sso='proxy'`` a TLS port also takes plain HTTP: the proxy's own protocol."""
+        if self.emulator.knobs()["sso"] != "proxy":
+            return True
+        request.settimeout(30)
+        try:
+            return request.recv(1, socket.MSG_PEEK) == b"\x16"  # a TLS ClientHello
+        except OSError:
+            return True
+        finally:
+            request.settimeout(None)
 
     def close_connections(self) -> None:
         with self._conns_lock:
@@ -497,6 +554,9 @@ class _Handler(BaseHTTPRequestHandler):
         if rsp is None:
             self.close_connection = True
             return
+        self.send_answer(rsp)
+
+    def send_answer(self, rsp: ApiResponse) -> None:
         if rsp.body is None or rsp.status in (204, 304):
             payload = b""
         elif isinstance(rsp.body, bytes):
@@ -515,4 +575,4 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 
     def do_CONNECT(self) -> None:
-        self.send_error(501, "CONNECT tunnelling is not supported by the emulator's proxy")
+        self.server.emulator.tunnel(self)
