@@ -58,10 +58,12 @@ def test_sandbox_time_limit_exits_cleanly() -> None:
 
 
 def test_sandbox_main_in_process(capsys) -> None:
-    assert sandbox.main(["--json", "--time-limit", "0.1", "--sso", "cookie"]) == 0
+    assert sandbox.main(["--json", "--time-limit", "0.1", "--sso", "cookie",
+                         "--user", "ci@example.com", "--api-token", "fixed-token"]) == 0
     first, *rest = capsys.readouterr().out.splitlines()
     info = json.loads(first)
-    assert info["mode"] == "cloud" and info["sso"] == "cookie" and info["api_token"]
+    assert info["mode"] == "cloud" and info["sso"] == "cookie"
+    assert (info["user"], info["api_token"]) == ("ci@example.com", "fixed-token")
     assert info["cloud_id"] and info["gateway_url"].endswith("/wiki/")
     assert any("listening on" in line for line in rest)
 

@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sso", choices=SSO_MODES, help="put an SSO front end before Confluence")
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
     p.add_argument("--rate-limit", type=float, help="requests per second (token bucket)")
+    for name in ("user", "api-token", "password", "pat"):
+        p.add_argument(f"--{name}", help=f"use this {name.replace('-', ' ')} instead of a "
+                       "generated one")
     p.add_argument("--tls", nargs=2, metavar=("CERTFILE", "KEYFILE"),
                    help="serve HTTPS with this certificate chain and private key (PEM)")
     return p
@@ -61,7 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     space_key=args.space_key, persist=args.persist,
                                     sso=args.sso, latency=args.latency,
                                     rate_limit=args.rate_limit,
-                                    tls=tuple(args.tls) if args.tls else None)
+                                    tls=tuple(args.tls) if args.tls else None,
+                                    user=args.user, api_token=args.api_token,
+                                    password=args.password, pat=args.pat)
         server.start()
     except (OSError, ValueError, ssl.SSLError) as exc:
         print(f"sandbox: cannot start the emulator: {exc}", file=sys.stderr)
