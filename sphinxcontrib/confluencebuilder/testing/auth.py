@@ -282,9 +282,9 @@ class Authenticator:
         body = ("<!doctype html><html lang=\"en\"><head><title>HTTP Status 401 – Unauthorized"
                 "</title></head><body><h1>HTTP Status 401 – Unauthorized</h1><hr class=\"line\""
                 f" /><p><b>Type</b> Status Report</p><p><b>Message</b> {message}</p><p><b>"
-                "Description</b> The request has not been applied to the target resource "
-                "because it lacks valid authentication credentials for that resource.</p>"
-                "<hr class=\"line\" /><h3>Apache Tomcat/9.0.82</h3></body></html>")
+                "Description</b> No valid credentials came with this request, so it was "
+                "not carried out.</p><hr class=\"line\" /><h3>Apache Tomcat/9.0.82</h3>"
+                "</body></html>")
         return ApiResponse(401, body.encode(), headers, "text/html;charset=utf-8")
 
 
