@@ -174,8 +174,8 @@ def server_error(status: int, mode: str, api: str) -> ApiResponse:
                              "Transaction rolled back because it has been marked as rollback-only",
                         mode)
     title = "Bad Gateway" if status == 502 else "Service Unavailable"
-    return html_page(status, f"{status} {title}", "The server is temporarily unable to service "
-                                                  "your request. Please try again later.")
+    return html_page(status, f"{status} {title}", "The site behind this gateway did not "
+                                                  "answer properly. Try again shortly.")
 
 
 def spurious_conflict(mode: str, api: str, content_id: str) -> ApiResponse:

@@ -79,8 +79,7 @@ def not_found(mode: str, path: str) -> ApiResponse:
     if mode == "cloud":
         return html_page(404, "Page Not Found", "We can't find that page. It may have been "
                          "moved or deleted.")
-    return html_page(404, "HTTP Status 404 – Not Found", f"The requested resource [{path}] "
-                     "is not available")
+    return html_page(404, "HTTP Status 404 – Not Found", f"Nothing is served at {path}.")
 
 
 def manifest(site: str, accept: str, server_id: str | None = None) -> ApiResponse:
