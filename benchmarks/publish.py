@@ -54,9 +54,11 @@ def write_project(outdir: Path, count: int, changed: int | None = None) -> None:
     pages.write_manifest(outdir, info=info, order=order, metas=metas, suffix=".conf")
 
 
-def run(server: ConfluenceEmulator, outdir: Path, concurrency: int) -> tuple[float, Any, int]:
+def run(server: ConfluenceEmulator, outdir: Path, concurrency: int,
+        api_mode: str | None = None) -> tuple[float, Any, int]:
     config = defaults(server_url=server.url, space_key=server.space_key,
-                      server_user=server.user, api_token=server.api_token, cloud=True)
+                      server_user=server.user, api_token=server.api_token, cloud=True,
+                      api_mode=api_mode)
     client = make_client(from_config(config))
     settings = PublishSettings(space_key=server.space_key, project="Benchmark",
                                concurrency=concurrency)
@@ -72,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--api-mode", choices=("v1", "v2"), default=None,
+                        help="REST API generation (default: the client's choice for Cloud)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, \
             ConfluenceEmulator(mode="cloud", max_limit=250) as server:
@@ -79,13 +83,14 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(tmp) / "out"
         write_project(out, args.pages)
         print(f"{args.pages} pages, one image each; emulator latency "
-              f"{args.latency * 1000:.0f} ms; concurrency {args.concurrency}")
+              f"{args.latency * 1000:.0f} ms; concurrency {args.concurrency}; "
+              f"API {args.api_mode or 'auto'}")
         rows = []
         for label, changed in (("first publish", None), ("unchanged republish", None),
                                ("one page changed", 7)):
             if changed is not None:
                 write_project(out, args.pages, changed=changed)
-            elapsed, report, requests = run(server, out, args.concurrency)
+            elapsed, report, requests = run(server, out, args.concurrency, args.api_mode)
             rows.append((label, elapsed, requests, report))
             print(f"{label:22s} {elapsed:7.2f} s  {requests:5d} requests  "
                   f"(created {len(report.created)}, updated {len(report.updated)}, "

@@ -147,3 +147,14 @@ def test_flat_hierarchy_and_orphans():
     plan = make_plan(docs, root="index", outdir="/o", remote=[],
                      placement=Placement(SPACE, "99"), settings=no_orphans)
     assert [p.docname for p in plan.pages] == ["index", "a", "b"]
+
+
+def test_a_copy_claiming_a_published_document_is_not_cleaned_up():
+    pages = [remote("21", "Root", None, "index"), remote("22", "Copy of Root", None, "index"),
+             remote("23", "Gone", None, "gone")]
+    index = RemoteIndex(pages, "P")
+    settings = PublishSettings(space_key="DOCS", project="P", cleanup_purge=True)
+    removals, warnings = plan_removals(index, settings, scope_id=None, kept_ids={"21"},
+                                       protected=(), current={"index"})
+    assert [r.page_id for r in removals] == ["23"]
+    assert "Copy of Root" in warnings[0]

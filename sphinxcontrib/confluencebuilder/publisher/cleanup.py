@@ -45,16 +45,25 @@ def cleanup_scope(settings: PublishSettings, *, base_parent_id: str | None,
 
 
 def plan_removals(index: RemoteIndex, settings: PublishSettings, *, scope_id: str | None,
-                  kept_ids: Collection[str], protected: Collection[str | None]
+                  kept_ids: Collection[str], protected: Collection[str | None],
+                  current: Collection[str] = ()
                   ) -> tuple[tuple[Removal, ...], tuple[str, ...]]:
-    """Removals (children before parents) and warnings; raises ConfluenceCleanupRefused."""
+    """Removals (children before parents) and warnings; raises ConfluenceCleanupRefused.
+
+    A second page claiming a document that is still published (a copy made in
+    Confluence carries the property along) is left alone with a warning."""
     mode = "archive" if settings.cleanup_archive else "delete"
     candidates: dict[str, RemotePage] = {}
+    warnings: list[str] = []
     for page in index.descendants(scope_id):
         if page.id in kept_ids or page.id in protected or not index.is_ours(page):
             continue
+        ident = identity_of(page)
+        if ident is not None and ident.docname in current:
+            warnings.append(f"page {page.title!r} (id {page.id}) also claims document "
+                            f"{ident.docname!r}; it is not cleaned up (a copy?)")
+            continue
         candidates[page.id] = page
-    warnings: list[str] = []
     holding: dict[str, list[RemotePage]] = {}
     for page in candidates.values():
         foreign = [d for d in index.descendants(page.id)

@@ -370,7 +370,8 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
             protected = {homepage, base, settings.publish_root,
                          placement.orphan_parent_id, *above_base}
             removals, extra = plan_removals(index, settings, scope_id=scope_id,
-                                            kept_ids=matched, protected=protected)
+                                            kept_ids=matched, protected=protected,
+                                            current=current)
             warnings.extend(extra)
     return Plan(space=placement.space, base_parent_id=base, root_docname=root,
                 pages=tuple(changes.values()), removals=removals, warnings=tuple(warnings),
