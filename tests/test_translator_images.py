@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from docutils import nodes
 from storage_helpers import NS, parse_storage
 
 from sphinxcontrib.confluencebuilder.translator.images import length_to_px
@@ -95,11 +96,44 @@ def test_missing_image_is_reported_once(make_app: Any, tmp_path: Path, editor: s
     # a v2 figure tries its image for the caption before the image is visited
     gone = [w for w in warnings if "gone.png" in w]
     assert len(gone) == 1, gone
-    # no file matches the glob, so Sphinx said nothing and the builder reports it
+    # no file matches the glob: Sphinx reports it when picking the file
     absent = [w for w in warnings if "absent" in w]
     assert len(absent) == 1, absent
-    assert "image file not found: 'img/absent.*'" in absent[0]
-    assert "confluence.missing-image" in absent[0]
+    assert "a suitable image for confluence builder not found: img/absent.*" in absent[0]
+
+
+def test_image_added_after_reading(make_app: Any, tmp_path: Path) -> None:
+    """An extension's image node without candidates: used as is, reported when missing."""
+    src = tmp_path / "images"
+    shutil.copytree(ROOTS / "test-images", src)
+    app = make_app("confluence", srcdir=src, freshenv=True)
+
+    def add_images(_app: Any, doctree: Any, docname: str) -> None:
+        for uri, alt in (("img/pic.png", "late and found"), ("img/late.png", "late and gone")):
+            doctree.append(nodes.image(uri=uri, alt=alt))
+
+    app.connect("doctree-resolved", add_images)
+    app.build()
+    root, found = images(app)
+    late = [i for i in found if i.get("alt") == "late and found"]
+    assert late and late[0]["file"] == "pic.png"
+    assert "[image: late and gone]" in "".join(root.itertext())
+    gone = [w for w in app.warning.getvalue().splitlines() if "late.png" in w]
+    assert len(gone) == 1, gone
+    assert "image file not found: 'img/late.png'" in gone[0]
+    assert "confluence.missing-image" in gone[0]
+
+
+@pytest.mark.parametrize("editor", ["v1", "v2"])
+def test_glob_image_uses_the_file_sphinx_found(
+    make_app: Any, tmp_path: Path, editor: str
+) -> None:
+    app = build(make_app, tmp_path, confluence_editor=editor)
+    _, found = images(app)
+    globbed = [i for i in found if i.get("alt") == "picked by glob"]
+    assert len(globbed) == 1
+    assert globbed[0]["file"] == "shape.svg"
+    assert "img/shape" not in app.warning.getvalue()
 
 
 def test_inline_and_linked_images(make_app: Any, tmp_path: Path) -> None:

@@ -190,6 +190,10 @@ class ConfluenceBuilder(Builder):
         if docname not in self.titles:
             pages.remove_page(self.outdir, docname, self.out_suffix)
             return
+        for image in doctree.findall(nodes.image):
+            # images added after reading have no candidates: leave their URI alone
+            image.setdefault("candidates", {"?": image.get("uri", "")})
+        self.post_process_images(doctree)  # pick a file for each ``image.*`` glob
         visitor: StorageTranslator = self.create_translator(doctree, self)  # type: ignore[assignment]
         doctree.walkabout(visitor)
         body = self.header + visitor.astext() + self.footer

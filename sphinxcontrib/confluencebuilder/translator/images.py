@@ -67,10 +67,13 @@ def _is_remote(uri: str) -> bool:
 
 
 def _reported_by_sphinx(node: nodes.image) -> bool:
-    """Whether Sphinx's image collector warned about this missing file at read time: it
-    checks every candidate it recorded, so a URI among them has been reported."""
+    """Whether Sphinx already warned that this image is missing: its image collector
+    checks every candidate file it recorded (``image file not readable``), and the
+    builder's ``post_process_images`` reports a glob (``image.*``) it found no file for."""
     candidates = node.get("candidates") or {}
-    return node.get("uri") in candidates.values()
+    if "?" in candidates:  # remote, or not seen by the collector
+        return False
+    return node.get("uri") in candidates.values() or "*" not in candidates
 
 
 class ImagesMixin(_Base):
