@@ -290,3 +290,21 @@ def test_two_documents_swapping_titles_keep_their_pages(server, tmp_path):
     assert identity(pages["Beta"])["docname"] == "a"
     again = publish(client_for(server), out)
     assert len(again.unchanged) == 3
+
+
+def test_parent_override_transform_places_chosen_documents(server, tmp_path):
+    home = server.state.spaces["DOCS"].homepage_id
+    shelf = server.state.create_page("DOCS", "Shelf", "<p>s</p>", home)
+    seen = []
+
+    def transform(docname: str, parent_id: str | None) -> str | None:
+        seen.append((docname, parent_id))
+        return shelf.id if docname == "b" else None
+
+    out = write_bundle(tmp_path / "out", nested())
+    publish(client_for(server), out, parent_transform=transform)
+    pages = current_pages(server.state)
+    assert pages["B"].parent_id == shelf.id and pages["A"].parent_id == pages["Root"].id
+    assert ("b", pages["Root"].id) in seen
+    report = publish(client_for(server), out, parent_transform=transform)
+    assert len(report.unchanged) == 4                 # placed where the transform says

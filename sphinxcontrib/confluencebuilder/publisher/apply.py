@@ -144,9 +144,9 @@ class Applier:
     def _parent_of(self, change: PageChange) -> str | None:
         if change.keep_parent:
             return change.old_parent_id
-        if change.parent_doc is not None:
-            return self.ids[change.parent_doc]
-        return change.parent_id
+        parent = self.ids[change.parent_doc] if change.parent_doc is not None \
+            else change.parent_id
+        return self.settings.parent_for(change.docname, parent)
 
     def _identity(self, change: PageChange, version: int,
                   attachments: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:

@@ -327,9 +327,9 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
             if not keep_parent:
                 if parent_doc is not None:
                     want = changes[parent_doc].page_id
-                    moved = want is None or want != found.parent_id
+                    moved = want is None or settings.parent_for(doc, want) != found.parent_id
                 else:
-                    moved = parent_id != found.parent_id
+                    moved = settings.parent_for(doc, parent_id) != found.parent_id
             if moved:
                 reasons.append("moved")
             if not reasons:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,16 @@ class PublishSettings:
     concurrency: int = 4
     #: name of the plan file written in the output directory on a dry run
     plan_file: str = "confluence-plan.json"
+    #: confluence_parent_override_transform: (docname, parent page id) -> page id or None
+    parent_transform: Callable[[str, str | None], Any] | None = field(default=None,
+                                                                       compare=False)
+
+    def parent_for(self, docname: str, parent_id: str | None) -> str | None:
+        """The parent page id after confluence_parent_override_transform."""
+        if self.parent_transform is None:
+            return parent_id
+        chosen = self.parent_transform(docname, parent_id)
+        return parent_id if chosen is None else str(chosen)
 
     @property
     def cleanup(self) -> bool:
@@ -150,4 +161,5 @@ def from_config(config: Any, *, confdir: str | os.PathLike[str] | None = None,
         full_width=get("full_width"),
         asset_override=get("asset_override"),
         concurrency=int(concurrency),
+        parent_transform=get("parent_override_transform"),
     )
