@@ -274,3 +274,14 @@ def test_bad_framing_is_400_and_server_survives(confluence_emulator) -> None:
                     b"Content-Length: lots\r\n\r\n")
         assert raw.recv(100).startswith(b"HTTP/1.1 400")
     assert requests.get(s.url + "rest/api/user/current", timeout=5).status_code == 200
+
+
+def test_head_is_get_without_body_and_log_counts_bytes(confluence_emulator) -> None:
+    s = confluence_emulator
+    auth = (s.user, s.api_token)
+    get = requests.get(s.url + "rest/api/space/DOCS", auth=auth, timeout=5)
+    head = requests.head(s.url + "rest/api/space/DOCS", auth=auth, timeout=5)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Length"] == get.headers["Content-Length"]
+    requests.post(s.url + "rest/api/content", json={"type": "page"}, auth=auth, timeout=5)
+    assert [e["bytes"] for e in s.requests] == [0, 0, len(b'{"type": "page"}')]

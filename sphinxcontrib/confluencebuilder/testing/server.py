@@ -281,6 +281,7 @@ class ConfluenceEmulator:
         route = resolve(path, self.mode, self.origin, self.context_path, self.cloud_id)
         entry: dict[str, Any] = {
             "time": time.time(), "method": h.command, "path": path, "query": query,
+            "bytes": len(body),
             "headers": mask_headers(dict(h.headers.items())), "proxied": proxied,
             "endpoint": endpoint_name(h.command, path, route), "api": route.api or None}
         try:
@@ -387,7 +388,7 @@ class ConfluenceEmulator:
         problem = _body_problem(method, headers, body, route, self.mode)
         if problem is not None:
             return problem, auth.username
-        request = ApiRequest(method, route.api, route.sub or "/",
+        request = ApiRequest("GET" if method == "HEAD" else method, route.api, route.sub or "/",
                              parse_qs(query, keep_blank_values=True), headers, body,
                              auth.account_id, route.base_url, route.context, route.api_root)
         try:
