@@ -9,7 +9,7 @@ cleanup.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,7 @@ class PageChange:
     title: str
     #: 'create', 'update', 'move', 'unchanged' or 'skip' (left alone: only-new)
     action: str
+    #: depth below the root document (0 = no parent among the published documents)
     level: int
     #: parent document when the parent is one of the pages published now
     parent_doc: str | None
@@ -131,12 +132,6 @@ class Plan:
             if page.writes_page and holder is not None and holder is not page:
                 out.append(holder)
         return out
-
-    def levels(self) -> list[list[PageChange]]:
-        out: dict[int, list[PageChange]] = {}
-        for page in self.pages:
-            out.setdefault(page.level, []).append(page)
-        return [out[k] for k in sorted(out)]
 
     def to_json(self) -> dict[str, Any]:
         def page(p: PageChange) -> dict[str, Any]:
@@ -377,6 +372,3 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
                 pages=tuple(changes.values()), removals=removals, warnings=tuple(warnings),
                 dryrun=settings.dryrun)
 
-
-def recorded_attachments(change: PageChange) -> Mapping[str, Mapping[str, str]]:
-    return change.recorded.attachments if change.recorded else {}
