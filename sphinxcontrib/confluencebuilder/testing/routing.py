@@ -1,4 +1,5 @@
-"""Where a request path lands, per mode: API roots, the Cloud gateway, anonymous endpoints.
+"""Where a request lands, per mode (API roots, Cloud gateway, anonymous endpoints), and
+whether its body is acceptable before it reaches the REST handlers.
 
 Cloud: ``/wiki/rest/api``, ``/wiki/api/v2``, the gateway ``/ex/confluence/<cloudId>`` with and
 without ``/wiki``, and ``/_edge/tenant_info``. DC: ``[context]/rest/api`` and
@@ -12,6 +13,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from . import faults
 from .actions import MOVE_ACTION
 from .faults import html_page
 from .protocol import ApiResponse
@@ -97,3 +99,44 @@ def manifest(site: str, accept: str, server_id: str | None = None) -> ApiRespons
                   for k, v in fields.items())
     text = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><manifest>{xml}</manifest>'
     return ApiResponse(200, text.encode(), {}, "application/xml;charset=UTF-8")
+
+
+def is_page_update(route: Route) -> bool:
+    parts = route.sub.strip("/").split("/")
+    return len(parts) == 2 and parts[0] == ("content" if route.api == "v1" else "pages") \
+        and parts[1].isdigit()
+
+
+def still_v1(sub: str) -> bool:
+    """v1 content paths Cloud still serves (attachment upload, labels)."""
+    return "/child/attachment" in sub or sub.rstrip("/").endswith("/label")
+
+
+def bad_request(route: Route, mode: str, message: str) -> ApiResponse:
+    if route.api == "v2":
+        return faults.v2_error(400, "INVALID_REQUEST_PARAMETER", message)
+    prefix = "com.atlassian.confluence.api.service.exceptions.BadRequestException: "
+    return faults.v1_error(400, (prefix if mode == "cloud" else "") + message, mode)
+
+
+def body_problem(method: str, headers: dict[str, str], body: bytes, route: Route,
+                  mode: str) -> ApiResponse | None:
+    """400 for malformed JSON or multipart bodies, 403 for uploads missing the XSRF header."""
+    ctype = headers.get("content-type", "").lower()
+    if "json" in ctype and body.strip():
+        try:
+            json.loads(body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            line, col = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
+            return bad_request(route, mode, f"Unexpected character in JSON body at [line: "
+                                f"{line}, column: {col}]: {getattr(exc, 'msg', exc)}")
+    if ctype.startswith("multipart/form-data"):
+        if headers.get("x-atlassian-token", "").lower() not in ("no-check", "nocheck"):
+            return ApiResponse(403, b"XSRF check failed", {}, "text/plain;charset=UTF-8")
+        original = headers.get("content-type", "")
+        at = ctype.find("boundary=")
+        boundary = original[at + 9:].split(";")[0].strip().strip('"') if at >= 0 else ""
+        if not boundary or not body.rstrip().endswith(b"--" + boundary.encode() + b"--"):
+            return bad_request(route, mode, "Unable to parse the multipart request: missing "
+                                "or unterminated boundary")
+    return None

@@ -35,7 +35,17 @@ from .auth import (
     mask_headers,
 )
 from .protocol import ApiRequest, ApiResponse
-from .routing import Route, endpoint_name, manifest, not_found, resolve
+from .routing import (
+    Route,
+    bad_request,
+    body_problem,
+    endpoint_name,
+    is_page_update,
+    manifest,
+    not_found,
+    resolve,
+    still_v1,
+)
 from .state import State
 
 ADMIN_PREFIX = "/__emulator__/"
@@ -380,12 +390,12 @@ class ConfluenceEmulator:
             return faults.server_error(injector.pick_error(), self.mode, route.api), auth.username
         if injector.roll(knobs.empty_rate):  # what a Seraph logout looks like to REST
             return ApiResponse(200, None, {}, "text/html;charset=UTF-8"), auth.username
-        if method == "PUT" and _is_page_update(route) and injector.roll(knobs.conflict_rate):
+        if method == "PUT" and is_page_update(route) and injector.roll(knobs.conflict_rate):
             page_id = route.sub.strip("/").split("/")[1]
             return faults.spurious_conflict(self.mode, route.api, page_id), auth.username
-        if knobs.v1_gone and route.v1_content and not _still_v1(route.sub):
+        if knobs.v1_gone and route.v1_content and not still_v1(route.sub):
             return faults.gone(self.mode), auth.username
-        problem = _body_problem(method, headers, body, route, self.mode)
+        problem = body_problem(method, headers, body, route, self.mode)
         if problem is not None:
             return problem, auth.username
         request = ApiRequest("GET" if method == "HEAD" else method, route.api, route.sub or "/",
@@ -394,7 +404,7 @@ class ConfluenceEmulator:
         try:
             return dispatch(self.state, request, self.options), auth.username
         except (ValueError, UnicodeDecodeError) as exc:
-            return _bad_request(route, self.mode, f"Could not read the request: {exc}"), None
+            return bad_request(route, self.mode, f"Could not read the request: {exc}"), None
 
     def _finish(self, rsp: ApiResponse, extra: dict[str, str], route: Route | None = None,
                 username: str | None = None) -> ApiResponse:
@@ -403,7 +413,7 @@ class ConfluenceEmulator:
             headers["Atl-Request-Id"] = str(uuid.uuid4())
             if (route is not None and route.api == "v1" and self._fault_knobs.deprecation_headers
                     and route.sub.startswith(("/content", "/space"))
-                    and not _still_v1(route.sub)):
+                    and not still_v1(route.sub)):
                 headers.update(faults.DEPRECATION_HEADERS)
         else:
             headers["X-AUSERNAME"] = username or "anonymous"
@@ -422,47 +432,6 @@ def _pipe(a: socket.socket, b: socket.socket) -> None:
             if not data:
                 return
             (b if src is a else a).sendall(data)
-
-
-def _is_page_update(route: Route) -> bool:
-    parts = route.sub.strip("/").split("/")
-    return len(parts) == 2 and parts[0] == ("content" if route.api == "v1" else "pages") \
-        and parts[1].isdigit()
-
-
-def _still_v1(sub: str) -> bool:
-    """v1 content paths Cloud still serves (attachment upload, labels)."""
-    return "/child/attachment" in sub or sub.rstrip("/").endswith("/label")
-
-
-def _bad_request(route: Route, mode: str, message: str) -> ApiResponse:
-    if route.api == "v2":
-        return faults.v2_error(400, "INVALID_REQUEST_PARAMETER", message)
-    prefix = "com.atlassian.confluence.api.service.exceptions.BadRequestException: "
-    return faults.v1_error(400, (prefix if mode == "cloud" else "") + message, mode)
-
-
-def _body_problem(method: str, headers: dict[str, str], body: bytes, route: Route,
-                  mode: str) -> ApiResponse | None:
-    """400 for malformed JSON or multipart bodies, 403 for uploads missing the XSRF header."""
-    ctype = headers.get("content-type", "").lower()
-    if "json" in ctype and body.strip():
-        try:
-            json.loads(body.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            line, col = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
-            return _bad_request(route, mode, f"Unexpected character in JSON body at [line: "
-                                f"{line}, column: {col}]: {getattr(exc, 'msg', exc)}")
-    if ctype.startswith("multipart/form-data"):
-        if headers.get("x-atlassian-token", "").lower() not in ("no-check", "nocheck"):
-            return ApiResponse(403, b"XSRF check failed", {}, "text/plain;charset=UTF-8")
-        original = headers.get("content-type", "")
-        at = ctype.find("boundary=")
-        boundary = original[at + 9:].split(";")[0].strip().strip('"') if at >= 0 else ""
-        if not boundary or not body.rstrip().endswith(b"--" + boundary.encode() + b"--"):
-            return _bad_request(route, mode, "Unable to parse the multipart request: missing "
-                                "or unterminated boundary")
-    return None
 
 
 class _Server(ThreadingHTTPServer):
