@@ -285,3 +285,26 @@ def test_head_is_get_without_body_and_log_counts_bytes(confluence_emulator) -> N
     assert head.headers["Content-Length"] == get.headers["Content-Length"]
     requests.post(s.url + "rest/api/content", json={"type": "page"}, auth=auth, timeout=5)
     assert [e["bytes"] for e in s.requests] == [0, 0, len(b'{"type": "page"}')]
+
+
+def test_concurrent_clients_write_without_errors(confluence_emulator) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    s = confluence_emulator
+    home = s.state.spaces["DOCS"].homepage_id
+
+    def writer(n: int) -> list[int]:
+        session = requests.Session()
+        session.auth = (s.user, s.api_token)
+        return [session.post(s.url + "rest/api/content", timeout=10, json={
+            "type": "page", "title": f"T{n}-{i}", "space": {"key": "DOCS"},
+            "ancestors": [{"id": home}],
+            "body": {"storage": {"value": "<p>x</p>", "representation": "storage"}},
+        }).status_code for i in range(10)]
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = [code for codes in pool.map(writer, range(8)) for code in codes]
+    assert statuses == [200] * 80
+    titles = [c["title"] for c in s.tree()["pages"][0]["children"]]
+    assert sorted(titles) == sorted(f"T{n}-{i}" for n in range(8) for i in range(10))
+    assert s.counts()["statuses"] == {200: 80}
