@@ -10,10 +10,12 @@ __version__ = "0.1.0"
 def setup(app: Any) -> dict[str, Any]:
     from . import config
     from .builder import ConfluenceBuilder, register_builder_hooks
+    from .publisher import register as register_publish_events
 
     config.register(app)
     app.add_builder(ConfluenceBuilder)
     register_builder_hooks(app)
+    register_publish_events(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

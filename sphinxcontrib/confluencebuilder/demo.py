@@ -59,7 +59,9 @@ def main(argv: Sequence[str]) -> int:
             "CONFLUENCE_SPACE_KEY": server.space_key,
         }
         if args.mode == "cloud":
-            env.update(CONFLUENCE_SERVER_USER=server.user, CONFLUENCE_API_TOKEN=server.api_token)
+            # a Cloud site on 127.0.0.1 cannot be recognised by its host name
+            env.update(CONFLUENCE_CLOUD="true", CONFLUENCE_SERVER_USER=server.user,
+                       CONFLUENCE_API_TOKEN=server.api_token)
         else:
             env.update(CONFLUENCE_PUBLISH_TOKEN=server.pat)
         print(f"Confluence emulator ({args.mode}) running at {server.url}, space {server.space_key}")

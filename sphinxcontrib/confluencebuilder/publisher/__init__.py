@@ -223,13 +223,16 @@ def publish_from_builder(app: Any, outdir: Any) -> Report:
     try:
         bundle = read_bundle(outdir)
         settings = from_config(app.config, confdir=app.confdir)
-        client = make_client(connection_from_config(app.config))
+        client = make_client(connection_from_config(app.config, base_dir=app.confdir))
         publisher = Publisher(
             client, settings,
             on_page=lambda doc, pid, meta: app.emit("confluence-publish-page", doc, pid, meta),
             on_attachment=lambda doc, key, aid, meta: app.emit(
                 "confluence-publish-attachment", doc, key, aid, meta))
-        report = publisher.publish(bundle)
+        try:
+            report = publisher.publish(bundle)
+        finally:
+            client.close()
     except ConfluenceError as exc:
         raise ConfluencePublishFailed(str(exc)) from exc
     log_report(report)

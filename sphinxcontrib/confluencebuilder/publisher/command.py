@@ -70,8 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = _load_config(work_dir, overrides)
         settings = from_config(config, confdir=work_dir)
         _setup_logging()  # after loading: a Sphinx start-up resets the handlers
-        client = make_client(connection_from_config(config))
-        report = Publisher(client, settings).publish(bundle)
+        client = make_client(connection_from_config(config, base_dir=work_dir))
+        try:
+            report = Publisher(client, settings).publish(bundle)
+        finally:
+            client.close()
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
