@@ -264,3 +264,17 @@ def test_every_node_of_these_families_has_a_handler():
     assert FAMILY <= known  # the list names real node classes
     missing = sorted(n for n in FAMILY if not hasattr(StorageTranslator, f"visit_{n}"))
     assert missing == []
+
+
+def test_multi_paragraph_parameter_is_not_nested_in_a_paragraph(page):
+    _, root, _ = page
+    for paragraph in root.iter(X + "p"):
+        nested = [e.tag for e in paragraph.iter() if e is not paragraph]
+        assert X + "p" not in nested and X + "ul" not in nested, text(paragraph)
+    paragraphs = [text(p) for p in root.iter(X + "p")]
+    start = next(i for i, t in enumerate(paragraphs) if t.startswith("mode"))
+    assert "str" in paragraphs[start]
+    assert paragraphs[start + 1] == "How to configure."
+    items = [text(li) for li in root.iter(X + "li")]
+    assert "'fast' skips checks" in items
+    assert "'safe' checks everything" in items

@@ -140,7 +140,30 @@ class StructureMixin(_Base):
         align = _text_align(node)
         if align:
             values = {"style": f"text-align: {align};"}
+        if any(_is_block(child) for child in node.children):
+            self._split_paragraph(node, values)
+            raise nodes.SkipNode
         self.body.append(start_tag("p", values))
+
+    def _split_paragraph(self, node: nodes.Element, values: dict[str, str] | None) -> None:
+        """A paragraph holding blocks (Sphinx's field lists put a parameter's paragraphs
+        and lists after its name): ``<p>`` cannot nest them, so each run of inline
+        content becomes a paragraph of its own and the blocks follow as siblings."""
+        run: list[str] = []
+
+        def flush() -> None:
+            text = "".join(run)
+            if text.strip():
+                self.body.append(start_tag("p", values) + text + end_tag("p"))
+            run.clear()
+
+        for child in node.children:
+            if _is_block(child):
+                flush()
+                child.walkabout(self)
+            else:
+                run.append(self.render_node(child))
+        flush()
 
     def depart_paragraph(self, node: nodes.paragraph) -> None:
         self.body.append(end_tag("p"))
@@ -325,6 +348,13 @@ def _pass(self: object, node: nodes.Node) -> None:
 for _name in ("decoration", "header", "footer", "generated", "start_of_file"):
     setattr(StructureMixin, f"visit_{_name}", _pass)
     setattr(StructureMixin, f"depart_{_name}", _pass)
+
+
+def _is_block(node: nodes.Node) -> bool:
+    """A body element that cannot sit inside ``<p>`` (inline and invisible ones can)."""
+    return isinstance(node, (nodes.Body, nodes.Structural)) and not isinstance(
+        node, (nodes.Inline, nodes.Invisible)
+    )
 
 
 def _first_section_index(document: nodes.Element) -> int:
