@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import sys
-import types
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -169,31 +167,23 @@ def test_incremental_rewrites_only_outdated(make_app: Any, tmp_path: Path) -> No
     assert len(manifest["order"]) == 5
 
 
-def test_publish_hook_called_only_when_enabled(
-    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_publish_happens_only_when_enabled(
+    make_app: Any, tmp_path: Path, confluence_emulator_factory: Any
 ) -> None:
-    calls: list[tuple[Any, Path, bool]] = []
+    server = confluence_emulator_factory(mode="dc")
+    conf = {
+        "confluence_server_url": server.url,
+        "confluence_space_key": server.space_key,
+        "confluence_publish_token": server.pat,
+    }
+    build(make_app, tmp_path, **conf)
+    assert server.requests == [], "a build without confluence_publish must not connect"
 
-    def publish_from_builder(app: Any, outdir: Any) -> None:
-        calls.append((app, Path(outdir), (Path(outdir) / "scb-manifest.json").exists()))
-
-    fake = types.ModuleType("sphinxcontrib.confluencebuilder.publisher")
-    fake.publish_from_builder = publish_from_builder  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "sphinxcontrib.confluencebuilder.publisher", fake)
-
-    build(make_app, tmp_path)
-    assert calls == []
-    app = build(
-        make_app,
-        tmp_path,
-        confluence_publish=True,
-        confluence_server_url="https://confluence.example.com/",
-        confluence_space_key="DOCS",
-    )
-    assert len(calls) == 1
-    assert calls[0][0] is app
-    assert calls[0][1] == Path(app.outdir)
-    assert calls[0][2], "the manifest must be written before publishing"
+    app = build(make_app, tmp_path, confluence_publish=True, **conf)
+    titles = {page.title for page in server.state.find_pages(server.space_key)}
+    manifest = json.loads((Path(app.outdir) / "scb-manifest.json").read_text("utf-8"))
+    expected = {entry["title"] for entry in manifest["pages"].values()}
+    assert expected and expected <= titles
 
 
 @pytest.mark.parametrize(
