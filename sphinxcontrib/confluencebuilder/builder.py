@@ -256,7 +256,9 @@ class ConfluenceBuilder(Builder):
         if getattr(self.config, "confluence_publish", False):
             from .publisher import publish_from_builder
 
-            publish_from_builder(self._app, self.outdir)
+            # Sphinx 9 keeps the application in ``_app``; earlier releases in ``app``
+            app = getattr(self, "_app", None) or self.app
+            publish_from_builder(app, self.outdir)
 
 
 def _stale_link_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
