@@ -216,12 +216,22 @@ class ConfluenceBuilder(Builder):
         )
         pages.write_page(self.outdir, self.out_suffix, body, meta)
 
-    def _remove_stale_pages(self) -> None:
-        """Drop pages of documents that were removed or no longer get a page."""
+    def _stale_page_names(self) -> list[str]:
+        """Docnames with a page on disk that no longer get a page."""
+        found = []
         for meta_file in self.outdir.rglob("*" + pages.META_SUFFIX):
             docname = meta_file.relative_to(self.outdir).as_posix()[: -len(pages.META_SUFFIX)]
             if docname not in self.titles:
-                pages.remove_page(self.outdir, docname, self.out_suffix)
+                found.append(docname)
+        return found
+
+    def has_stale_pages(self) -> bool:
+        return bool(self._stale_page_names())
+
+    def _remove_stale_pages(self) -> None:
+        """Drop pages of documents that were removed or no longer get a page."""
+        for docname in self._stale_page_names():
+            pages.remove_page(self.outdir, docname, self.out_suffix)
 
     def finish(self) -> None:
         if not self._layout_ready:
@@ -280,6 +290,10 @@ def _stale_link_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
             stale.append(docname)
         elif any(builder.titles.get(d) != t for d, t in meta.link_titles.items()):
             stale.append(docname)
+    if not stale and builder.has_stale_pages():
+        # a page must go although no source changed; Sphinx ends a build with nothing
+        # to read before finish(), so rewrite the root page to get there
+        stale.append(app.config.root_doc)
     return stale
 
 
