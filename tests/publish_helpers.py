@@ -123,8 +123,9 @@ class StateClient:
         return self._page(c, properties, body)
 
     def find_page_by_title(self, space: Space, title: str, *,
-                           properties: tuple[str, ...] = ()) -> RemotePage | None:
-        found = self._call(self.state.find_pages, space.key)
+                           properties: tuple[str, ...] = (),
+                           status: str = "current") -> RemotePage | None:
+        found = self._call(self.state.find_pages, space.key, None, (status,))
         for c in found:
             if c.title.casefold() == title.casefold():
                 return self._page(c, properties)
@@ -171,13 +172,15 @@ class StateClient:
         prop = c.properties.get(key)
         return None if prop is None else prop.value
 
-    def set_property(self, page_id: str, key: str, value: Any) -> None:
-        def write() -> None:
+    def set_property(self, page_id: str, key: str, value: Any, *,
+                     version: int | None = None) -> int:
+        def write() -> int:
             c = self.state.get_content(page_id)
             prop = c.properties.get(key)
-            self.state.set_property(c, key, value, by=self.user,
-                                    version=1 if prop is None else prop.version.number + 1)
-        self._call(write)
+            return int(self.state.set_property(
+                c, key, value, by=self.user,
+                version=1 if prop is None else prop.version.number + 1).version.number)
+        return int(self._call(write))
 
     def get_labels(self, page_id: str) -> tuple[str, ...]:
         c = self._call(self.state.get_content, page_id)

@@ -50,6 +50,8 @@ class PageDone:
     url: str = ""
     attachments: list[tuple[AttachmentChange, str]] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    #: version of the page's identity property after this step, when known
+    identity_version: int | None = None
 
 
 def _transient(exc: BaseException) -> bool:
@@ -160,12 +162,17 @@ class Applier:
     def _page_step(self, change: PageChange) -> PageDone:
         client, settings = self.client, self.settings
         if not (change.writes_page or change.labels_changed or change.appearance_changed):
-            return PageDone(change, change.page_id or "", change.version or 0, change.url)
+            return PageDone(change, change.page_id or "", change.version or 0, change.url,
+                            identity_version=change.identity_version)
         parent_id = self._parent_of(change)
-        created = False
+        created = fresh = False
+        identity_version = change.identity_version
         if change.action == "create":
-            page = self._create(change, parent_id)
+            page, fresh = self._create(change, parent_id)
             created = page.version == 1
+            # a create of this call wrote the identity property (and the appearance) at
+            # version 1; a page found again after a failed create is re-read when written
+            identity_version = 1 if fresh else None
         elif change.writes_page:
             page = self._update(change, parent_id)
         else:
@@ -173,23 +180,32 @@ class Applier:
                               change.old_parent_id, change.version or 0, url=change.url)
         if change.labels_changed and not created:
             self._labels(page.id, change)
-        if change.appearance_changed and change.appearance is not None:
+        if change.appearance_changed and change.appearance is not None and not fresh:
             for key in APPEARANCE_KEYS:
                 client.set_property(page.id, key, change.appearance)
         if not change.attachment_work:
             if not created:
-                client.set_property(page.id, IDENTITY_KEY, self._identity(change, page.version))
+                identity_version = client.set_property(
+                    page.id, IDENTITY_KEY, self._identity(change, page.version),
+                    version=identity_version)
             if not settings.watch:
                 client.unwatch(page.id)
-        return PageDone(change, page.id, page.version, page.url)
+        return PageDone(change, page.id, page.version, page.url,
+                        identity_version=identity_version)
 
-    def _create(self, change: PageChange, parent_id: str | None) -> RemotePage:
-        props = {IDENTITY_KEY: self._identity(change, 1, {} if change.attachment_work
-                                              else None)}
-        try:
+    def _create(self, change: PageChange, parent_id: str | None) -> tuple[RemotePage, bool]:
+        """The new page, and whether this call created it (False: found again)."""
+        props: dict[str, Any] = {IDENTITY_KEY: self._identity(
+            change, 1, {} if change.attachment_work else None)}
+        if change.appearance_changed and change.appearance is not None:
+            props.update(dict.fromkeys(APPEARANCE_KEYS, change.appearance))
+
+        def create() -> RemotePage:
             return self.client.create_page(
                 self.plan.space, change.title, change.body, parent_id, properties=props,
                 labels=change.labels, version_message=self.settings.version_comment)
+        try:
+            return create(), True
         except ConfluenceConnectionError as exc:
             exists = exc.kind == "bad-request" and "already exists" in exc.message.lower()
             if not (_transient(exc) or exists):
@@ -201,8 +217,38 @@ class Applier:
             ident = identity_of(found) if found is not None else None
             if (found is not None and ident is not None and ident.docname == change.docname
                     and ident.project == self.settings.project):
-                return found
-            raise exc
+                return found, False
+            if not exists or found is not None:
+                raise exc
+            # no current page holds the title: an archived one does (titles stay taken)
+            archived = self.client.find_page_by_title(
+                self.plan.space, change.title, properties=(IDENTITY_KEY,), status="archived")
+            if archived is None:
+                raise exc
+            self._clear_archived(change, archived)
+            return create(), True
+
+    def _clear_archived(self, change: PageChange, archived: RemotePage) -> None:
+        """Move an archived page of ours that holds the document's title to the trash
+        (Confluence offers no REST call to restore an archived page); refuse for any
+        other page."""
+        ident = identity_of(archived)
+        where = f"id {archived.id}{', ' + archived.url if archived.url else ''}"
+        if ident is None or ident.project != self.settings.project:
+            raise ConfluencePublishError(
+                f"document {change.docname!r} cannot be published as {change.title!r}: the "
+                f"archived page {archived.title!r} ({where}) holds that title and was not "
+                "published by this project; it is left alone",
+                hint="Confluence keeps the titles of archived pages taken. Restore that page "
+                     "and rename or move it, delete it, or give the document another title "
+                     "(confluence_title_overrides, confluence_publish_prefix or "
+                     "confluence_publish_postfix).",
+                options=("confluence_title_overrides", "confluence_publish_prefix",
+                         "confluence_publish_postfix"))
+        self.client.delete_page(archived.id)
+        logger.info("confluence: page %r (%s) of this project (document %r) was archived; "
+                    "moved it to the trash so that %r can be published again",
+                    archived.title, where, ident.docname, change.docname)
 
     def _update(self, change: PageChange, parent_id: str | None) -> RemotePage:
         current = RemotePage(change.page_id or "", change.title, self.plan.space.key,
@@ -270,6 +316,7 @@ class Applier:
         base = self.done.get(change.docname)
         page_id = self.ids[change.docname]
         version = base.version if base else (change.version or 0)
+        identity_version = base.identity_version if base else change.identity_version
         remote: dict[str, RemoteAttachment] = {}
         if change.action != "create" or (base and base.version != 1):
             remote = {a.name.casefold(): a for a in client.list_attachments(page_id)}
@@ -296,7 +343,9 @@ class Applier:
             stored = self._upload(page_id, att, data, existing)
             done.attachments.append((att, stored.id))
             recorded[att.name] = {"sha256": att.sha256, "id": stored.id}
-        client.set_property(page_id, IDENTITY_KEY, self._identity(change, version, recorded))
+        done.identity_version = client.set_property(
+            page_id, IDENTITY_KEY, self._identity(change, version, recorded),
+            version=identity_version)
         if not self.settings.watch:
             client.unwatch(page_id)
         return done

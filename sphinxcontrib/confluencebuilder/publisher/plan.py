@@ -19,7 +19,7 @@ from ..rest.base import RemotePage, Space
 from .cleanup import Removal, cleanup_scope, plan_removals
 from .identity import Identity, RemoteIndex, content_hash, identity_of, trample_error
 from .names import attachment_names, rename_references
-from .settings import PublishSettings
+from .settings import IDENTITY_KEY, PublishSettings
 
 PAGE_WRITES = ("create", "update", "move")
 
@@ -68,6 +68,8 @@ class PageChange:
     appearance_changed: bool = False
     attachments: tuple[AttachmentChange, ...] = ()
     recorded: Identity | None = None
+    #: version of the page's identity property when the listing told it (saves a read)
+    identity_version: int | None = None
     body: str = field(default="", repr=False)
     url: str = ""
 
@@ -354,7 +356,8 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
                                      or settings.force)),
             attachments=() if action == "skip" else _attachments(
                 page, found, recorded, outdir, settings, settings.force),
-            recorded=recorded, body=body, url=found.url if found else "")
+            recorded=recorded, body=body, url=found.url if found else "",
+            identity_version=found.property_versions.get(IDENTITY_KEY) if found else None)
     removals: tuple[Removal, ...] = ()
     if settings.cleanup:
         root_change = changes.get(root)

@@ -122,9 +122,10 @@ class SwitchingClient:
                          properties=properties)
 
     def find_page_by_title(self, space: Space, title: str, *,
-                           properties: tuple[str, ...] = ()) -> RemotePage | None:
+                           properties: tuple[str, ...] = (),
+                           status: str = "current") -> RemotePage | None:
         return self._run("find_page_by_title", space, title,  # type: ignore[no-any-return]
-                         properties=properties)
+                         properties=properties, status=status)
 
     def list_pages(self, space: Space, *, ancestor_id: str | None = None,
                    properties: tuple[str, ...] = ()) -> list[RemotePage]:
@@ -152,8 +153,10 @@ class SwitchingClient:
     def get_property(self, page_id: str, key: str) -> Any | None:
         return self._run("get_property", page_id, key)
 
-    def set_property(self, page_id: str, key: str, value: Any) -> None:
-        self._run("set_property", page_id, key, value)
+    def set_property(self, page_id: str, key: str, value: Any, *,
+                     version: int | None = None) -> int:
+        return self._run("set_property", page_id, key, value,  # type: ignore[no-any-return]
+                         version=version)
 
     def get_labels(self, page_id: str) -> tuple[str, ...]:
         return self._run("get_labels", page_id)  # type: ignore[no-any-return]

@@ -36,6 +36,8 @@ class RemotePage:
     body: str | None = None
     #: absolute URL of the page in the web UI ('' when unknown)
     url: str = ""
+    #: version numbers of the properties in ``properties`` when the server told them
+    property_versions: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,11 @@ class ConfluenceClient(Protocol):
                  properties: tuple[str, ...] = ()) -> RemotePage: ...
 
     def find_page_by_title(self, space: Space, title: str, *,
-                           properties: tuple[str, ...] = ()) -> RemotePage | None:
+                           properties: tuple[str, ...] = (),
+                           status: str = "current") -> RemotePage | None:
         """Exact title first, then a case-insensitive match (titles are unique per space
-        regardless of case)."""
+        regardless of case). ``status='archived'`` looks among archived pages instead,
+        whose titles stay taken."""
         ...
 
     def list_pages(self, space: Space, *, ancestor_id: str | None = None,
@@ -106,8 +110,14 @@ class ConfluenceClient(Protocol):
 
     def get_property(self, page_id: str, key: str) -> Any | None: ...
 
-    def set_property(self, page_id: str, key: str, value: Any) -> None:
-        """Create or update (with the version rule) one content property."""
+    def set_property(self, page_id: str, key: str, value: Any, *,
+                     version: int | None = None) -> int:
+        """Create or update (with the version rule) one content property; returns the
+        version written.
+
+        ``version`` is the property's current version when the caller knows it (0: it
+        does not exist), which saves reading it first; a wrong guess costs a conflict
+        answer and a read, never a lost write."""
         ...
 
     def get_labels(self, page_id: str) -> tuple[str, ...]: ...

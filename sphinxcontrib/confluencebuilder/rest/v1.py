@@ -14,6 +14,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from sphinx.util import logging
 
 from ..errors import (
+    ConfluenceBadRequestError,
     ConfluenceBadResponseError,
     ConfluenceConflictError,
     ConfluenceNotFoundError,
@@ -49,6 +50,8 @@ class V1Client:
         #: site base URL, e.g. https://x.atlassian.net/wiki/ (or the gateway's)
         self.base_url = base_url or self.settings.server_url
         self.v1_root = self.settings.api_root("v1", self.base_url)
+        #: (page id, property key) -> property id, as last seen (v2 writes need the id)
+        self._property_ids: dict[tuple[str, str], str] = {}
 
     @property
     def request_count(self) -> int:
@@ -87,6 +90,11 @@ class V1Client:
             else:
                 url = None
 
+    def _remember_property(self, page_id: str, data: Any) -> None:
+        if isinstance(data, dict) and data.get("id") is not None and \
+                isinstance(data.get("key"), str):
+            self._property_ids[(page_id, data["key"])] = str(data["id"])
+
     def _site_url(self, webui: str | None) -> str:
         return urljoin(self.base_url, webui.lstrip("/")) if webui else ""
 
@@ -97,11 +105,16 @@ class V1Client:
                                              options=("confluence_server_url",))
         ancestors = data.get("ancestors") or []
         meta = data.get("metadata") or {}
-        props = {}
+        props: dict[str, Any] = {}
+        versions: dict[str, int] = {}
         for key in properties:
             found = (meta.get("properties") or {}).get(key)
             if isinstance(found, dict) and "value" in found:
                 props[key] = found["value"]
+                self._remember_property(str(data["id"]), found)
+                number = (found.get("version") or {}).get("number")
+                if isinstance(number, int):
+                    versions[key] = number
         labels = None
         if isinstance(meta.get("labels"), dict):
             labels = tuple(lb["name"] for lb in meta["labels"].get("results", []))
@@ -112,7 +125,8 @@ class V1Client:
             parent_id=str(ancestors[-1]["id"]) if ancestors else None,
             version=int((data.get("version") or {}).get("number") or 0),
             status=data.get("status", "current"), properties=props, labels=labels, body=body,
-            url=self._site_url((data.get("_links") or {}).get("webui")))
+            url=self._site_url((data.get("_links") or {}).get("webui")),
+            property_versions=versions)
 
     # -- instance ----------------------------------------------------------------------
 
@@ -156,20 +170,23 @@ class V1Client:
         return self._page(data, properties)
 
     def find_page_by_title(self, space: Space, title: str, *,
-                           properties: tuple[str, ...] = ()) -> RemotePage | None:
+                           properties: tuple[str, ...] = (),
+                           status: str = "current") -> RemotePage | None:
         data = self._call("GET", self._v1("content"), subject=f"space {space.key!r}", params={
-            "type": "page", "spaceKey": space.key, "title": title, "status": "current",
+            "type": "page", "spaceKey": space.key, "title": title, "status": status,
             "expand": self._expand(properties)}) or {}
         for item in data.get("results") or []:
             if item.get("title") == title:
                 return self._page(item, properties, space.key)
-        return self._find_case_insensitive(space, title, properties)
+        return self._find_case_insensitive(space, title, properties, status)
 
-    def _find_case_insensitive(self, space: Space, title: str,
-                               properties: tuple[str, ...]) -> RemotePage | None:
+    def _find_case_insensitive(self, space: Space, title: str, properties: tuple[str, ...],
+                               status: str = "current") -> RemotePage | None:
         cql = f"space={cql_quote(space.key)} and type=page and title~{cql_quote(title)}"
-        for item in self._paged_v1("content/search", {"cql": cql,
-                                                      "expand": self._expand(properties)}):
+        params = {"cql": cql, "expand": self._expand(properties)}
+        if status != "current":
+            params["cqlcontext"] = json.dumps({"contentStatuses": [status]})
+        for item in self._paged_v1("content/search", params):
             if str(item.get("title", "")).lower() == title.lower():
                 return self._page(item, properties, space.key)
         return None
@@ -298,24 +315,37 @@ class V1Client:
                                        allow_status=(404,), subject=f"page {page_id}")
         return reply.data if reply.status == 200 and isinstance(reply.data, dict) else None
 
-    def set_property(self, page_id: str, key: str, value: Any) -> None:
+    def set_property(self, page_id: str, key: str, value: Any, *,
+                     version: int | None = None) -> int:
+        known = version
         for attempt in range(CONFLICT_RETRIES + 1):
-            current = self._property(page_id, key)
+            if known is None:
+                current = self._property(page_id, key)
+                number = 0 if current is None else \
+                    int((current.get("version") or {}).get("number") or 0)
+            else:
+                number, known = known, None     # a guess is used once; then read
             try:
-                if current is None:
-                    self._call("POST", self._v1(f"content/{page_id}/property"),
-                               json={"key": key, "value": value}, idempotent=True,
-                               subject=f"page {page_id}")
+                if number == 0:
+                    data = self._call("POST", self._v1(f"content/{page_id}/property"),
+                                      json={"key": key, "value": value}, idempotent=True,
+                                      subject=f"page {page_id}")
                 else:
-                    number = int((current.get("version") or {}).get("number") or 0) + 1
-                    self._call("PUT", self._v1(f"content/{page_id}/property/{key}"),
-                               json={"key": key, "value": value,
-                                     "version": {"number": number, "minorEdit": True}},
-                               subject=f"page {page_id}")
-                return
-            except ConfluenceConflictError:
-                if attempt == CONFLICT_RETRIES:
+                    data = self._call("PUT", self._v1(f"content/{page_id}/property/{key}"),
+                                      json={"key": key, "value": value,
+                                            "version": {"number": number + 1,
+                                                        "minorEdit": True}},
+                                      subject=f"page {page_id}")
+                return _written_version(data, number + 1)
+            except (ConfluenceConflictError, ConfluenceBadRequestError,
+                    ConfluenceNotFoundError) as exc:
+                # 409: stale version or the property exists already; 400/404 on a wrong
+                # guess (e.g. a PUT of a property that does not exist): read, then retry
+                if attempt == CONFLICT_RETRIES or (
+                        not isinstance(exc, ConfluenceConflictError) and version is None):
                     raise
+                version = None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def get_labels(self, page_id: str) -> tuple[str, ...]:
         return tuple(item["name"] for item in
@@ -393,6 +423,13 @@ class V1Client:
                        subject=f"page {content_id}")
         except ConfluenceNotFoundError:
             pass
+
+
+def _written_version(data: Any, expected: int) -> int:
+    """The version number a property write answered with (``expected`` when absent)."""
+    number = ((data or {}).get("version") or {}).get("number") if isinstance(data, dict) \
+        else None
+    return number if isinstance(number, int) else expected
 
 
 def _with(page: RemotePage, **changes: Any) -> RemotePage:

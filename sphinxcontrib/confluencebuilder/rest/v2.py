@@ -23,6 +23,7 @@ from sphinx.util import logging
 
 from ..errors import (
     ConfluenceAuthError,
+    ConfluenceBadRequestError,
     ConfluenceBadResponseError,
     ConfluenceConflictError,
     ConfluenceGoneError,
@@ -31,7 +32,7 @@ from ..errors import (
 )
 from .base import RemoteAttachment, RemotePage, Space
 from .transport import Reply, Transport
-from .v1 import CONFLICT_RETRIES, PAGE_LIMIT, V1Client, _with, cql_quote
+from .v1 import CONFLICT_RETRIES, PAGE_LIMIT, V1Client, _with, _written_version, cql_quote
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ class V2Client(V1Client):
             self._space_keys[sid] = data.get("key", "")
         return self._space_keys.get(sid, "")
 
-    def _page2(self, data: dict[str, Any], properties: dict[str, Any] | None = None
+    def _page2(self, data: dict[str, Any],
+               properties: tuple[dict[str, Any], dict[str, int]] | None = None
                ) -> RemotePage:
         if not isinstance(data, dict) or "id" not in data:
             raise ConfluenceBadResponseError("the server answered without a page id",
@@ -88,7 +90,9 @@ class V2Client(V1Client):
             space_key=self._space_key(data.get("spaceId")),
             parent_id=str(parent) if parent else None,
             version=int((data.get("version") or {}).get("number") or 0),
-            status=data.get("status", "current"), properties=dict(properties or {}),
+            status=data.get("status", "current"),
+            properties=dict(properties[0]) if properties else {},
+            property_versions=dict(properties[1]) if properties else {},
             body=body, url=self._site_url((data.get("_links") or {}).get("webui")))
 
     # -- spaces and pages --------------------------------------------------------------
@@ -116,13 +120,19 @@ class V2Client(V1Client):
         return Space(str(space["id"]), space["key"], space.get("name", ""),
                      str(home) if home else None)
 
-    def _properties(self, page_id: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    def _properties(self, page_id: str, keys: tuple[str, ...]
+                    ) -> tuple[dict[str, Any], dict[str, int]]:
+        """(key -> value, key -> version) of the named properties of a page."""
         found: dict[str, Any] = {}
+        versions: dict[str, int] = {}
         for key in keys:
             item = self._property2(page_id, key)
             if item is not None:
                 found[key] = item.get("value")
-        return found
+                number = (item.get("version") or {}).get("number")
+                if isinstance(number, int):
+                    versions[key] = number
+        return found, versions
 
     def get_page(self, page_id: str, *, body: bool = False,
                  properties: tuple[str, ...] = ()) -> RemotePage:
@@ -132,26 +142,28 @@ class V2Client(V1Client):
         return self._page2(data, self._properties(page_id, properties))
 
     def find_page_by_title(self, space: Space, title: str, *,
-                           properties: tuple[str, ...] = ()) -> RemotePage | None:
+                           properties: tuple[str, ...] = (),
+                           status: str = "current") -> RemotePage | None:
         self._space_keys.setdefault(space.id, space.key)
         for item in self._paged_v2("pages", {"space-id": space.id, "title": title,
-                                             "status": "current"},
+                                             "status": status},
                                    subject=f"space {space.key!r}"):
             if item.get("title") == title:
                 return self._page2(item, self._properties(str(item["id"]), properties))
         try:
-            found = self._find_case_insensitive(space, title, ())
+            found = self._find_case_insensitive(space, title, (), status)
         except _V1_REFUSED:
-            found = next((p for p in self._space_pages(space)
+            found = next((p for p in self._space_pages(space, status)
                           if p.title.lower() == title.lower()), None)
         if found is None:
             return None
-        return _with(found, properties=self._properties(found.id, properties))
+        values, versions = self._properties(found.id, properties)
+        return _with(found, properties=values, property_versions=versions)
 
-    def _space_pages(self, space: Space) -> list[RemotePage]:
+    def _space_pages(self, space: Space, status: str = "current") -> list[RemotePage]:
         self._space_keys.setdefault(space.id, space.key)
         return [self._page2(item) for item in
-                self._paged_v2(f"spaces/{space.id}/pages", {"status": "current"},
+                self._paged_v2(f"spaces/{space.id}/pages", {"status": status},
                                subject=f"space {space.key!r}")]
 
     def list_pages(self, space: Space, *, ancestor_id: str | None = None,
@@ -162,12 +174,18 @@ class V2Client(V1Client):
         if not properties or not pages:
             return pages
         try:
-            bulk = {p.id: p.properties for p in
+            bulk = {p.id: p for p in
                     super().list_pages(space, ancestor_id=ancestor_id, properties=properties)}
         except _V1_REFUSED:
             logger.info("confluence: v1 search refused; reading properties page by page")
-            return [_with(p, properties=self._properties(p.id, properties)) for p in pages]
-        return [_with(p, properties=bulk.get(p.id, {})) for p in pages]
+            out = []
+            for page in pages:
+                values, versions = self._properties(page.id, properties)
+                out.append(_with(page, properties=values, property_versions=versions))
+            return out
+        return [_with(p, properties=bulk[p.id].properties,
+                      property_versions=bulk[p.id].property_versions)
+                if p.id in bulk else p for p in pages]
 
     def create_page(self, space: Space, title: str, body: str, parent_id: str | None, *,
                     properties: dict[str, Any] | None = None, labels: tuple[str, ...] = (),
@@ -190,8 +208,10 @@ class V2Client(V1Client):
                           params=None if parent_id else {"root-level": "true"},
                           subject=f"page {title!r}")
         page = self._page2(data)
+        # v2 creates take no properties: each is one POST on the new page (version 0:
+        # a page this call just made has none; a recovered create may, and is re-read)
         for key, value in (properties or {}).items():
-            self.set_property(page.id, key, value)
+            self.set_property(page.id, key, value, version=0)
         if labels:
             self.add_labels(page.id, labels)
         return _with(page, properties=dict(properties or {}),
@@ -233,6 +253,7 @@ class V2Client(V1Client):
         for item in self._paged_v2(f"pages/{page_id}/properties", {"key": key},
                                    subject=f"page {page_id}"):
             if item.get("key") == key:
+                self._remember_property(page_id, item)
                 return item
         return None
 
@@ -243,23 +264,40 @@ class V2Client(V1Client):
             return None
         return item.get("value") if item else None
 
-    def set_property(self, page_id: str, key: str, value: Any) -> None:
+    def set_property(self, page_id: str, key: str, value: Any, *,
+                     version: int | None = None) -> int:
+        prop_id = self._property_ids.get((page_id, key))
+        guess = version if version == 0 or prop_id is not None else None
         for attempt in range(CONFLICT_RETRIES + 1):
-            current = self._property2(page_id, key)
+            if guess is None:
+                current = self._property2(page_id, key)
+                number = 0 if current is None else \
+                    int((current.get("version") or {}).get("number") or 0)
+                prop_id = None if current is None else str(current["id"])
+            else:
+                number, guess = guess, None     # a guess is used once; then read
             try:
-                if current is None:
-                    self._call("POST", self._v2(f"pages/{page_id}/properties"), idempotent=True,
-                               json={"key": key, "value": value}, subject=f"page {page_id}")
+                if number == 0:
+                    data = self._call("POST", self._v2(f"pages/{page_id}/properties"),
+                                      idempotent=True, json={"key": key, "value": value},
+                                      subject=f"page {page_id}")
                 else:
-                    number = int((current.get("version") or {}).get("number") or 0) + 1
-                    self._call("PUT", self._v2(f"pages/{page_id}/properties/{current['id']}"),
-                               json={"key": key, "value": value,
-                                     "version": {"number": number, "minorEdit": True}},
-                               subject=f"page {page_id}")
-                return
-            except ConfluenceConflictError:
-                if attempt == CONFLICT_RETRIES:
+                    data = self._call("PUT", self._v2(f"pages/{page_id}/properties/{prop_id}"),
+                                      json={"key": key, "value": value,
+                                            "version": {"number": number + 1,
+                                                        "minorEdit": True}},
+                                      subject=f"page {page_id}")
+                self._remember_property(page_id, data)
+                return _written_version(data, number + 1)
+            except (ConfluenceConflictError, ConfluenceBadRequestError,
+                    ConfluenceNotFoundError) as exc:
+                # 409: stale version, or a property guessed absent exists already; 400/404
+                # on a stale guess (e.g. a property removed meanwhile): read, then retry
+                if attempt == CONFLICT_RETRIES or (
+                        not isinstance(exc, ConfluenceConflictError) and version is None):
                     raise
+                version = None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def get_labels(self, page_id: str) -> tuple[str, ...]:
         return tuple(item["name"] for item in
