@@ -91,8 +91,8 @@ OPTIONS: tuple[Option, ...] = (
     # -- transport, TLS, proxies, custom auth, debugging, pacing (2.2)
     _o("api_mode", "str", choices=("v1", "v2")),
     _o("publish_override_api_prefix", "dict"),
-    _o("ask_user", "bool", False),
-    _o("ask_password", "bool", False),
+    _o("ask_user", "bool", False, supported=False),
+    _o("ask_password", "bool", False, supported=False),
     _o("server_auth", "any"),
     _o("server_cookies", "dict", alt=("path",), secret=True),
     _o("publish_headers", "dict", secret=True),
@@ -107,7 +107,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("publish_retry_attempts", "int", 2),
     _o("publish_retry_duration", "number", 4),
     _o("publish_debug", "str", alt=("bool",), choices=_DEBUG_CHOICES),
-    _o("page_search_mode", "str", choices=("default", "content", "search")),
+    _o("page_search_mode", "str", choices=("default", "content", "search"), supported=False),
     # -- connection extras (new in this project; append connection options here)
     _o("publish_credential_provider", "callable", alt=("str",)),
     # -- page hierarchy, placement and titles (2.3)
@@ -139,7 +139,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("cleanup_archive", "bool", False),
     _o("cleanup_from_root", "bool", False),
     _o("cleanup_search_mode", "str",
-       choices=("direct", "search", "direct-aggressive", "search-aggressive")),
+       choices=("direct", "search", "direct-aggressive", "search-aggressive"), supported=False),
     _o("global_labels", "list", rebuild=_ENV),
     _o("append_labels", "bool", True),
     _o("disable_notifications", "bool", True),
@@ -153,7 +153,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("cleanup_max_deletes", "int", 25),
     _o("cleanup_force", "bool", False),
     # -- attachments and images (2.5)
-    _o("additional_mime_types", "list", rebuild=_ENV),
+    _o("additional_mime_types", "list", rebuild=_ENV, supported=False),
     _o("manifest_data", "bool", False, supported=False),
     # -- content and formatting (2.6)
     _o("editor", "str", rebuild=_ENV, choices=("v1", "v2")),
@@ -190,7 +190,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("adv_disable_anchor_fix", "bool", False, supported=False),
     _o("adv_disable_cloud_prop_delay", "bool", False, supported=False),
     _o("adv_disable_init", "bool", False, supported=False),
-    _o("adv_embedded_certs", "bool", False),
+    _o("adv_embedded_certs", "bool", False, supported=False),
     _o("adv_ignore_nodes", "list", rebuild=_ENV),
     _o("adv_inlined_images", "bool", False, supported=False),
     _o("adv_node_handler", "dict", supported=False),
