@@ -176,3 +176,21 @@ def test_empty_rate_answers_200_without_body(confluence_emulator_factory) -> Non
     assert rsp.headers["Content-Length"] == "0"
     s.configure(empty_rate=0.0)
     assert requests.get(s.url + "rest/api/space/DOCS", **_dc(s)).json()["key"] == "DOCS"
+
+
+def test_v1_gone_keeps_the_v1_calls_cloud_still_serves(confluence_emulator_factory) -> None:
+    import requests as _requests
+
+    server = confluence_emulator_factory(mode="cloud", v1_gone=True)
+    auth = (server.user, server.api_token)
+    page = server.state.create_page(server.space_key, "Kept", "<p>x</p>")
+    api = server.url + "rest/api/"
+    gone = _requests.get(api + f"content/{page.id}", auth=auth, timeout=5)
+    assert gone.status_code == 410
+    assert "GoneException" in gone.json()["message"]
+    search = _requests.get(api + "content/search", params={"cql": f'space="{server.space_key}"'},
+                           auth=auth, timeout=5)
+    assert search.status_code == 200
+    assert "Kept" in {item["title"] for item in search.json()["results"]}
+    labels = _requests.get(api + f"content/{page.id}/label", auth=auth, timeout=5)
+    assert labels.status_code == 200
