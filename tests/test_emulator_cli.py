@@ -95,3 +95,23 @@ def test_sandbox_https(tmp_path: Path, capsys) -> None:
     assert proc.returncode == 0
     assert sandbox.main(["--tls", str(tmp_path / "missing.pem"), str(key)]) == 1
     assert "cannot start" in capsys.readouterr().err
+
+
+def test_sandbox_conf_snippet_publishes(tmp_path: Path, make_app,
+                                        confluence_emulator_factory) -> None:
+    from sphinxcontrib.confluencebuilder.testing.sandbox import conf_snippet
+
+    for mode in ("cloud", "dc"):
+        server = confluence_emulator_factory(mode=mode)
+        src = tmp_path / mode
+        src.mkdir()
+        (src / "conf.py").write_text(
+            "extensions = ['sphinxcontrib.confluencebuilder']\n"
+            + "\n".join(conf_snippet(server)) + "\n", encoding="utf-8")
+        (src / "index.rst").write_text("Snippet Home\n============\n\nHello.\n",
+                                       encoding="utf-8")
+        app = make_app("confluence", srcdir=src)
+        app.build()
+        assert app.statuscode == 0
+        titles = {page.title for page in server.state.find_pages(server.space_key)}
+        assert "Snippet Home" in titles, mode

@@ -57,6 +57,19 @@ def describe(server: ConfluenceEmulator) -> dict[str, Any]:
     return info
 
 
+def conf_snippet(server: ConfluenceEmulator) -> list[str]:
+    """conf.py lines that publish to ``server`` (a local Cloud site is not recognisable
+    as Cloud by its host name, hence ``confluence_cloud``)."""
+    lines = ["confluence_publish = True", f"confluence_server_url = {server.url!r}",
+             f"confluence_space_key = {server.space_key!r}"]
+    if server.mode == "cloud":
+        lines += ["confluence_cloud = True", f"confluence_server_user = {server.user!r}",
+                  f"confluence_api_token = {server.api_token!r}"]
+    else:
+        lines.append(f"confluence_publish_token = {server.pat!r}")
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
@@ -77,7 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Confluence emulator ({args.mode}) listening on {server.url}")
     for key, value in info.items():
         print(f"  {key:12} {value}")
-    print("Press Ctrl-C to stop.", flush=True)
+    print("\nTo publish to it, put this in conf.py:\n")
+    for line in conf_snippet(server):
+        print("    " + line)
+    print("\nPress Ctrl-C to stop.", flush=True)
 
     done = threading.Event()
 
