@@ -214,9 +214,29 @@ class LiveChecks:
         elif info.get("version"):
             self.report.add("instance", "ok", f"Confluence Data Center {info['version']}; "
                             f"REST API {self.mode}")
+        elif self._looks_like_cloud():
+            self.report.add("instance", "warn", "this server answers like Confluence Cloud "
+                            "(it reports a cloud id) but is treated as Data Center",
+                            cause="cloud-not-detected",
+                            detail="Cloud is recognised by an atlassian.net host name; a Cloud "
+                            "site on a custom domain must be declared.",
+                            fix="Set confluence_cloud = True so the Cloud REST API (v2) and "
+                            "the Cloud editor are used.",
+                            options=("confluence_cloud",))
         else:
             self.report.add("instance", "info", "Confluence Data Center/Server; the version "
                             "was not reported (the application-links manifest is missing)")
+
+    def _looks_like_cloud(self) -> bool:
+        """A Cloud site answers ``/_edge/tenant_info`` with its cloud id (read-only probe)."""
+        parts = urlsplit(self.settings.server_url)
+        url = f"{parts.scheme}://{parts.netloc}/_edge/tenant_info"
+        try:
+            response = self.session.get(url, allow_redirects=False, timeout=self.timeout)
+            data = response.json() if response.status_code == 200 else None
+        except Exception:  # noqa: BLE001 - a probe: any failure means "no"
+            return False
+        return isinstance(data, dict) and bool(data.get("cloudId"))
 
     def step_identity(self) -> None:
         data = self.call("identity", self.client.current_user)
