@@ -3,6 +3,7 @@ bundled emulator with per-request latency, then republish it unchanged, then wit
 page changed. Prints wall time and request counts; asserts nothing.
 
 Usage: python benchmarks/publish.py [--pages N] [--latency SECONDS] [--concurrency C]
+                                   [--api-mode v1|v2] [--endpoints]
 
 Aims: first publish < 10 s; unchanged republish <= 5 requests and < 1 s; one page
 changed <= 10 requests.
@@ -21,7 +22,10 @@ from typing import Any
 from sphinxcontrib.confluencebuilder import pages
 from sphinxcontrib.confluencebuilder.config import defaults
 from sphinxcontrib.confluencebuilder.publisher import Publisher
-from sphinxcontrib.confluencebuilder.publisher.settings import PublishSettings
+from sphinxcontrib.confluencebuilder.publisher.settings import (
+    DEFAULT_CONCURRENCY,
+    PublishSettings,
+)
 from sphinxcontrib.confluencebuilder.rest import make_client
 from sphinxcontrib.confluencebuilder.settings import from_config
 from sphinxcontrib.confluencebuilder.testing import ConfluenceEmulator
@@ -73,9 +77,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
+                        help="threads (default: confluence_publish_concurrency's default, "
+                        f"{DEFAULT_CONCURRENCY})")
     parser.add_argument("--api-mode", choices=("v1", "v2"), default=None,
                         help="REST API generation (default: the client's choice for Cloud)")
+    parser.add_argument("--endpoints", action="store_true",
+                        help="also print the first publish's requests per endpoint")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, \
             ConfluenceEmulator(mode="cloud", max_limit=250) as server:
@@ -90,11 +98,17 @@ def main(argv: list[str] | None = None) -> int:
                                ("one page changed", 7)):
             if changed is not None:
                 write_project(out, args.pages, changed=changed)
+            before = server.counts()["endpoints"]
             elapsed, report, requests = run(server, out, args.concurrency, args.api_mode)
             rows.append((label, elapsed, requests, report))
             print(f"{label:22s} {elapsed:7.2f} s  {requests:5d} requests  "
                   f"(created {len(report.created)}, updated {len(report.updated)}, "
                   f"unchanged {len(report.unchanged)}, uploaded {len(report.uploaded)})")
+            if args.endpoints and len(rows) == 1:
+                after = server.counts()["endpoints"]
+                for name, n in sorted(after.items(), key=lambda kv: (-kv[1], kv[0])):
+                    n -= before.get(name, 0)
+                    print(f"    {name:60s} {n:5d}  ({n / args.pages:.2f} per page)")
             sys.stdout.flush()
         tree = server.tree()
         top = [p for p in tree["pages"] if p["title"] == "Page 0"]

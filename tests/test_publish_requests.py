@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from publish_helpers import Doc, client_for, current_pages, identity, publish, write_bundle
 
-from sphinxcontrib.confluencebuilder.publisher.settings import APPEARANCE_KEYS, IDENTITY_KEY
+from sphinxcontrib.confluencebuilder.config import defaults
+from sphinxcontrib.confluencebuilder.publisher.settings import (
+    APPEARANCE_KEYS,
+    DEFAULT_CONCURRENCY,
+    IDENTITY_KEY,
+    PublishSettings,
+    from_config,
+)
 
 #: requests per new page with one image: create, upload, identity property (plus, on
 #: v2, the property POST a v2 create cannot carry), unwatch
@@ -131,3 +138,9 @@ def test_a_right_guess_sends_one_request(server, api):
     assert client.set_property(page.id, "k", "two", version=1) == 2
     assert len(server.requests) == 2
     assert page.properties["k"].value == "two"
+
+
+def test_the_documented_concurrency_default_is_the_one_used():
+    """doc/publishing.rst explains the default; config and settings must agree on it."""
+    assert from_config(defaults()).concurrency == DEFAULT_CONCURRENCY == 8
+    assert PublishSettings(space_key="X").concurrency == DEFAULT_CONCURRENCY

@@ -149,7 +149,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("publish_intersphinx", "bool", True, supported=False),
     _o("asset_override", "bool"),
     # -- publishing extras (new in this project; append publish options here)
-    _o("publish_concurrency", "int", 4),
+    _o("publish_concurrency", "int", 8),      # why 8: doc/publishing.rst, Concurrency
     _o("cleanup_max_deletes", "int", 25),
     _o("cleanup_force", "bool", False),
     # -- attachments and images (2.5)

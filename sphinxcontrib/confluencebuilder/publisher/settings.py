@@ -18,6 +18,11 @@ APPEARANCE_KEYS = ("content-appearance-published", "content-appearance-draft")
 #: the orphan container value meaning "the space root"
 SPACE_ROOT = "0"
 
+#: pages and attachments written at the same time (doc/publishing.rst says why 8: about
+#: what one browser tab sends to Confluence, below the HTTP pool of 10 connections, and
+#: the shared rate limiter backs off when Cloud's burst limit comes near)
+DEFAULT_CONCURRENCY = 8
+
 
 @dataclass(frozen=True)
 class PublishSettings:
@@ -53,7 +58,7 @@ class PublishSettings:
     full_width: bool | None = None
     #: None: upload when the hash differs; True: always; False: never
     asset_override: bool | None = None
-    concurrency: int = 4
+    concurrency: int = DEFAULT_CONCURRENCY
     #: name of the plan file written in the output directory on a dry run
     plan_file: str = "confluence-plan.json"
     #: confluence_parent_override_transform: (docname, parent page id) -> page id or None
@@ -128,7 +133,7 @@ def from_config(config: Any, *, confdir: str | os.PathLike[str] | None = None,
     title, page_id = _page_ref(get("parent_page"))
     root = get("publish_root")
     container = get("publish_orphan_container")
-    concurrency = get("publish_concurrency", 4)
+    concurrency = get("publish_concurrency", DEFAULT_CONCURRENCY)
     if concurrency is None or int(concurrency) < 1:
         raise ConfluenceConfigError("confluence_publish_concurrency",
                                     f"got {concurrency!r}; expected 1 or more")
