@@ -218,3 +218,21 @@ def test_index_entry_targets_add_no_anchors(make_app: Any, tmp_path: Path) -> No
     _, root = page(app, "indexed")
     assert all(not a.startswith("index-") for a in anchors(root)), anchors(root)
     assert "PEP 8" in visible(root)
+
+
+def test_sectnum_generated_numbers_are_kept(make_app: Any, tmp_path: Path) -> None:
+    """docutils' ``sectnum`` puts the numbers into ``generated`` nodes of the titles."""
+    src = tmp_path / "structure"
+    shutil.copytree(ROOTS / "test-structure", src)
+    (src / "sectnum.rst").write_text(
+        ":orphan:\n\nTop\n===\n\n.. sectnum::\n   :suffix: )\n\n"
+        "Alpha\n-----\n\nText.\n\nBeta\n----\n\nMore.\n",
+        encoding="utf-8",
+    )
+    app = make_app("confluence", srcdir=src, freshenv=True)
+    app.build()
+    _, root = page(app, "sectnum")
+    headings = [h.replace("\u00a0", " ") for h in texts(root, "h2")]
+    assert headings == ["1.1)   Alpha", "1.2)   Beta"]
+    warnings = app.warning.getvalue()
+    assert "sectnum.rst" not in warnings, warnings
