@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from sphinx import addnodes
 from storage_helpers import NS, parse_storage
+
+from sphinxcontrib.confluencebuilder.translator import StorageTranslator
 
 ROOTS = Path(__file__).parent / "roots"
 X = "{" + NS["x"] + "}"
@@ -236,3 +241,27 @@ def test_sectnum_generated_numbers_are_kept(make_app: Any, tmp_path: Path) -> No
     assert headings == ["1.1)   Alpha", "1.2)   Beta"]
     warnings = app.warning.getvalue()
     assert "sectnum.rst" not in warnings, warnings
+
+
+#: abstract bases and mixins of docutils and Sphinx: never instantiated as such
+ABSTRACT = {
+    "Node", "Element", "TextElement", "FixedTextElement", "PureTextElement",
+    "translatable", "not_smartquotable", "_desc_classes_injector",
+}  # fmt: skip
+
+
+def test_every_docutils_and_sphinx_node_has_a_handler() -> None:
+    """Dispatch follows the MRO (as SphinxTranslator does): every concrete node class of
+    docutils.nodes and sphinx.addnodes reaches a visit method before an abstract base."""
+    unhandled = []
+    for module in (nodes, addnodes):
+        for name, cls in vars(module).items():
+            if not (inspect.isclass(cls) and issubclass(cls, nodes.Node)) or name in ABSTRACT:
+                continue
+            if cls.__module__ != module.__name__:
+                continue
+            bases = [c.__name__ for c in cls.__mro__ if issubclass(c, nodes.Node)]
+            handled = next((b for b in bases if hasattr(StorageTranslator, f"visit_{b}")), None)
+            if handled is None or handled in ABSTRACT:
+                unhandled.append(f"{module.__name__}.{name}")
+    assert unhandled == []
