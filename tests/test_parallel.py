@@ -68,3 +68,37 @@ def test_parallel_output_is_identical(make_app: Any, tmp_path: Path) -> None:
         parse_storage(page.body)
         if page.docname in ("part/b", "part/c", "part/d", "part/e"):
             assert 'ri:content-title="1. Part A"' in page.body  # links agree across workers
+
+
+@pytest.mark.skipif(not parallel_available, reason="this platform cannot fork")
+def test_once_per_build_warnings_are_not_repeated_by_workers(
+    make_app: Any, tmp_path: Path
+) -> None:
+    """Math without a macro and diagrams without dot are noticed once per build, also
+    when every document is written by its own worker process."""
+    src = tmp_path / "notices"
+    shutil.copytree(ROOTS / "test-parallel", src)
+    (src / "conf.py").write_text(
+        'extensions = ["sphinx.ext.graphviz", "sphinxcontrib.confluencebuilder"]\n'
+        'exclude_patterns = ["_build"]\n'
+        f"graphviz_dot = {str(tmp_path / 'no-such-dot')!r}\n",
+        encoding="utf-8",
+    )
+    for part in "abcdef":
+        doc = src / "part" / f"{part}.rst"
+        doc.write_text(
+            doc.read_text(encoding="utf-8")
+            + f"\n\nMath :math:`x_{part}` here.\n\n.. digraph:: g{part}\n\n   a -> b\n",
+            encoding="utf-8",
+        )
+    app = make_app("confluence", srcdir=src, parallel=4, freshenv=True)
+    app.build()
+    warnings = app.warning.getvalue()
+    assert warnings.count("[confluence.math]") == 1, warnings
+    assert warnings.count("[confluence.graphviz]") == 1, warnings
+    for part in "abcdef":  # every page still shows the LaTeX and DOT sources
+        body = (Path(app.outdir) / "part" / f"{part}.conf").read_text(encoding="utf-8")
+        root = parse_storage(body)
+        text = "".join(root.itertext())
+        assert f"x_{part}" in text
+        assert "a -> b" in text

@@ -24,7 +24,7 @@ from sphinx.util.osutil import _last_modified_time
 from . import pages
 from .errors import ConfluenceConfigError
 from .titles import NO_TITLE, TitleOptions, compute_titles
-from .translator import StorageTranslator
+from .translator import StorageTranslator, early_notices
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -184,6 +184,10 @@ class ConfluenceBuilder(Builder):
     def prepare_writing(self, docnames: Set[str]) -> None:
         if not self._layout_ready:  # usually done already in env-get-updated
             self.compute_layout()
+
+    def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
+        # main process, before the document may go to a parallel worker
+        early_notices(self, doctree)
 
     def write_doc(self, docname: str, doctree: nodes.document) -> None:
         self.current_docname = docname

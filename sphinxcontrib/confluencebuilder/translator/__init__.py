@@ -8,12 +8,17 @@ handles only some cases of a node delegates the rest with ``super()`` (see ``bas
 
 from __future__ import annotations
 
+from typing import Any
+
+from docutils import nodes
+
 from .admonitions import AdmonitionsMixin
 from .base import TranslatorBase
 from .code import CodeMixin
-from .diagrams import DiagramsMixin
+from .diagrams import DiagramsMixin, notice_dot_early
 from .domains import DomainsMixin
 from .images import ImagesMixin
+from .math_blocks import notice_math_early
 from .references import ReferencesMixin
 from .structure import StructureMixin
 from .tables import TablesMixin
@@ -33,4 +38,11 @@ class StorageTranslator(
     """Doctree -> Confluence storage format (see ``base.py`` for the mixin contract)."""
 
 
-__all__ = ["StorageTranslator", "TranslatorBase"]
+def early_notices(builder: Any, doctree: nodes.document) -> None:
+    """Once-per-build warnings, decided in the main process before a document is written
+    (``Builder.write_doc_serialized``), so parallel workers do not repeat them."""
+    notice_math_early(builder, doctree)
+    notice_dot_early(builder, doctree)
+
+
+__all__ = ["StorageTranslator", "TranslatorBase", "early_notices"]

@@ -148,7 +148,7 @@ class TranslatorBase(SphinxTranslator):
     def warn(self, message: str, node: nodes.Node | None, subtype: str = "translate") -> None:
         """Log a confluence warning at the node's source location (the nearest enclosing
         node's line in the same file when the node has none, e.g. ``graphviz``)."""
-        logger.warning(message, location=_located(node), type="confluence", subtype=subtype)
+        warn_at(message, node, subtype)
 
     def add_attachment(self, path: str | os.PathLike[str]) -> str:
         """Register a local file as an attachment of this page; return its name here."""
@@ -225,6 +225,11 @@ class TranslatorBase(SphinxTranslator):
 
     def unknown_departure(self, node: nodes.Node) -> None:
         pass
+
+
+def warn_at(message: str, node: nodes.Node | None, subtype: str) -> None:
+    """Log a confluence warning at a node (see ``TranslatorBase.warn``)."""
+    logger.warning(message, location=_located(node), type="confluence", subtype=subtype)
 
 
 def _located(node: nodes.Node | None) -> nodes.Node | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from ..storage import end_tag, escape, macro_end, macro_start, plain_text_body, start_tag
+from .base import warn_at
 from .math_blocks import build_memory
 
 if TYPE_CHECKING:
@@ -81,8 +83,7 @@ class DiagramsMixin(_Base):
 
     def _render_diagram(self, node: nodes.Element, code: str) -> str | None:
         """Attachment name of the rendered diagram, or None (reported) when not possible."""
-        options: dict[str, Any] = node.get("options") or {}
-        dot = str(options.get("graphviz_dot") or self.option("graphviz_dot", None) or "dot")
+        dot = dot_command(self.config, node)
         dot_args = [str(a) for a in self.option("graphviz_dot_args", None) or ()]
         unavailable = build_memory(self.builder, "_confluence_dot_unavailable")
         if dot in unavailable:
@@ -93,12 +94,7 @@ class DiagramsMixin(_Base):
             png = render_png(code, dot, dot_args, cache, Path(source).parent)
         except DotUnavailable as exc:
             unavailable.add(dot)
-            self.warn(
-                f"graphviz diagrams are published as text: the dot command {dot!r} cannot "
-                f"be run ({exc}); install Graphviz or set graphviz_dot",
-                node,
-                subtype="graphviz",
-            )
+            warn_at(_unavailable_message(dot, str(exc)), node, "graphviz")
             return None
         except DotFailed as exc:
             self.warn(f"dot could not render this diagram: {exc}", node, subtype="graphviz")
@@ -150,4 +146,33 @@ class DiagramsMixin(_Base):
         raise nodes.SkipNode
 
 
-__all__ = ["DiagramsMixin", "render_png"]
+def dot_command(config: Any, node: nodes.Element) -> str:
+    """The ``dot`` command for a diagram (its ``layout`` option, else ``graphviz_dot``)."""
+    options: dict[str, Any] = node.get("options") or {}
+    return str(options.get("graphviz_dot") or getattr(config, "graphviz_dot", None) or "dot")
+
+
+def _unavailable_message(dot: str, reason: str) -> str:
+    return (
+        f"graphviz diagrams are published as text: the dot command {dot!r} cannot be run "
+        f"({reason}); install Graphviz or set graphviz_dot"
+    )
+
+
+def notice_dot_early(builder: Any, doctree: nodes.document) -> None:
+    """Report a ``dot`` that cannot be found once per build, from the main process
+    (see ``math_blocks.notice_math_early``): parallel workers forked afterwards know
+    the command is unavailable and neither retry nor repeat the warning."""
+    unavailable = build_memory(builder, "_confluence_dot_unavailable")
+    for node in doctree.findall(_is_diagram):
+        dot = dot_command(builder.config, node)
+        if dot not in unavailable and shutil.which(dot) is None:
+            unavailable.add(dot)
+            warn_at(_unavailable_message(dot, "not found"), node, "graphviz")
+
+
+def _is_diagram(node: nodes.Node) -> bool:
+    return any(cls.__name__ == "graphviz" for cls in type(node).__mro__)
+
+
+__all__ = ["DiagramsMixin", "notice_dot_early", "render_png"]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from ..storage import element, escape, macro_end, macro_start, plain_text_body
+from .base import warn_at
 
 if TYPE_CHECKING:
     from .base import TranslatorBase as _Base
@@ -95,12 +96,37 @@ class MathMixin(_Base):
         seen = build_memory(self.builder, "_confluence_math_noticed")
         if not seen:
             seen.add("noticed")
-            self.warn(
-                "math is not rendered for Confluence: equations are published as their "
-                "LaTeX source (set confluence_latex_macro or confluence_mathjax to change this)",
-                node,
-                subtype="math",
-            )
+            self.warn(MATH_NOTICE, node, subtype="math")
 
 
-__all__ = ["MathMixin", "build_memory"]
+MATH_NOTICE = (
+    "math is not rendered for Confluence: equations are published as their "
+    "LaTeX source (set confluence_latex_macro or confluence_mathjax to change this)"
+)
+
+
+def notice_math_early(builder: Any, doctree: nodes.document) -> None:
+    """Give the once-per-build math notice at the first math node of this document, if
+    it is due. Called by the builder in the main process before a document goes to a
+    parallel worker, so workers forked later know it was given and do not repeat it."""
+    config = builder.config
+    if getattr(config, "confluence_latex_macro", None):
+        return
+    if getattr(config, "confluence_mathjax", False):
+        return
+    seen = build_memory(builder, "_confluence_math_noticed")
+    if seen:
+        return
+    node = next(iter(doctree.findall(_is_math)), None)
+    if node is not None:
+        seen.add("noticed")
+        warn_at(MATH_NOTICE, node, "math")
+
+
+def _is_math(node: nodes.Node) -> bool:
+    return isinstance(node, (nodes.math, nodes.math_block)) or (
+        node.__class__.__name__ == "displaymath"
+    )
+
+
+__all__ = ["MATH_NOTICE", "MathMixin", "build_memory", "notice_math_early"]
