@@ -64,6 +64,9 @@ def test_first_publish_of_20_pages_with_an_image_each(server, api, tmp_path):
     # exactly one unwatch per page (confluence_watch = False), not one per write
     assert sum(n for e, n in counts.items() if "watch" in e) == 20
     pages = current_pages(server.state)
+    # the emulator makes the author a watcher, like Confluence: the unwatch is needed
+    ours = [pages["Home"]] + [pages[f"Page {i}"] for i in range(1, 20)]
+    assert not [p.title for p in ours if server.creds.account_id in p.watchers]
     for title in ("Home", "Page 7", "Page 19"):
         ident = identity(pages[title])
         assert ident["version"] == 1 and len(ident["attachments"]) == 1
@@ -89,6 +92,18 @@ def test_unchanged_and_one_changed_page(server, api, tmp_path):
     assert not [e for e in counts if e.startswith("GET") and "propert" in e], counts
     page = current_pages(server.state)["Page 5"]
     assert page.body == "<p>changed</p>" and identity(page)["version"] == 2
+    assert server.creds.account_id not in page.watchers
+
+
+def test_watch_true_sends_no_unwatch_and_keeps_the_watch(server, api, tmp_path):
+    out = write_bundle(tmp_path / "out", images(5))
+    publish(client_for(server, api_mode=api), out, watch=True)
+    counts = endpoints(server, 0)
+    assert not [e for e in counts if "watch" in e], counts
+    assert sum(counts.values()) <= (PER_NEW_PAGE[api] - 1) * 5 + FIXED[api]
+    pages = current_pages(server.state)
+    assert all(server.creds.account_id in pages[t].watchers
+               for t in ("Home", "Page 1", "Page 4"))
 
 
 def test_full_width_rides_along_with_a_v1_create(server, tmp_path):

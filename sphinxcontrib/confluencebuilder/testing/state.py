@@ -343,6 +343,8 @@ class State:
                            parent_id=None if parent_id is None else str(parent_id),
                            position=self.counter, body=body,
                            versions=[Version(1, now(), by, message)])
+            if by is not None:      # Confluence makes the author a watcher (autowatch)
+                page.watchers.add(by)
             self.content[cid] = page
             return page
 
@@ -373,6 +375,8 @@ class State:
             if body is not None:
                 page.body = body
             page.versions.append(Version(version, now(), by, message, minor_edit))
+            if by is not None:      # editing a page makes the editor watch it, too
+                page.watchers.add(by)
             return page
 
     def trash(self, item: Content) -> None:
