@@ -25,6 +25,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx import addnodes
 
+from ..storage import escape
 from .lists_misc import ListsMiscMixin
 
 _ARROW = " \N{RIGHTWARDS ARROW} "
@@ -168,9 +169,19 @@ class DomainsMixin(ListsMiscMixin):
             for child in node.findall(nodes.Element)
             if child is not node and child.get("ids")
         )
+        productions = [c for c in node.children if isinstance(c, nodes.Element)]
+        width = max((len(p.get("tokenname", "")) for p in productions), default=0)
+        # Sphinx before 8.2 keeps the name in an attribute and leaves out "::=": lay the
+        # rules out as later releases do, continuation lines indented
+        bare = not any("::=" in p.astext() for p in productions if p.get("tokenname"))
         lines = []
-        for production in node.children:
-            lines.append(self.render_children(production).rstrip("\n"))  # type: ignore[arg-type]
+        for production in productions:
+            rendered = self.render_children(production).rstrip("\n")
+            if bare:
+                name = production.get("tokenname", "")
+                lead = f"{name.ljust(width)} ::= " if name else " " * (width + 5)
+                rendered = escape(lead) + rendered.lstrip()
+            lines.append(rendered)
         self.body.append(anchors + "<pre>" + "\n".join(lines) + "</pre>")
         raise nodes.SkipNode
 
