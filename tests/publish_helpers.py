@@ -105,7 +105,8 @@ class StateClient:
         props = {k: c.properties[k].value for k in properties if k in c.properties}
         return RemotePage(c.id, c.title, c.space_key, c.parent_id, c.version.number,
                           c.status, props, tuple(lb.name for lb in c.labels),
-                          c.body if body else None, f"{self.base_url}pages/{c.id}")
+                          c.body if body else None, f"{self.base_url}pages/{c.id}",
+                          position=c.position)
 
     def current_user(self) -> dict[str, Any]:
         return {"accountId": self.user}
@@ -159,6 +160,13 @@ class StateClient:
                                           title=title, body=body, parent_id=parent_id,
                                           message=version_message, minor_edit=minor_edit)
         return self._page(self._call(update))
+
+    def list_children(self, page_id: str) -> list[RemotePage]:
+        return [self._page(c) for c in self._call(self.state.children, page_id)]
+
+    def move_page(self, page_id: str, position: str, target_id: str) -> None:
+        self._call(lambda: self.state.move_page(self.state.get_content(page_id),
+                                                self.state.get_content(target_id), position))
 
     def delete_page(self, page_id: str, *, purge: bool = False) -> None:
         self._call(lambda: self.state.trash(self.state.get_content(page_id, ("current",))))

@@ -21,7 +21,7 @@ class StopAfter:
 
     WRITES = {"create_page", "update_page", "delete_page", "archive_pages", "set_property",
               "add_labels", "remove_label", "upload_attachment", "delete_attachment",
-              "unwatch"}
+              "unwatch", "move_page"}
 
     def __init__(self, client: Any, writes: int) -> None:
         self._client = client

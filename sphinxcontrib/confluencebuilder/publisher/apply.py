@@ -27,6 +27,7 @@ from ..errors import (
 )
 from ..rest.base import ConfluenceClient, RemoteAttachment, RemotePage
 from .identity import Identity, attachment_comment, comment_hash, identity_of
+from .order import put_in_order
 from .plan import AttachmentChange, PageChange, Plan
 from .report import Report
 from .schedule import Driver
@@ -92,6 +93,7 @@ class Applier:
             self._guard(self._vacate_title, holder)
         with ThreadPoolExecutor(self.settings.concurrency, "scb-publish") as pool:
             Driver(self, pool).run()
+            self._reorder(pool)
         for page in self.plan.pages:
             if not page.attachment_work:
                 for att in page.attachments:
@@ -308,6 +310,51 @@ class Applier:
             self.on_page(change.docname, done.page_id,
                          {"title": change.title, "action": change.action,
                           "new": change.action == "create"})
+
+    # -- sibling order ---------------------------------------------------------------
+
+    def _reorder(self, pool: ThreadPoolExecutor) -> None:
+        """Put our pages in toctree order under each parent the plan marked (parents
+        in parallel, the moves under one parent one after the other)."""
+        changes = {p.docname: p for p in self.plan.pages}
+        groups: dict[str, tuple[list[str], set[str]]] = {}
+        for reorder in self.plan.reorders:
+            for doc in reorder.children:
+                if doc not in self.ids:
+                    continue
+                parent = self._parent_of(changes[doc])
+                if parent is None:
+                    continue
+                docs, movable = groups.setdefault(parent, ([], set()))
+                docs.append(doc)
+                if doc in reorder.movable:
+                    movable.add(doc)
+        futures = [(parent, pool.submit(self._reorder_parent, parent, docs, movable))
+                   for parent, (docs, movable) in groups.items() if len(docs) > 1]
+        for parent, future in futures:
+            try:
+                moved = future.result()
+            except ConfluenceConnectionError as exc:
+                # the pages are published; only their order could not be set: say so
+                text = (f"the children of page {parent} could not be put in toctree order "
+                        f"({exc.message}); they keep the order they have")
+                logger.warning(text, type="confluence", subtype="publish")
+                self.report.warnings.append(text)
+                continue
+            for doc in moved:
+                logger.info(bold("ordering pages... ") + "%s", doc)
+            self.report.reordered.extend(moved)
+
+    def _reorder_parent(self, parent: str, docs: list[str], movable: set[str]) -> list[str]:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return put_in_order(self.client, parent, docs, self.ids, movable)
+            except ConfluenceConnectionError as exc:
+                if attempt == ATTEMPTS or not _transient(exc):
+                    raise
+                logger.info("confluence: re-reading the children of page %s after: %s",
+                            parent, exc.message)
+        raise AssertionError("unreachable")
 
     # -- attachments -----------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from ..rest.base import RemotePage, Space
 from .cleanup import Removal, cleanup_scope, plan_removals
 from .identity import Identity, RemoteIndex, content_hash, identity_of, trample_error
 from .names import attachment_names, rename_references
+from .order import Reorder, plan_reorders
 from .settings import IDENTITY_KEY, PublishSettings
 
 PAGE_WRITES = ("create", "update", "move")
@@ -72,6 +73,8 @@ class PageChange:
     identity_version: int | None = None
     body: str = field(default="", repr=False)
     url: str = ""
+    #: the page's place among its siblings when the listing told it
+    position: int | None = None
 
     @property
     def writes_page(self) -> bool:
@@ -91,6 +94,8 @@ class Plan:
     removals: tuple[Removal, ...] = ()
     warnings: tuple[str, ...] = ()
     dryrun: bool = False
+    #: parents whose children are put in toctree order once the pages exist
+    reorders: tuple[Reorder, ...] = ()
 
     def of(self, action: str) -> list[PageChange]:
         return [p for p in self.pages if p.action == action]
@@ -117,7 +122,7 @@ class Plan:
 
     @property
     def writes(self) -> bool:
-        return bool(self.removals) or any(p.writes_page or p.attachment_work
+        return bool(self.removals or self.reorders) or any(p.writes_page or p.attachment_work
                                           or p.labels_changed or p.appearance_changed
                                           for p in self.pages)
 
@@ -154,8 +159,11 @@ class Plan:
                 ("unchanged", self.unchanged))}
             | {"upload": len(self.attachment_changes("upload")),
                "delete_attachment": len(self.attachment_changes("delete")),
-               "remove": len(self.removals)},
+               "remove": len(self.removals), "reorder": len(self.reorders)},
             "pages": [page(p) for p in self.pages],
+            "reorders": [{"parent": r.parent_doc, "parent_id": r.parent_id,
+                          "children": list(r.children), "reason": r.reason}
+                         for r in self.reorders],
             "removals": [{"page_id": r.page_id, "title": r.title, "docname": r.docname,
                           "mode": r.mode} for r in self.removals],
             "warnings": list(self.warnings),
@@ -357,6 +365,7 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
             attachments=() if action == "skip" else _attachments(
                 page, found, recorded, outdir, settings, settings.force),
             recorded=recorded, body=body, url=found.url if found else "",
+            position=found.position if found else None,
             identity_version=found.property_versions.get(IDENTITY_KEY) if found else None)
     removals: tuple[Removal, ...] = ()
     if settings.cleanup:
@@ -373,5 +382,6 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
             warnings.extend(extra)
     return Plan(space=placement.space, base_parent_id=base, root_docname=root,
                 pages=tuple(changes.values()), removals=removals, warnings=tuple(warnings),
-                dryrun=settings.dryrun)
+                dryrun=settings.dryrun,
+                reorders=plan_reorders(changes.values(), onlynew=settings.onlynew))
 

@@ -29,6 +29,9 @@ class Report:
     attachments_deleted: list[str] = field(default_factory=list)
     #: ids of removed (deleted or archived) pages
     removed: list[str] = field(default_factory=list)
+    #: docnames of pages moved among their siblings into toctree order (a dry run: the
+    #: parent documents or ids whose children would be put in order)
+    reordered: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: docname -> page id of every page this publish knows
     page_ids: dict[str, str] = field(default_factory=dict)
@@ -46,6 +49,10 @@ class Report:
         ]
         if self.skipped:
             parts.append(f"{len(self.skipped)} left alone (only-new)")
+        if self.reordered:
+            parts.append(f"{len(self.reordered)} " + (
+                "parent(s) to put in toctree order" if self.dryrun
+                else "reordered among siblings"))
         parts.append(f"{len(self.removed)} removed")
         parts.append(f"attachments: {len(self.uploaded)} uploaded, "
                      f"{len(self.attachments_unchanged)} unchanged, "
@@ -61,6 +68,7 @@ class Report:
             "unchanged": self.unchanged, "skipped": self.skipped,
             "uploaded": self.uploaded, "attachments_unchanged": self.attachments_unchanged,
             "attachments_deleted": self.attachments_deleted, "removed": self.removed,
+            "reordered": self.reordered,
             "warnings": self.warnings, "requests": self.requests,
             "seconds": round(self.seconds, 3), "url": self.url,
         }
@@ -82,6 +90,7 @@ def report_from_plan(plan: Plan) -> Report:
             {"upload": report.uploaded, "unchanged": report.attachments_unchanged,
              "delete": report.attachments_deleted}[att.action].append(key)
     report.removed = [r.page_id for r in plan.removals]
+    report.reordered = [r.parent_doc or f"id:{r.parent_id}" for r in plan.reorders]
     report.warnings = list(plan.warnings)
     return report
 
@@ -98,6 +107,9 @@ def log_plan(plan: Plan) -> None:
         for att in page.attachments:
             if att.action != "unchanged":
                 logger.info("[dryrun]   %s attachment %s", att.action, att.name)
+    for reorder in plan.reorders:
+        logger.info("[dryrun] reorder children of %s into toctree order (%s; the moves are "
+                    "known once the pages exist)", reorder.where(), reorder.reason)
     for removal in plan.removals:
         logger.info("[dryrun] %s page %r (id %s)", removal.mode, removal.title, removal.page_id)
 

@@ -144,6 +144,12 @@ class SwitchingClient:
         return self._run("update_page", page, title, body,  # type: ignore[no-any-return]
                          parent_id, version_message=version_message, minor_edit=minor_edit)
 
+    def list_children(self, page_id: str) -> list[RemotePage]:
+        return self._run("list_children", page_id)  # type: ignore[no-any-return]
+
+    def move_page(self, page_id: str, position: str, target_id: str) -> None:
+        self._run("move_page", page_id, position, target_id)
+
     def delete_page(self, page_id: str, *, purge: bool = False) -> None:
         self._run("delete_page", page_id, purge=purge)
 

@@ -38,6 +38,8 @@ class RemotePage:
     url: str = ""
     #: version numbers of the properties in ``properties`` when the server told them
     property_versions: dict[str, int] = field(default_factory=dict)
+    #: the page's place among its siblings (smaller first) when the server told it
+    position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,16 @@ class ConfluenceClient(Protocol):
     def update_page(self, page: RemotePage, title: str, body: str, parent_id: str | None, *,
                     version_message: str = "", minor_edit: bool = True) -> RemotePage:
         """Write version ``page.version + 1``; moves the page when ``parent_id`` differs."""
+        ...
+
+    def list_children(self, page_id: str) -> list[RemotePage]:
+        """The child pages of a page in their page-tree order (every page of the
+        listing, paged; ``parent_id`` is ``page_id``)."""
+        ...
+
+    def move_page(self, page_id: str, position: str, target_id: str) -> None:
+        """Move a page in the page tree without a new version: ``before`` / ``after``
+        the sibling ``target_id``, or ``append`` as the last child of ``target_id``."""
         ...
 
     def delete_page(self, page_id: str, *, purge: bool = False) -> None: ...

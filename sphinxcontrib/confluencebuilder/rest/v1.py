@@ -52,6 +52,8 @@ class V1Client:
         self.v1_root = self.settings.api_root("v1", self.base_url)
         #: (page id, property key) -> property id, as last seen (v2 writes need the id)
         self._property_ids: dict[tuple[str, str], str] = {}
+        #: False once the server answered that it has no REST page move (Data Center)
+        self._rest_move = True
 
     @property
     def request_count(self) -> int:
@@ -126,7 +128,8 @@ class V1Client:
             version=int((data.get("version") or {}).get("number") or 0),
             status=data.get("status", "current"), properties=props, labels=labels, body=body,
             url=self._site_url((data.get("_links") or {}).get("webui")),
-            property_versions=versions)
+            property_versions=versions,
+            position=_position((data.get("extensions") or {}).get("position")))
 
     # -- instance ----------------------------------------------------------------------
 
@@ -271,6 +274,36 @@ class V1Client:
             return _with(page, title=title, version=number, parent_id=parent_id or
                          page.parent_id, body=body)
         return _with(self._page(data, (), page.space_key), properties=page.properties)
+
+    def list_children(self, page_id: str) -> list[RemotePage]:
+        items = self._paged_v1(f"content/{page_id}/child/page", {"expand": "version"},
+                               subject=f"page {page_id}")
+        return in_position_order([_with(self._page(item), parent_id=page_id)
+                                  for item in items])
+
+    def move_page(self, page_id: str, position: str, target_id: str) -> None:
+        """The REST move (``PUT content/{id}/move/{position}/{targetId}``, documented for
+        Cloud). Data Center: public documentation does not establish that 8.x has it, so
+        a 404/405 there falls back to the ``pages/movepage.action`` web action (``above``
+        / ``below`` / ``append``) for the rest of the run."""
+        if position not in MOVE_ACTION_POSITIONS:
+            raise ValueError(f"position must be before, after or append, not {position!r}")
+        subject = f"page {page_id}"
+        if self._rest_move:
+            try:
+                self._call("PUT", self._v1(f"content/{page_id}/move/{position}/{target_id}"),
+                           allow_empty=True, subject=subject)
+                return
+            except (ConfluenceNotFoundError, ConfluenceBadRequestError) as exc:
+                if self.settings.cloud or getattr(exc, "status", None) not in (404, 405):
+                    raise
+                self._rest_move = False
+                logger.info("confluence: this server has no REST page move; using "
+                            "pages/movepage.action")
+        self._call("POST", urljoin(self.base_url, "pages/movepage.action"), allow_empty=True,
+                   idempotent=True, subject=subject,
+                   params={"pageId": page_id, "targetId": target_id,
+                           "position": MOVE_ACTION_POSITIONS[position]})
 
     def delete_page(self, page_id: str, *, purge: bool = False) -> None:
         try:
@@ -423,6 +456,23 @@ class V1Client:
                        subject=f"page {content_id}")
         except ConfluenceNotFoundError:
             pass
+
+
+#: REST move positions and their names in the ``movepage.action`` web action
+MOVE_ACTION_POSITIONS = {"before": "above", "after": "below", "append": "append"}
+
+
+def _position(value: Any) -> int | None:
+    """A child position from an answer (Confluence says ``"none"`` when it has none)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def in_position_order(pages: list[RemotePage]) -> list[RemotePage]:
+    """Children sorted by their position when the server told every one (a stable sort:
+    the listing order decides ties); else the listing order as it came."""
+    if all(p.position is not None for p in pages):
+        return sorted(pages, key=lambda p: p.position or 0)
+    return pages
 
 
 def _written_version(data: Any, expected: int) -> int:

@@ -32,7 +32,16 @@ from ..errors import (
 )
 from .base import RemoteAttachment, RemotePage, Space
 from .transport import Reply, Transport
-from .v1 import CONFLICT_RETRIES, PAGE_LIMIT, V1Client, _with, _written_version, cql_quote
+from .v1 import (
+    CONFLICT_RETRIES,
+    PAGE_LIMIT,
+    V1Client,
+    _position,
+    _with,
+    _written_version,
+    cql_quote,
+    in_position_order,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +102,8 @@ class V2Client(V1Client):
             status=data.get("status", "current"),
             properties=dict(properties[0]) if properties else {},
             property_versions=dict(properties[1]) if properties else {},
-            body=body, url=self._site_url((data.get("_links") or {}).get("webui")))
+            body=body, url=self._site_url((data.get("_links") or {}).get("webui")),
+            position=_position(data.get("position", data.get("childPosition"))))
 
     # -- spaces and pages --------------------------------------------------------------
 
@@ -232,6 +242,20 @@ class V2Client(V1Client):
         data = self._call("PUT", self._v2(f"pages/{page.id}"), json=payload,
                           subject=f"page {page.id}")
         return _with(self._page2(data), properties=page.properties)
+
+    def list_children(self, page_id: str) -> list[RemotePage]:
+        """``/pages/{id}/direct-children`` (folders and other types left out), sorted by
+        ``childPosition``: the cursor order of that listing is not the tree order.
+        The page move itself is v1's (Cloud has no v2 move)."""
+        items = self._paged_v2(f"pages/{page_id}/direct-children", {},
+                               subject=f"page {page_id}")
+        return in_position_order([
+            RemotePage(id=str(item["id"]), title=item.get("title", ""),
+                       space_key=self._space_key(item.get("spaceId")), parent_id=page_id,
+                       version=int((item.get("version") or {}).get("number") or 0),
+                       status=item.get("status", "current"),
+                       position=_position(item.get("childPosition")))
+            for item in items if item.get("type", "page") == "page"])
 
     def delete_page(self, page_id: str, *, purge: bool = False) -> None:
         url = self._v2(f"pages/{page_id}")

@@ -13,6 +13,7 @@ from .protocol import ApiResponse
 from .state import Content, EmulatorError, State
 
 MOVE_ACTION = "/pages/movepage.action"
+_POSITIONS = {"append": "append", "above": "before", "below": "after"}
 
 
 def move_page(state: State, args: dict[str, str], user: str | None) -> ApiResponse:
@@ -24,29 +25,16 @@ def move_page(state: State, args: dict[str, str], user: str | None) -> ApiRespon
     with state.lock:
         try:
             page = _page(state, args.get("pageId"))
-            parent: str | None
             if position == "topLevel":
-                target, parent = None, None
+                state.move_page(page, None, "top")
             else:
                 target = _target(state, page, args)
-                parent = target.id if position == "append" else target.parent_id
-            state._check_parent(page.space_key, parent, moving=page.id)
+                state.move_page(page, target, _POSITIONS[position])
         except EmulatorError as err:
             return _error(err.status, err.message)
-        page.parent_id = parent
-        if target is None or position == "append":
-            page.position = int(state.next_id())
-        else:  # just before or after the target: renumber the siblings in their new order
-            siblings = sorted((c for c in state.content.values() if c.type == "page"
-                               and c.parent_id == parent and c.id != page.id
-                               and c.space_key == page.space_key), key=lambda c: c.position)
-            at = siblings.index(target) + (position == "below")
-            slots = sorted([c.position for c in siblings] + [int(state.next_id())])
-            siblings.insert(at, page)
-            for sibling, slot in zip(siblings, slots, strict=True):
-                sibling.position = slot
         body: dict[str, Any] = {"page": {"id": page.id, "title": page.title,
-                                         "spaceKey": page.space_key, "parentId": parent}}
+                                         "spaceKey": page.space_key,
+                                         "parentId": page.parent_id}}
         return ApiResponse(200, body)
 
 

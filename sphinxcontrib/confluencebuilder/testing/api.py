@@ -33,6 +33,10 @@ class ApiOptions:
     max_limit: int = 25              # cap on ``limit``: small values catch clients that ignore paging
     lenient_entities: bool = False   # accept XHTML named entities (&nbsp; ...) in storage bodies
     default_limit: int = 25
+    #: serve ``PUT /content/{id}/move/{position}/{targetId}`` (Cloud documents it; whether
+    #: a Data Center instance has it is not established, so DC tests can switch it off and
+    #: leave only the ``movepage.action`` web action)
+    rest_move: bool = True
 
 
 Handler = Callable[["Ctx"], Any]

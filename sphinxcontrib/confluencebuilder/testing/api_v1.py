@@ -146,6 +146,7 @@ def content_json(ctx: Ctx, item: Content, expand: set[str]) -> dict[str, Any]:
     put("history", lambda: history_json(ctx, item), f"{ctx.site_path}/content/{cid}/history")
     put("version", lambda: version_json(ctx, item.version))
     if item.type == "page":
+        out["extensions"] = {"position": item.position}
         put("ancestors", lambda: [content_json(ctx, a, set()) for a in state.ancestors(item)])
         put("children", lambda: {kind: _sub_list(
             ctx, [content_json(ctx, c, set()) for c in state.children(item.id, kind)],
@@ -306,6 +307,22 @@ def descendant_pages(ctx: Ctx) -> Any:
     return ctx.v1_page(ctx.state.descendants(item.id), lambda c: content_json(ctx, c, expand))
 
 
+def move_content(ctx: Ctx) -> Any:
+    """``PUT /content/{pageId}/move/{position}/{targetId}``: ``before`` / ``after`` a
+    sibling, or ``append`` as the last child of the target. No new version."""
+    if not ctx.opts.rest_move:      # an instance without the REST move (see ApiOptions)
+        raise EmulatorError(404, f"null for uri: {ctx.req.api_root}{ctx.req.path}",
+                            exception="")
+    position = ctx.param("position")
+    if position not in ("before", "after", "append"):
+        raise EmulatorError(400, f"Invalid position: {position}. Valid values are 'before', "
+                            "'after' and 'append'.")
+    page = ctx.state.get_content(ctx.param("id"), ("current",))
+    target = ctx.state.get_content(ctx.param("target"), ("current",))
+    ctx.state.move_page(page, target, position)
+    return {"pageId": page.id}
+
+
 # -- spaces -----------------------------------------------------------------------------
 
 def get_space(ctx: Ctx) -> Any:
@@ -354,6 +371,7 @@ def _routes() -> list[tuple[str, str, Any]]:
         ("GET", rf"/content/{ID}/history", get_history),
         ("GET", rf"/content/{ID}/child/page", child_pages),
         ("GET", rf"/content/{ID}/descendant/page", descendant_pages),
+        ("PUT", rf"/content/{ID}/move/(?P<position>[^/]+)/(?P<target>\d+)", move_content),
         ("GET", r"/space", list_spaces),
         ("GET", r"/space/(?P<key>[^/]+)", get_space),
         ("PUT", r"/space/(?P<key>[^/]+)", put_space),

@@ -279,7 +279,10 @@ def _search_items(ctx: Ctx) -> list[Content]:
             raise EmulatorError(400, f"Could not parse cqlcontext: {exc}") from exc
     found = [c for kind in ("page", "attachment")
              for c in ctx.state.find_pages(None, None, statuses, kind)]
-    found.sort(key=lambda c: int(c.id))
+    if any(field == "parent" and op == "=" for field, op, _ in clauses):
+        found.sort(key=lambda c: (c.position, int(c.id)))      # children in their order
+    else:
+        found.sort(key=lambda c: int(c.id))
     return [c for c in found if all(_matches(ctx, c, cl) for cl in clauses)]
 
 

@@ -109,10 +109,11 @@ def is_page_update(route: Route) -> bool:
 
 def still_v1(sub: str) -> bool:
     """v1 content paths Cloud still serves once page endpoints are gone: attachment upload,
-    labels, CQL search and archiving (none of them has a v2 replacement)."""
+    labels, CQL search, archiving and page moves (none of them has a v2 replacement)."""
     path = sub.rstrip("/")
     return ("/child/attachment" in path or path.endswith("/label")
-            or path.startswith(("/content/search", "/content/archive")))
+            or path.startswith(("/content/search", "/content/archive"))
+            or "/move/" in path)
 
 
 def bad_request(route: Route, mode: str, message: str) -> ApiResponse:

@@ -199,7 +199,7 @@ class ConfluenceEmulator:
             sso = knobs.pop("sso")
             gate = SsoGate(sso, self.creds, self._site_or_blank()) if sso else None
             self._sso, self._gate = sso, gate
-        for name in ("max_limit", "lenient_entities"):
+        for name in ("max_limit", "lenient_entities", "rest_move"):
             if name in knobs:
                 self.options = replace(self.options, **{name: knobs.pop(name)})
         if knobs:
@@ -214,7 +214,8 @@ class ConfluenceEmulator:
         values: dict[str, Any] = {f: getattr(self._fault_knobs, f) for f in _FAULT_FIELDS}
         values.update({f: getattr(self._auth.knobs, f) for f in _AUTH_FIELDS})
         values.update(sso=self._sso, max_limit=self.options.max_limit,
-                      lenient_entities=self.options.lenient_entities)
+                      lenient_entities=self.options.lenient_entities,
+                      rest_move=self.options.rest_move)
         return values
 
     def _site_or_blank(self) -> str:

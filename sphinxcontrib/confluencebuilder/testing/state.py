@@ -300,7 +300,7 @@ class State:
             return {"title": page.title, "id": page.id,
                     "children": [node(c) for c in self.children(page.id)]}
         with self.lock:
-            roots = [p for p in self.find_pages(space_key) if p.parent_id is None]
+            roots = self.siblings(None, space_key)
             return {"space": space_key, "pages": [node(p) for p in roots]}
 
     # -- page writes ------------------------------------------------------------------
@@ -316,7 +316,7 @@ class State:
                     400, "A page with this title already exists: A page already exists "
                     f"with the title {title} in the space with key {space_key}")
 
-    def _check_parent(self, space_key: str, parent_id: str | None, moving: str | None = None
+    def check_parent(self, space_key: str, parent_id: str | None, moving: str | None = None
                       ) -> None:
         if parent_id is None:
             return
@@ -330,6 +330,19 @@ class State:
             raise EmulatorError(400, "A page cannot be moved to be its own ancestor or "
                                 f"descendant (page {moving}, new parent {parent_id}).")
 
+    def siblings(self, parent_id: str | None, space_key: str) -> list[Content]:
+        """The current pages under ``parent_id`` (None: the space root), in their order."""
+        found = [c for c in self.content.values()
+                 if c.type == "page" and c.status == "current" and c.parent_id == parent_id
+                 and c.space_key == space_key]
+        return sorted(found, key=lambda c: (c.position, int(c.id)))
+
+    def move_page(self, page: Content, target: Content | None, position: str) -> Content:
+        """Move ``page`` in the page tree (no new version); see :func:`.tree.move_page`."""
+        from .tree import move_page
+        with self.lock:
+            return move_page(self, page, target, position)
+
     def create_page(self, space_key: str, title: str, body: str = "",
                     parent_id: str | None = None, *, by: str | None = None,
                     status: str = "current", message: str = "") -> Content:
@@ -337,7 +350,7 @@ class State:
             self.writable_space(space_key)
             if status == "current":
                 self._check_title(space_key, title)
-            self._check_parent(space_key, parent_id)
+            self.check_parent(space_key, parent_id)
             cid = self.next_id()
             page = Content(cid, "page", title, space_key, status=status,
                            parent_id=None if parent_id is None else str(parent_id),
@@ -368,7 +381,7 @@ class State:
             if new_status == "current" and (new_title != page.title or page.status != "current"):
                 self._check_title(page.space_key, new_title, exclude=page.id)
             if parent_id is not None and parent_id != page.parent_id:
-                self._check_parent(page.space_key, parent_id, moving=page.id)
+                self.check_parent(page.space_key, parent_id, moving=page.id)
                 page.parent_id = str(parent_id)
                 page.position = int(self.next_id())
             page.title, page.status = new_title, new_status
