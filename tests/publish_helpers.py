@@ -248,7 +248,8 @@ def identity(content: Any) -> dict[str, Any]:
 
 
 def snapshot(state: State, space: str = "DOCS") -> dict[str, Any]:
-    """A comparable view of the space: per title, parent title, body, labels, attachments."""
+    """A comparable view of the space: per title, parent title, body, labels, attachments
+    and the titles of the child pages in their order."""
     with state.lock:
         by_id = {c.id: c for c in state.find_pages(space)}
         out = {}
@@ -259,6 +260,7 @@ def snapshot(state: State, space: str = "DOCS") -> dict[str, Any]:
             out[c.title] = {"parent": parent.title if parent else None, "body": c.body,
                             "labels": sorted(lb.name for lb in c.labels),
                             "attachments": atts,
+                            "children": [k.title for k in state.children(c.id)],
                             "docname": identity(c).get("docname")}
         return out
 

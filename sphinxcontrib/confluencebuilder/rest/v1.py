@@ -7,6 +7,7 @@ archiving and watches still only exist in v1.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -21,6 +22,7 @@ from ..errors import (
     ConfluencePublishError,
 )
 from .base import RemoteAttachment, RemotePage, Space
+from .order import MOVE_ACTION_POSITIONS, in_position_order, position_of
 from .transport import Reply, Transport
 
 logger = logging.getLogger(__name__)
@@ -52,8 +54,9 @@ class V1Client:
         self.v1_root = self.settings.api_root("v1", self.base_url)
         #: (page id, property key) -> property id, as last seen (v2 writes need the id)
         self._property_ids: dict[tuple[str, str], str] = {}
-        #: False once the server answered that it has no REST page move (Data Center)
-        self._rest_move = True
+        #: whether the server has the REST page move (None: not known yet; Data Center)
+        self._rest_move: bool | None = None
+        self._move_probe = threading.Lock()
 
     @property
     def request_count(self) -> int:
@@ -129,7 +132,7 @@ class V1Client:
             status=data.get("status", "current"), properties=props, labels=labels, body=body,
             url=self._site_url((data.get("_links") or {}).get("webui")),
             property_versions=versions,
-            position=_position((data.get("extensions") or {}).get("position")))
+            position=position_of((data.get("extensions") or {}).get("position")))
 
     # -- instance ----------------------------------------------------------------------
 
@@ -289,21 +292,33 @@ class V1Client:
         if position not in MOVE_ACTION_POSITIONS:
             raise ValueError(f"position must be before, after or append, not {position!r}")
         subject = f"page {page_id}"
-        if self._rest_move:
-            try:
-                self._call("PUT", self._v1(f"content/{page_id}/move/{position}/{target_id}"),
-                           allow_empty=True, subject=subject)
-                return
-            except (ConfluenceNotFoundError, ConfluenceBadRequestError) as exc:
-                if self.settings.cloud or getattr(exc, "status", None) not in (404, 405):
-                    raise
-                self._rest_move = False
-                logger.info("confluence: this server has no REST page move; using "
-                            "pages/movepage.action")
+        if self._rest_move is None and not self.settings.cloud:
+            with self._move_probe:     # the first move finds out (once, not per thread)
+                if self._rest_move is None:
+                    self._rest_move = self._rest_move_page(page_id, position, target_id)
+                    if self._rest_move:
+                        return
+        if self._rest_move is not False:
+            self._call("PUT", self._v1(f"content/{page_id}/move/{position}/{target_id}"),
+                       allow_empty=True, subject=subject)
+            return
         self._call("POST", urljoin(self.base_url, "pages/movepage.action"), allow_empty=True,
                    idempotent=True, subject=subject,
                    params={"pageId": page_id, "targetId": target_id,
                            "position": MOVE_ACTION_POSITIONS[position]})
+
+    def _rest_move_page(self, page_id: str, position: str, target_id: str) -> bool:
+        """One REST move; False when the server has no such endpoint (404/405)."""
+        try:
+            self._call("PUT", self._v1(f"content/{page_id}/move/{position}/{target_id}"),
+                       allow_empty=True, subject=f"page {page_id}")
+            return True
+        except (ConfluenceNotFoundError, ConfluenceBadRequestError) as exc:
+            if getattr(exc, "status", None) not in (404, 405):
+                raise
+        logger.info("confluence: this server has no REST page move; using "
+                    "pages/movepage.action")
+        return False
 
     def delete_page(self, page_id: str, *, purge: bool = False) -> None:
         try:
@@ -456,23 +471,6 @@ class V1Client:
                        subject=f"page {content_id}")
         except ConfluenceNotFoundError:
             pass
-
-
-#: REST move positions and their names in the ``movepage.action`` web action
-MOVE_ACTION_POSITIONS = {"before": "above", "after": "below", "append": "append"}
-
-
-def _position(value: Any) -> int | None:
-    """A child position from an answer (Confluence says ``"none"`` when it has none)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def in_position_order(pages: list[RemotePage]) -> list[RemotePage]:
-    """Children sorted by their position when the server told every one (a stable sort:
-    the listing order decides ties); else the listing order as it came."""
-    if all(p.position is not None for p in pages):
-        return sorted(pages, key=lambda p: p.position or 0)
-    return pages
 
 
 def _written_version(data: Any, expected: int) -> int:

@@ -31,16 +31,15 @@ from ..errors import (
     ConfluencePermissionError,
 )
 from .base import RemoteAttachment, RemotePage, Space
+from .order import in_position_order, position_of
 from .transport import Reply, Transport
 from .v1 import (
     CONFLICT_RETRIES,
     PAGE_LIMIT,
     V1Client,
-    _position,
     _with,
     _written_version,
     cql_quote,
-    in_position_order,
 )
 
 logger = logging.getLogger(__name__)
@@ -103,7 +102,7 @@ class V2Client(V1Client):
             properties=dict(properties[0]) if properties else {},
             property_versions=dict(properties[1]) if properties else {},
             body=body, url=self._site_url((data.get("_links") or {}).get("webui")),
-            position=_position(data.get("position", data.get("childPosition"))))
+            position=position_of(data.get("position", data.get("childPosition"))))
 
     # -- spaces and pages --------------------------------------------------------------
 
@@ -254,7 +253,7 @@ class V2Client(V1Client):
                        space_key=self._space_key(item.get("spaceId")), parent_id=page_id,
                        version=int((item.get("version") or {}).get("number") or 0),
                        status=item.get("status", "current"),
-                       position=_position(item.get("childPosition")))
+                       position=position_of(item.get("childPosition")))
             for item in items if item.get("type", "page") == "page"])
 
     def delete_page(self, page_id: str, *, purge: bool = False) -> None:
