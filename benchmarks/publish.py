@@ -73,6 +73,15 @@ def run(server: ConfluenceEmulator, outdir: Path, concurrency: int,
     return elapsed, report, len(server.requests) - before
 
 
+def in_order(nodes: list[dict[str, Any]]) -> bool:
+    """Whether every page's children are listed in manifest order (Page n by n)."""
+    for node in nodes:
+        numbers = [int(c["title"].split()[-1]) for c in node["children"]]
+        if numbers != sorted(numbers) or not in_order(node["children"]):
+            return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200)
@@ -112,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
         tree = server.tree()
         top = [p for p in tree["pages"] if p["title"] == "Page 0"]
-        print(f"pages under the root: {len(top[0]['children']) if top else 0}")
+        print(f"pages under the root: {len(top[0]['children']) if top else 0}; children in "
+              f"toctree order: {'yes' if in_order(top) else 'NO'}")
     return 0
 
 
