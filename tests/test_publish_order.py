@@ -179,3 +179,21 @@ def test_data_center_orders_with_the_rest_move_or_the_web_action(confluence_emul
     else:                   # one refused REST move, then the web action for the rest
         assert used == {("rest", 404), ("action", 200)}
         assert sum(1 for r in move_requests(server) if "/move/" in r["path"]) == 1
+
+
+def test_only_new_with_trample_never_moves_a_same_titled_foreign_page(server, tmp_path):
+    """Only-new leaves a same-titled page alone (it stays someone else's): it is neither
+    moved nor used as the target of a move."""
+    out = write_bundle(tmp_path / "out", docs([d for d in CHILDREN if d != "c2"]))
+    publish(client_for(server), out)
+    root = current_pages(server.state)["Root"]
+    foreign = server.state.create_page("DOCS", "Title c2", "<p>theirs</p>", root.id)
+    server.state.move_page(foreign, current_pages(server.state)["Title c1"], "before")
+    write_bundle(out, [Doc("index", "Root"), *docs(["c2", "c0", *CHILDREN[2:], "c1"])[1:]])
+    before = len(server.requests)
+    report = publish(client_for(server), out, onlynew=True, trample=True)
+    assert report.created == ["c0"] and report.reordered
+    for request in move_requests(server, before):
+        assert foreign.id not in request["path"].split("/"), request["path"]
+    assert children(server, "Root")[0] == "Title c2"
+    assert foreign.version.number == 1 and foreign.body == "<p>theirs</p>"

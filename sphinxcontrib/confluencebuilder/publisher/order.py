@@ -53,14 +53,15 @@ def plan_reorders(changes: Iterable[PageChange], *, onlynew: bool) -> tuple[Reor
     """The parents whose children a publish puts in order (plan order is toctree order).
 
     A parent qualifies when it holds two or more of our pages (the configured publish
-    root, which stays where it is, does not count) and this run creates or moves one of
+    root, which stays where it is, does not count, nor does a page only-new leaves
+    alone that does not carry our identity) and this run creates or moves one of
     them there, or, on a run that may touch existing pages, when the listing told every
     existing child's position and they are out of order. A parent at the space root is
     left as it is (its children are not a page's children)."""
     groups: dict[tuple[str, str | None], list[PageChange]] = {}
     for change in changes:
-        if change.keep_parent:
-            continue
+        if change.keep_parent or (change.action == "skip" and change.recorded is None):
+            continue    # the publish root stays put; a page left alone and not ours
         groups.setdefault(_key(change), []).append(change)
     out: list[Reorder] = []
     for (kind, parent), members in groups.items():
