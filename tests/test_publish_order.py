@@ -3,7 +3,9 @@ siblings left in place, only-new and dry runs (against the emulator, over HTTP).
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -161,6 +163,11 @@ def test_dry_run_plans_the_reorder_and_writes_nothing(server, tmp_path):
     report = publish(client_for(server), out, dryrun=True)
     assert report.dryrun and report.reordered == ["index"]
     assert "1 parent(s) to put in toctree order" in report.summary()
+    plan = json.loads(Path(report.plan_file).read_text(encoding="utf-8"))
+    assert plan["summary"]["reorder"] == 1
+    assert plan["reorders"] == [{"parent": "index", "parent_id": None,
+                                 "children": list(reversed(CHILDREN)),
+                                 "reason": "order changed"}]
     assert [r for r in server.requests[before:] if r["method"] != "GET"] == []
     assert children(server, "Root") == titles(CHILDREN)
 
