@@ -204,3 +204,20 @@ def test_only_new_with_trample_never_moves_a_same_titled_foreign_page(server, tm
         assert foreign.id not in request["path"].split("/"), request["path"]
     assert children(server, "Root")[0] == "Title c2"
     assert foreign.version.number == 1 and foreign.body == "<p>theirs</p>"
+
+
+def test_a_page_moved_to_another_parent_takes_its_toctree_place(server, api, tmp_path):
+    out = write_bundle(tmp_path / "out", docs())
+    publish(client_for(server, api_mode=api), out)
+    moved = [Doc("index", "Root")]
+    for doc in docs()[1:]:
+        if doc.docname == "n2":
+            continue
+        moved.append(doc)
+        if doc.docname == "c1":
+            moved.append(Doc("n2", "Title n2", "index"))
+    write_bundle(out, moved)
+    report = publish(client_for(server, api_mode=api), out)
+    assert report.moved == ["n2"] and report.reordered
+    assert children(server, "Root") == titles(["c1", "n2", *CHILDREN[1:]])
+    assert children(server, "Title c3") == titles(["n1", "n3", "n4"])
