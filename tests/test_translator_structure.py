@@ -157,6 +157,17 @@ def test_targets_become_anchors(make_app: Any, tmp_path: Path) -> None:
     assert heading.find(AC + "structured-macro") is not None  # anchor inside the heading
 
 
+def test_cloud_editor_adds_title_prefixed_anchors(make_app: Any, tmp_path: Path) -> None:
+    legacy = anchors(page(build(make_app, tmp_path / "v1", confluence_editor="v1"), "index")[1])
+    assert not any(name.startswith("StructureTitle-") for name in legacy)
+    cloud = anchors(page(build(make_app, tmp_path / "v2", confluence_editor="v2"), "index")[1])
+    # every plain anchor is followed by the form Cloud uses for links from other pages
+    for name in ("explicit-target", "targets", "inline-target"):
+        assert name in cloud
+        assert cloud[cloud.index(name) + 1] == f"StructureTitle-{name}"
+    assert set(legacy) == {name for name in cloud if not name.startswith("StructureTitle-")}
+
+
 def test_unknown_node_warns_once_and_keeps_text(make_app: Any, tmp_path: Path) -> None:
     app = build(make_app, tmp_path)
     _, root = page(app, "index")

@@ -171,12 +171,24 @@ class TranslatorBase(SphinxTranslator):
         return _ANCHOR_UNSAFE.sub("-", ident).strip("-") or "anchor"
 
     def anchors_for(self, node: nodes.Element) -> str:
-        """Anchor macros for every id of a node (empty when it has none)."""
+        """Anchor macros for every id of a node (empty when it has none).
+
+        With the Cloud editor each anchor is written twice: as its own name and as
+        ``<PageTitleWithoutSpaces>-<name>``, the form Cloud uses when another page links
+        to an anchor of this one; same-page links use the plain name.
+        """
+        names: list[str] = []
+        prefix = ""
+        if self.editor == "v2":
+            prefix = "".join((self.title_of(self.docname) or "").split())
+        for ident in node.get("ids", ()):
+            name = self.anchor_name(ident)
+            names.append(name)
+            if prefix:
+                names.append(f"{prefix}-{name}")
         return "".join(
-            macro_start("anchor")
-            + element("ac:parameter", self.anchor_name(ident), {"ac:name": ""})
-            + macro_end()
-            for ident in node.get("ids", ())
+            macro_start("anchor") + element("ac:parameter", name, {"ac:name": ""}) + macro_end()
+            for name in names
         )
 
     def title_of(self, docname: str) -> str | None:
