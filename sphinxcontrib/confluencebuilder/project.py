@@ -18,6 +18,7 @@ import re
 import sys
 import tempfile
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,17 @@ class LoadedProject:
     warnings: list[str] = field(default_factory=list)
     #: notes about the loading itself (e.g. our extension was added for the check)
     notes: list[str] = field(default_factory=list)
+
+
+def parse_overrides(items: Sequence[str]) -> dict[str, str]:
+    """``-D name=value`` arguments of the command-line tools as a dict."""
+    result: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ProjectLoadError(f"-D {item!r} is not of the form name=value")
+        result[name.strip()] = value
+    return result
 
 
 def _convert_overrides(overrides: dict[str, str]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from ..errors import ConfluenceError
-from ..project import LoadedProject, ProjectLoadError, load_project_config
+from ..project import LoadedProject, ProjectLoadError, load_project_config, parse_overrides
 from . import checks
 from .report import Printer, Report
 
@@ -40,16 +40,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", metavar="FILE",
                         help="also write the findings as a redacted JSON report")
     return parser
-
-
-def _overrides(items: list[str]) -> dict[str, str]:
-    result: dict[str, str] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ProjectLoadError(f"-D {item!r} is not of the form name=value")
-        result[name.strip()] = value
-    return result
 
 
 def _config_error(report: Report, printer: Printer, error: ConfluenceError) -> None:
@@ -81,7 +71,7 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
     printer = Printer(report, out)
     printer.line("Confluence connection test")
     try:
-        project = load_project_config(args.work_dir, _overrides(args.define))
+        project = load_project_config(args.work_dir, parse_overrides(args.define))
     except ProjectLoadError as exc:
         report.project = os.path.abspath(args.work_dir)
         _config_error(report, printer, exc)

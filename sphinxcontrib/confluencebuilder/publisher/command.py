@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfluenceError
+from ..project import parse_overrides
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -27,16 +28,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--dry-run", action="store_true",
                         help="plan only: write confluence-plan.json, change nothing")
     return parser
-
-
-def _overrides(pairs: Sequence[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"-D expects name=value, got {pair!r}")
-        out[name.strip()] = value
-    return out
 
 
 def _load_config(work_dir: Path, overrides: dict[str, Any]) -> Any:
@@ -62,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sys.stdout.isatty():
         nocolor()
     try:
-        overrides: dict[str, Any] = _overrides(args.define)
+        overrides: dict[str, Any] = parse_overrides(args.define)
         if args.dry_run:
             overrides["confluence_publish_dryrun"] = True
         work_dir = Path(args.work_dir).resolve()
