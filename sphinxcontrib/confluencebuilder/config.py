@@ -91,8 +91,8 @@ OPTIONS: tuple[Option, ...] = (
     # -- transport, TLS, proxies, custom auth, debugging, pacing (2.2)
     _o("api_mode", "str", choices=("v1", "v2")),
     _o("publish_override_api_prefix", "dict"),
-    _o("ask_user", "bool", False, supported=False),
-    _o("ask_password", "bool", False, supported=False),
+    _o("ask_user", "bool", False),
+    _o("ask_password", "bool", False),
     _o("server_auth", "any"),
     _o("server_cookies", "dict", alt=("path",), secret=True),
     _o("publish_headers", "dict", secret=True),

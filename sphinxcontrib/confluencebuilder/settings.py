@@ -3,14 +3,17 @@
 ``from_config(config)`` turns a Sphinx config (or ``config.defaults(...)``) into a frozen
 :class:`ConnectionSettings`. It normalises the server URL, detects Cloud, resolves the
 API mode and applies the documented rules for conflicting credentials, warning about
-each conflict it resolves. It never touches the network. Secrets are held but never
-shown: ``repr`` prints ``<redacted>`` for them.
+each conflict it resolves. It never touches the network; with confluence_ask_user /
+confluence_ask_password it asks on the terminal (once, before the session exists).
+Secrets are held but never shown: ``repr`` prints ``<redacted>`` for them.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -38,6 +41,8 @@ _DEBUG_VALUES: Mapping[str, frozenset[str]] = {
 _API_SUFFIX = re.compile(r"(?:rest/api|api/v2)/?$")
 _SECRET_FIELDS = frozenset({"password", "bearer_token", "client_cert_pass", "headers",
                             "cookies"})
+ASK_USER = "confluence_ask_user"
+ASK_PASSWORD = "confluence_ask_password"
 
 
 def _warn(message: str, *args: Any, subtype: str = "connection") -> None:
@@ -90,6 +95,8 @@ class ConnectionSettings:
     debug: frozenset[str] = frozenset()
     api_prefixes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_API_PREFIXES))
     gateway_root: str = GATEWAY_ROOT
+    #: options answered on the terminal (confluence_ask_user, confluence_ask_password)
+    asked: tuple[str, ...] = ()
 
     # -- derived values -------------------------------------------------------------
 
@@ -114,7 +121,8 @@ class ConnectionSettings:
         if self.bearer_token:
             return "a Bearer personal access token (confluence_publish_token)"
         if self.password:
-            what = "API token" if self.password_option == "confluence_api_token" else "password"
+            what = "API token" if self.password_option == "confluence_api_token" or (
+                self.password_option == ASK_PASSWORD and self.cloud) else "password"
             scoped = " (scoped)" if self.scoped_token else ""
             return f"Basic auth with user and {what}{scoped} ({self.password_option})"
         if self.credential_provider is not None:
@@ -153,7 +161,8 @@ class ConnectionSettings:
         shown = []
         for item in fields(self):
             value = getattr(self, item.name)
-            if item.name in _SECRET_FIELDS and value:
+            if value and (item.name in _SECRET_FIELDS
+                          or (item.name == "user" and ASK_USER in self.asked)):
                 if isinstance(value, Mapping):
                     value = {k: REDACTED for k in value}
                 else:
@@ -244,12 +253,117 @@ def _clean_secret(name: str, value: Any) -> str | None:
     return stripped or None
 
 
-def _resolve_credentials(config: Any, cloud: bool) -> dict[str, Any]:
-    """Apply the documented precedence rules; warn about every conflict."""
-    user = _opt(config, "server_user") or None
+# -- asking on the terminal (confluence_ask_user, confluence_ask_password) ----------------
+
+_NO_TERMINAL_HINT = ("No terminal is attached to answer the prompt (CI?). Give the credential "
+                     "through the environment instead: CONFLUENCE_SERVER_USER with "
+                     "CONFLUENCE_API_TOKEN (Cloud, or a Data Center password), or "
+                     "CONFLUENCE_PUBLISH_TOKEN (a Data Center personal access token). A "
+                     "credential configured that way is used without asking.")
+
+
+def has_terminal() -> bool:
+    """True when standard input is a terminal someone can answer a prompt on."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):  # closed or replaced stdin
+        return False
+
+
+def _configured_secret(config: Any) -> str | None:
+    """The option that already holds a credential the prompt could stand in for."""
+    for name in ("api_token", "server_pass", "publish_token", "publish_credential_provider",
+                 "server_auth"):
+        if _opt(config, name):
+            return "confluence_" + name
+    return None
+
+
+def _read_line(prompt: str, option: str) -> str:
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise ConfluenceConfigError(option, "no answer: the input ended at the prompt")
+    return line.rstrip("\r\n")
+
+
+def _read_secret(prompt: str) -> str:
+    try:
+        return getpass.getpass(prompt, stream=sys.stderr)
+    except EOFError:
+        raise ConfluenceConfigError(ASK_PASSWORD, "no answer: the input ended at the "
+                                    "prompt") from None
+
+
+def ask_credentials(config: Any, url: str, cloud: bool) -> dict[str, str]:
+    """Prompt for what confluence_ask_user / confluence_ask_password request.
+
+    Returns ``{'user': ..., 'secret': ...}`` with the answers given (either may be
+    missing). Without a terminal, a user or credential configured otherwise is used
+    and nothing is asked; when there is none, ConfluenceConfigError names the option.
+    Answers are never logged or echoed.
+    """
+    ask_user, ask_password = bool(_opt(config, "ask_user")), bool(_opt(config, "ask_password"))
+    if not (ask_user or ask_password):
+        return {}
+    configured = _opt(config, "server_user") or None
+    if ask_password and not ask_user and not configured:
+        raise ConfluenceConfigError(ASK_PASSWORD, "needs a user name to go with the password",
+                                    hint="Set confluence_server_user, or also set "
+                                    "confluence_ask_user = True to be asked for it. (A Data "
+                                    "Center personal access token is not asked for: give it in "
+                                    "CONFLUENCE_PUBLISH_TOKEN.)")
+    if not has_terminal():
+        if ask_user and not configured:
+            raise ConfluenceConfigError(ASK_USER, "cannot ask for the user name",
+                                        hint=_NO_TERMINAL_HINT)
+        if ask_password and not _configured_secret(config):
+            raise ConfluenceConfigError(ASK_PASSWORD, "cannot ask for the password or API "
+                                        "token", hint=_NO_TERMINAL_HINT)
+        logger.info("confluence: no terminal to ask on; using the configured credentials "
+                    "instead of confluence_ask_user/confluence_ask_password")
+        return {}
+    answers: dict[str, str] = {}
+    sys.stderr.write(f"Confluence credentials for {url}\n")
+    user = configured
+    if ask_user:
+        default = f" [{configured}]" if configured else ""
+        user = _read_line(f"  User name{default}: ", ASK_USER).strip() or configured
+        if not user:
+            raise ConfluenceConfigError(ASK_USER, "no user name was entered")
+        answers["user"] = user
+    if ask_password:
+        what = "API token" if cloud else "Password"
+        secret = _read_secret(f"  {what} for {user}: ")
+        if not secret:
+            raise ConfluenceConfigError(ASK_PASSWORD, f"no {what.lower()} was entered")
+        answers["secret"] = secret
+    return answers
+
+
+def _resolve_credentials(config: Any, cloud: bool,
+                         asked: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Apply the documented precedence rules; warn about every conflict.
+
+    ``asked`` holds the answers of :func:`ask_credentials`: a typed user replaces
+    confluence_server_user, a typed secret is the Basic-auth password/API token and
+    replaces confluence_api_token, confluence_server_pass and confluence_publish_token.
+    """
+    asked = asked or {}
+    user = asked.get("user") or _opt(config, "server_user") or None
     token = _clean_secret("confluence_api_token", _opt(config, "api_token"))
     password = _clean_secret("confluence_server_pass", _opt(config, "server_pass"))
     pat = _clean_secret("confluence_publish_token", _opt(config, "publish_token"))
+    if asked.get("secret"):
+        dropped = [name for name, value in (("confluence_api_token", token),
+                                            ("confluence_server_pass", password),
+                                            ("confluence_publish_token", pat)) if value]
+        if dropped:
+            _warn("%s set as well; the secret typed at the confluence_ask_password prompt is "
+                  "used instead", " and ".join(dropped) + (" is" if len(dropped) == 1 else
+                                                         " are"), subtype="credentials")
+        token, password, pat = None, asked["secret"], None
     auth = _opt(config, "server_auth")
     if auth is not None:
         from requests.auth import AuthBase
@@ -265,7 +379,7 @@ def _resolve_credentials(config: Any, cloud: bool) -> dict[str, Any]:
         _warn("both confluence_api_token and confluence_server_pass are set; the API token "
               "is used", subtype="credentials")
     secret, option = (token, "confluence_api_token") if token else \
-        (password, "confluence_server_pass")
+        (password, ASK_PASSWORD if asked.get("secret") else "confluence_server_pass")
     if pat and secret:
         if cloud:
             _warn("both confluence_publish_token and %s are set; on Cloud the %s is used",
@@ -403,17 +517,8 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
             (urlsplit(url).hostname or "").endswith(".atlassian.net"):
         _warn("confluence_server_url %r has no /wiki path; Confluence Cloud sites live under "
               "https://<site>.atlassian.net/wiki/", url)
-    creds = _resolve_credentials(config, cloud)
-    if scoped and not creds.get("password"):
-        raise ConfluenceConfigError("confluence_api_token_scoped", "needs confluence_server_user "
-                                    "and confluence_api_token (the scoped token)")
     api_mode, explicit = _api_mode(config, cloud, gateway, scoped)
     headers = _headers(config)
-    if any(k.lower() == "authorization" for k in headers) and (
-            creds.get("password") or creds.get("bearer_token") or creds.get("auth")):
-        _warn("confluence_publish_headers sets Authorization; it replaces the credential from "
-              "the other authentication options", subtype="credentials")
-        creds = {"user": creds.get("user")}
     cookies, cookies_file = _cookies(config, base)
     prefixes = dict(DEFAULT_API_PREFIXES)
     for mode, prefix in (_opt(config, "publish_override_api_prefix") or {}).items():
@@ -447,6 +552,21 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
                                         "valid proxy URL",
                                         hint="Example: http://user:password@proxy.example:3128")
     timeout = _opt(config, "timeout")
+    client_cert = _client_cert(config, base)
+    client_cert_pass = _clean_secret("confluence_client_cert_pass",
+                                     _opt(config, "client_cert_pass"))
+    debug = _debug(config)
+    # last, so that nobody types a password only to hit a configuration error
+    asked = ask_credentials(config, url, cloud)
+    creds = _resolve_credentials(config, cloud, asked)
+    if scoped and not creds.get("password"):
+        raise ConfluenceConfigError("confluence_api_token_scoped", "needs confluence_server_user "
+                                    "and confluence_api_token (the scoped token)")
+    if any(k.lower() == "authorization" for k in headers) and (
+            creds.get("password") or creds.get("bearer_token") or creds.get("auth")):
+        _warn("confluence_publish_headers sets Authorization; it replaces the credential from "
+              "the other authentication options", subtype="credentials")
+        creds = {"user": creds.get("user")}
     return ConnectionSettings(
         server_url=url,
         space_key=_opt(config, "space_key"),
@@ -461,16 +581,17 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         session_override=override,
         credential_provider=provider,
         ca_cert=ca_cert,
-        client_cert=_client_cert(config, base),
-        client_cert_pass=_clean_secret("confluence_client_cert_pass",
-                                       _opt(config, "client_cert_pass")),
+        client_cert=client_cert,
+        client_cert_pass=client_cert_pass,
         verify_ssl=verify,
         proxy=proxy,
         timeout=float(timeout) if timeout else None,
         publish_delay=_number(config, "publish_delay", 0.0),
         retry_attempts=int(_number(config, "publish_retry_attempts", 2)),
         retry_duration=_number(config, "publish_retry_duration", 4.0),
-        debug=_debug(config),
+        debug=debug,
         api_prefixes=prefixes,
+        asked=tuple(name for key, name in (("user", ASK_USER), ("secret", ASK_PASSWORD))
+                    if key in asked),
         **creds,
     )

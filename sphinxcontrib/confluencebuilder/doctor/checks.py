@@ -214,6 +214,14 @@ def check_credentials(config: Any, settings: Any, report: Report) -> None:
                    "replaces the token/password options", cause="conflicting-credentials",
                    options=("confluence_publish_headers",))
     report.add("sanity", "info", f"credential sent: {settings.credential_kind}")
+    asked = getattr(settings, "asked", ())
+    if asked:
+        report.add("sanity", "info", f"answered on the terminal: {', '.join(asked)}")
+    skipped = [name for name in ("confluence_ask_user", "confluence_ask_password")
+               if getattr(config, name, False) and name not in asked]
+    if skipped:
+        report.add("sanity", "info", f"no terminal to ask on: {', '.join(skipped)} skipped; "
+                   "the configured credentials are used")
     if settings.credential_kind == "no credentials":
         report.add("sanity", "warn", "no credentials are configured; requests are anonymous",
                    cause="no-credentials", options=settings.credential_options,
