@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from publish_helpers import Doc, client_for, publish, snapshot, write_bundle
+from publish_helpers import Doc, client_for, emulator_config, publish, snapshot, write_bundle
 
 from sphinxcontrib.confluencebuilder.errors import ConfluenceNetworkError, ConfluenceTrampleError
 
@@ -151,3 +151,38 @@ def test_a_lost_answer_is_retried_without_duplicates(confluence_emulator_factory
     publish(FailOnce(client_for(server), method), out, force=method == "update_page")
     assert snapshot(server.state) == reference
     no_duplicates(server)
+
+
+def test_a_create_whose_answer_timed_out_still_gets_its_labels(confluence_emulator_factory,
+                                                               tmp_path):
+    """Data Center adds labels after the create: when the create's answer is lost (read
+    timeout) and the page is found again by its identity, its labels are still added."""
+    import requests
+
+    from sphinxcontrib.confluencebuilder.rest import make_client
+    from sphinxcontrib.confluencebuilder.session import build_session
+    from sphinxcontrib.confluencebuilder.settings import from_config
+
+    server = confluence_emulator_factory(mode="dc", max_limit=250)
+    connection = from_config(emulator_config(server))
+    session = build_session(connection)
+    send = session.request
+    lost: list[str] = []
+
+    def request(method: str, url: str, **kwargs: Any) -> Any:
+        answer = send(method, url, **kwargs)
+        if method == "POST" and url.endswith("/rest/api/content") and not lost:
+            lost.append(url)
+            raise requests.exceptions.ReadTimeout("read timed out (test)")
+        return answer
+    session.request = request  # type: ignore[method-assign]
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root", labels=("top",))])
+    report = publish(make_client(connection, session), out, global_labels=("docs",))
+    assert lost and report.created == ["index"]
+    no_duplicates(server)
+    root = next(c for c in server.state.find_pages("DOCS") if c.title == "Root")
+    assert sorted(lb.name for lb in root.labels) == ["docs", "top"]
+    assert any(r["method"] == "POST" and r["path"].endswith(f"/content/{root.id}/label")
+               for r in server.requests)
+    again = publish(client_for(server), out, global_labels=("docs",))
+    assert again.unchanged == ["index"]

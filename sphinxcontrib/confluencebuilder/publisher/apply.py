@@ -180,7 +180,9 @@ class Applier:
         else:
             page = RemotePage(change.page_id or "", change.title, self.plan.space.key,
                               change.old_parent_id, change.version or 0, url=change.url)
-        if change.labels_changed and not created:
+        if change.labels_changed and not fresh:
+            # a create found again (its answer lost) may lack the labels it carried or
+            # that Data Center and v2 add after the create
             self._labels(page.id, change)
         if change.appearance_changed and change.appearance is not None and not fresh:
             for key in APPEARANCE_KEYS:
