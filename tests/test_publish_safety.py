@@ -9,6 +9,7 @@ import pytest
 from publish_helpers import Doc, client_for, current_pages, publish, snapshot, write_bundle, writes
 
 from sphinxcontrib.confluencebuilder.errors import (
+    ConfluenceBuildError,
     ConfluenceCleanupRefused,
     ConfluencePublishError,
     ConfluenceTrampleError,
@@ -226,3 +227,21 @@ def test_a_page_the_server_rejects_stops_with_a_clear_error_and_a_rerun_repairs(
     report = publish(client_for(server), out)
     assert "a" in report.created
     assert {"Root", "A", "B"} <= set(current_pages(server.state))
+
+
+@pytest.mark.parametrize("damage", ["missing", "changed"])
+def test_a_missing_or_changed_attachment_file_stops_before_any_write(server, tmp_path,
+                                                                     damage):
+    docs = [Doc("index", "Root", files={"logo.png": b"logo"}),
+            Doc("a", "A", "index", files={"fig.png": b"figure"})]
+    out = write_bundle(tmp_path / "out", docs)
+    file = next((out / "_attachments").glob("*.png"))
+    if damage == "missing":
+        file.unlink()                       # a half-copied output directory
+    else:
+        file.write_bytes(b"edited after the build")
+    with pytest.raises(ConfluenceBuildError) as info:
+        publish(client_for(server), out)
+    assert file.name in str(info.value)
+    assert writes(server) == []
+    assert set(current_pages(server.state)) == {"Documentation Home"}

@@ -15,8 +15,13 @@ from typing import Any
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
-from ..errors import ConfluenceError, ConfluenceNotFoundError, ConfluencePublishError
-from ..pages import Bundle, read_bundle
+from ..errors import (
+    ConfluenceBuildError,
+    ConfluenceError,
+    ConfluenceNotFoundError,
+    ConfluencePublishError,
+)
+from ..pages import Bundle, read_bundle, sha256_file
 from ..rest.base import ConfluenceClient, RemotePage, Space
 from .apply import Applier, AttachmentEvent, PageEvent
 from .names import attachment_names, rename_references
@@ -136,6 +141,7 @@ class Publisher:
         plan = make_plan(bundle.pages, root=bundle.root, outdir=str(bundle.outdir),
                          remote=remote.pages, placement=remote.placement,
                          settings=self.settings, adoptable=self._adoptable(bundle, remote))
+        _check_uploads(plan)
         if any(r.mode == "archive" for r in plan.removals) and \
                 self.client.server_info().get("type") != "cloud":
             raise ConfluencePublishError(
@@ -188,6 +194,25 @@ class Publisher:
         if not report.url and plan.root_docname in report.page_ids:
             report.url = page_url(self.client, report.page_ids[plan.root_docname])
         return report
+
+
+def _check_uploads(plan: Plan) -> None:
+    """Every file the plan uploads is in the output directory as it was built: a
+    missing or changed file stops the publish before the first write."""
+    for att in plan.attachment_changes("upload"):
+        try:
+            digest = sha256_file(att.path)
+        except OSError as exc:
+            raise ConfluenceBuildError(
+                f"attachment {att.name!r} of document {att.docname!r} is missing or "
+                f"unreadable: {att.path} ({exc.strerror or exc})",
+                hint="Rebuild the documentation (the output directory is incomplete).",
+            ) from None
+        if digest != att.sha256:
+            raise ConfluenceBuildError(
+                f"{att.path} (attachment {att.name!r} of document {att.docname!r}) does not "
+                "match the sha256 recorded at build time",
+                hint="The output was changed after the build; rebuild it.")
 
 
 def page_url(client: ConfluenceClient, page_id: str) -> str:
