@@ -14,6 +14,7 @@ from sphinxcontrib.confluencebuilder.errors import (
     ConfluencePublishError,
     ConfluenceTrampleError,
 )
+from sphinxcontrib.confluencebuilder.publisher.settings import IDENTITY_KEY
 
 
 @pytest.fixture(params=["cloud", "dc"])
@@ -245,3 +246,18 @@ def test_a_missing_or_changed_attachment_file_stops_before_any_write(server, tmp
     assert file.name in str(info.value)
     assert writes(server) == []
     assert set(current_pages(server.state)) == {"Documentation Home"}
+
+
+def test_a_malformed_identity_property_marks_a_foreign_page(server, shared, tmp_path):
+    """A page whose identity property is not one we wrote (here: attachments as a list)
+    is not ours: the publish goes on and leaves it alone, cleanup included."""
+    st = server.state
+    odd = st.create_page("DOCS", "Odd", "<p>odd</p>", shared["parent"].id)
+    st.set_property(odd, IDENTITY_KEY, {"project": "Proj", "docname": "gone",
+                                        "attachments": ["x.png"]}, version=1, by=None)
+    out = write_bundle(tmp_path / "out", docs())
+    report = publish(client_for(server), out, parent_page_title="Parent", trample=True,
+                     cleanup_purge=True)
+    assert sorted(report.created) == ["a", "index"] and report.removed == []
+    assert odd.status == "current" and odd.version.number == 1
+    assert not [r for r in writes(server) if odd.id in r["path"]]

@@ -72,8 +72,8 @@ class Identity:
                 appearance=value.get("appearance"),
                 attachments={str(k): dict(v) for k, v in atts.items() if isinstance(v, Mapping)},
             )
-        except (TypeError, ValueError):
-            return None
+        except (TypeError, ValueError, AttributeError):
+            return None     # not a value we wrote: the page is not ours
 
 
 def identity_of(page: RemotePage) -> Identity | None:
