@@ -261,3 +261,24 @@ def test_a_malformed_identity_property_marks_a_foreign_page(server, shared, tmp_
     assert sorted(report.created) == ["a", "index"] and report.removed == []
     assert odd.status == "current" and odd.version.number == 1
     assert not [r for r in writes(server) if odd.id in r["path"]]
+
+
+@pytest.mark.parametrize("new_title", ["Team Notes", "team notes"])
+def test_a_title_change_onto_a_foreign_page_stops_before_any_write(server, shared, tmp_path,
+                                                                    new_title):
+    """A document whose page is ours, retitled to the title of a page this project did
+    not publish (compared as Confluence does, ignoring case): refused in the plan,
+    trample or not, instead of failing part-way through the publish."""
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("a", "A", "index")])
+    publish(client_for(server), out, parent_page_title="Parent")
+    write_bundle(out, [Doc("index", "Root", body="<p>new</p>"),
+                       Doc("a", new_title, "index")])
+    before = snapshot(server.state)
+    count = len(server.requests)
+    for trample in (False, True):
+        with pytest.raises(ConfluenceTrampleError) as info:
+            publish(client_for(server), out, parent_page_title="Parent", trample=trample)
+        assert shared["sibling"].id in str(info.value) and "'a'" in str(info.value)
+    assert [r for r in server.requests[count:] if r["method"] != "GET"] == []
+    assert snapshot(server.state) == before
+    assert shared["sibling"].version.number == 1

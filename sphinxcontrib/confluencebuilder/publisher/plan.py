@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ConfluencePublishError
+from ..errors import ConfluencePublishError, ConfluenceTrampleError
 from ..pages import Page
 from ..rest.base import RemotePage, Space
 from .cleanup import Removal, cleanup_scope, plan_removals
@@ -326,6 +326,19 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
                 reasons.append("content")
             if found.title != title:
                 reasons.append("title")
+                holder = index.by_title.get(title.casefold())
+                if holder is not None and holder.id != found.id and not index.is_ours(holder):
+                    where = (f"page {holder.title!r} (id {holder.id}"
+                             f"{', ' + holder.url if holder.url else ''})")
+                    raise ConfluenceTrampleError(
+                        f"document {doc!r} changes its page's title to {title!r}, which "
+                        f"{where} holds; that page was not published by this project and "
+                        "is left alone",
+                        hint="Rename, move or delete that page, or give the document another "
+                             "title (confluence_title_overrides, confluence_publish_prefix or "
+                             "confluence_publish_postfix).",
+                        options=("confluence_title_overrides", "confluence_publish_prefix",
+                                 "confluence_publish_postfix"))
             if settings.force:
                 reasons.append("forced")
             moved = False
