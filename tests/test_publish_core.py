@@ -308,3 +308,31 @@ def test_parent_override_transform_places_chosen_documents(server, tmp_path):
     assert ("b", pages["Root"].id) in seen
     report = publish(client_for(server), out, parent_transform=transform)
     assert len(report.unchanged) == 4                 # placed where the transform says
+
+
+@pytest.mark.parametrize("cleanup", [False, True])
+def test_a_document_takes_the_title_of_a_removed_document(server, tmp_path, cleanup):
+    """'intro' is removed and 'over' takes its title: 'over' keeps its own page (and
+    history); the stale page of 'intro' gives the title up (cleanup then removes it)."""
+    docs = [Doc("index", "Root"), Doc("intro", "Introduction", "index"),
+            Doc("over", "Overview", "index")]
+    out = write_bundle(tmp_path / "out", docs)
+    publish(client_for(server), out)
+    pages = current_pages(server.state)
+    intro, over = pages["Introduction"], pages["Overview"]
+    write_bundle(out, [Doc("index", "Root"), Doc("over", "Introduction", "index")])
+    before = len(server.requests)
+    publish(client_for(server), out, cleanup_purge=cleanup, dryrun=True)
+    assert [r for r in server.requests[before:] if r["method"] != "GET"] == []
+    plan = json.loads((out / "confluence-plan.json").read_text(encoding="utf-8"))
+    assert plan["vacate"] == [{"page_id": intro.id, "title": "Introduction"}]
+    report = publish(client_for(server), out, cleanup_purge=cleanup)
+    assert report.updated == ["over"]
+    pages = current_pages(server.state)
+    assert pages["Introduction"].id == over.id
+    assert identity(pages["Introduction"])["docname"] == "over"
+    if cleanup:
+        assert report.removed == [intro.id] and intro.status != "current"
+    else:
+        assert intro.status == "current" and intro.title == f"Introduction ({intro.id})"
+    assert len(publish(client_for(server), out).unchanged) == 2

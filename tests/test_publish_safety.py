@@ -282,3 +282,25 @@ def test_a_title_change_onto_a_foreign_page_stops_before_any_write(server, share
     assert [r for r in server.requests[count:] if r["method"] != "GET"] == []
     assert snapshot(server.state) == before
     assert shared["sibling"].version.number == 1
+
+
+def test_a_title_held_by_a_copy_of_one_of_our_pages_stops_before_any_write(server, tmp_path):
+    """A copy made in Confluence carries our identity along; a document taking its title
+    does not rename it out of the way: the publish stops before the first write."""
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("a", "A", "index"),
+                                          Doc("b", "B", "index")])
+    publish(client_for(server), out)
+    st = server.state
+    a = current_pages(st)["A"]
+    copy = st.create_page("DOCS", "Copy of A", a.body, a.parent_id)
+    st.set_property(copy, IDENTITY_KEY, dict(a.properties[IDENTITY_KEY].value), version=1,
+                    by=None)
+    write_bundle(out, [Doc("index", "Root", body="<p>new</p>"), Doc("a", "A", "index"),
+                       Doc("b", "Copy of A", "index")])
+    before = snapshot(st)
+    count = len(server.requests)
+    with pytest.raises(ConfluencePublishError, match="copy") as info:
+        publish(client_for(server), out)
+    assert copy.id in str(info.value)
+    assert [r for r in server.requests[count:] if r["method"] != "GET"] == []
+    assert snapshot(st) == before and copy.version.number == 1

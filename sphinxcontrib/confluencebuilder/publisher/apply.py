@@ -88,6 +88,9 @@ class Applier:
                     len(plan.creates), len(plan.updates), len(plan.moves),
                     len(plan.unchanged), len(plan.attachment_changes("upload")),
                     len(plan.removals))
+        for stale in plan.vacate:
+            self.gated = True
+            self._vacate_stale(stale)
         for holder in plan.title_holders():
             self.gated = True
             self._guard(self._vacate_title, holder)
@@ -279,6 +282,15 @@ class Applier:
                                        version_message=self.settings.version_comment,
                                        minor_edit=True)
         return PageDone(change, page.id, page.version)
+
+    def _vacate_stale(self, page: RemotePage) -> None:
+        """Give a stale page of ours (its document is gone) a temporary title so a page
+        of this plan can take its title; cleanup, when on, removes it afterwards."""
+        current = self.client.get_page(page.id, body=True)
+        self.client.update_page(current, f"{current.title} ({current.id})",
+                                current.body or "", current.parent_id,
+                                version_message=self.settings.version_comment,
+                                minor_edit=True)
 
     def _labels(self, page_id: str, change: PageChange) -> None:
         client = self.client

@@ -96,6 +96,9 @@ class Plan:
     dryrun: bool = False
     #: parents whose children are put in toctree order once the pages exist
     reorders: tuple[Reorder, ...] = ()
+    #: stale pages of ours (document gone) holding a title a page of this plan takes:
+    #: renamed out of the way first
+    vacate: tuple[RemotePage, ...] = ()
 
     def of(self, action: str) -> list[PageChange]:
         return [p for p in self.pages if p.action == action]
@@ -166,6 +169,7 @@ class Plan:
                          for r in self.reorders],
             "removals": [{"page_id": r.page_id, "title": r.title, "docname": r.docname,
                           "mode": r.mode} for r in self.removals],
+            "vacate": [{"page_id": p.id, "title": p.title} for p in self.vacate],
             "warnings": list(self.warnings),
         }
 
@@ -380,6 +384,22 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
             recorded=recorded, body=body, url=found.url if found else "",
             position=found.position if found else None,
             identity_version=found.property_versions.get(IDENTITY_KEY) if found else None)
+    vacate: list[RemotePage] = []
+    for change in changes.values():
+        holder = index.by_title.get(change.title.casefold())
+        if (not change.writes_page or holder is None or holder.id in matched
+                or change.old_title.casefold() == change.title.casefold()):
+            continue
+        ident = identity_of(holder)
+        if ident is None or ident.project != settings.project or ident.docname in current:
+            raise ConfluencePublishError(
+                f"document {change.docname!r} takes the title {change.title!r}, which page "
+                f"{holder.title!r} (id {holder.id}) holds; that page is not a stale page of "
+                "this project (it was not published by it, or it also claims a document "
+                "published now: a copy made in Confluence?) and is left alone",
+                hint="Rename or delete that page, or give the document another title.",
+                options=("confluence_title_overrides",))
+        vacate.append(holder)   # a page of ours whose document is gone
     removals: tuple[Removal, ...] = ()
     if settings.cleanup:
         root_change = changes.get(root)
@@ -396,5 +416,6 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
     return Plan(space=placement.space, base_parent_id=base, root_docname=root,
                 pages=tuple(changes.values()), removals=removals, warnings=tuple(warnings),
                 dryrun=settings.dryrun,
-                reorders=plan_reorders(changes.values(), onlynew=settings.onlynew))
+                reorders=plan_reorders(changes.values(), onlynew=settings.onlynew),
+                vacate=tuple(vacate))
 

@@ -107,6 +107,9 @@ def log_plan(plan: Plan) -> None:
         for att in page.attachments:
             if att.action != "unchanged":
                 logger.info("[dryrun]   %s attachment %s", att.action, att.name)
+    for stale in plan.vacate:
+        logger.info("[dryrun] rename stale page %r (id %s) to free its title", stale.title,
+                    stale.id)
     for reorder in plan.reorders:
         logger.info("[dryrun] reorder children of %s into toctree order (%s; the moves are "
                     "known once the pages exist)", reorder.where(), reorder.reason)
