@@ -304,3 +304,22 @@ def test_a_title_held_by_a_copy_of_one_of_our_pages_stops_before_any_write(serve
     assert copy.id in str(info.value)
     assert [r for r in server.requests[count:] if r["method"] != "GET"] == []
     assert snapshot(st) == before and copy.version.number == 1
+
+
+def test_only_new_stops_before_any_write_when_a_new_page_needs_a_title_it_keeps(server,
+                                                                              tmp_path):
+    """'a' is retitled and new 'b' takes a's old title: only-new does not rename a's page,
+    so b cannot be created; that is known before the first write."""
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("a", "A", "index")])
+    publish(client_for(server), out)
+    write_bundle(out, [Doc("index", "Root"), Doc("a", "A2", "index"),
+                       Doc("n", "New", "index"), Doc("b", "A", "index")])
+    before = snapshot(server.state)
+    count = len(server.requests)
+    with pytest.raises(ConfluencePublishError, match="only-new") as info:
+        publish(client_for(server), out, onlynew=True)
+    assert "'b'" in str(info.value) and "'a'" in str(info.value)
+    assert [r for r in server.requests[count:] if r["method"] != "GET"] == []
+    assert snapshot(server.state) == before
+    report = publish(client_for(server), out)           # without only-new: a swap
+    assert sorted(report.created) == ["b", "n"] and report.updated == ["a"]

@@ -385,10 +385,22 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
             position=found.position if found else None,
             identity_version=found.property_versions.get(IDENTITY_KEY) if found else None)
     vacate: list[RemotePage] = []
+    by_page = {c.page_id: c for c in changes.values() if c.page_id}
     for change in changes.values():
         holder = index.by_title.get(change.title.casefold())
-        if (not change.writes_page or holder is None or holder.id in matched
+        if (not change.writes_page or holder is None
                 or change.old_title.casefold() == change.title.casefold()):
+            continue
+        if holder.id in matched:
+            other = by_page.get(holder.id)
+            if other is not None and other.action == "skip":
+                raise ConfluencePublishError(
+                    f"document {change.docname!r} takes the title {change.title!r}, which "
+                    f"the page of document {other.docname!r} still holds; only-new leaves "
+                    "that page (and its title) as it is",
+                    hint="Publish once without confluence_publish_onlynew, or give the "
+                         "document another title.",
+                    options=("confluence_publish_onlynew", "confluence_title_overrides"))
             continue
         ident = identity_of(holder)
         if ident is None or ident.project != settings.project or ident.docname in current:
