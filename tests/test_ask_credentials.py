@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from publish_helpers import current_pages
 from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 from sphinxcontrib.confluencebuilder.config import defaults
 from sphinxcontrib.confluencebuilder.errors import ConfluenceConfigError
@@ -102,9 +103,12 @@ def make_project(root: Path, server: Any, extra: str) -> Path:
 
 
 def build_only(src: Path, out: Path) -> None:
-    app = Sphinx(str(src), str(src), str(out), str(out / ".doctrees"), "confluence",
-                 status=io.StringIO(), warning=io.StringIO(), freshenv=True)
-    app.build()
+    # docutils keeps directives and roles in module globals: scope them to this build,
+    # as sphinx-build does, so later tests in the process start clean
+    with docutils_namespace():
+        app = Sphinx(str(src), str(src), str(out), str(out / ".doctrees"), "confluence",
+                     status=io.StringIO(), warning=io.StringIO(), freshenv=True)
+        app.build()
 
 
 @pytest.fixture
