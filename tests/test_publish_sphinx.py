@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from publish_helpers import current_pages, identity, writes
 from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 from sphinxcontrib.confluencebuilder.publisher import register
 from sphinxcontrib.confluencebuilder.publisher.command import main as publish_main
@@ -52,15 +53,17 @@ def server(confluence_emulator_factory: Any) -> Any:
 
 def build(src: Path, out: Path, **overrides: Any) -> tuple[Sphinx, list[tuple[Any, ...]]]:
     status, warning = io.StringIO(), io.StringIO()
-    app = Sphinx(str(src), str(src), str(out), str(out / ".doctrees"), "confluence",
-                 confoverrides=overrides, status=status, warning=warning, freshenv=True)
-    register(app)
     seen: list[tuple[Any, ...]] = []
-    app.connect("confluence-publish-page", lambda _a, *args: seen.append(("page", *args)))
-    app.connect("confluence-publish-attachment",
-                lambda _a, *args: seen.append(("attachment", *args)))
-    app.connect("confluence-publish-point", lambda _a, *args: seen.append(("point", *args)))
-    app.build()
+    # docutils registrations are module globals: scope them to this build
+    with docutils_namespace():
+        app = Sphinx(str(src), str(src), str(out), str(out / ".doctrees"), "confluence",
+                     confoverrides=overrides, status=status, warning=warning, freshenv=True)
+        register(app)
+        app.connect("confluence-publish-page", lambda _a, *args: seen.append(("page", *args)))
+        app.connect("confluence-publish-attachment",
+                    lambda _a, *args: seen.append(("attachment", *args)))
+        app.connect("confluence-publish-point", lambda _a, *args: seen.append(("point", *args)))
+        app.build()
     app._test_status = status  # type: ignore[attr-defined]
     return app, seen
 
