@@ -336,3 +336,19 @@ def test_a_document_takes_the_title_of_a_removed_document(server, tmp_path, clea
     else:
         assert intro.status == "current" and intro.title == f"Introduction ({intro.id})"
     assert len(publish(client_for(server), out).unchanged) == 2
+
+
+def test_two_documents_swapping_titles_of_the_longest_length(server, tmp_path):
+    """The temporary title a swap uses stays within Confluence's 255 characters."""
+    alpha, beta = "A" * 254 + "1", "B" * 254 + "2"
+    docs = [Doc("index", "Root"), Doc("a", alpha, "index"), Doc("b", beta, "index")]
+    out = write_bundle(tmp_path / "out", docs)
+    publish(client_for(server), out)
+    pages = current_pages(server.state)
+    a_id, b_id = pages[alpha].id, pages[beta].id
+    write_bundle(out, [Doc("index", "Root"), Doc("a", beta, "index"),
+                       Doc("b", alpha, "index")])
+    report = publish(client_for(server), out)
+    assert sorted(report.updated) == ["a", "b"]
+    pages = current_pages(server.state)
+    assert pages[beta].id == a_id and pages[alpha].id == b_id

@@ -26,6 +26,7 @@ from ..errors import (
     ConfluencePublishError,
 )
 from ..rest.base import ConfluenceClient, RemoteAttachment, RemotePage
+from ..titles import MAX_TITLE
 from .identity import Identity, attachment_comment, comment_hash, identity_of
 from .order import put_in_order
 from .plan import AttachmentChange, PageChange, Plan
@@ -53,6 +54,12 @@ class PageDone:
     deleted: list[str] = field(default_factory=list)
     #: version of the page's identity property after this step, when known
     identity_version: int | None = None
+
+
+def _temporary_title(title: str, page_id: str) -> str:
+    """``title (page id)``, the title shortened to stay within Confluence's limit."""
+    suffix = f" ({page_id})"
+    return title[:MAX_TITLE - len(suffix)] + suffix
 
 
 def _transient(exc: BaseException) -> bool:
@@ -276,7 +283,7 @@ class Applier:
 
     def _vacate_title(self, change: PageChange) -> PageDone:
         """Give the page a temporary title so another page of ours can take its own."""
-        temporary = f"{change.title} ({change.page_id})"
+        temporary = _temporary_title(change.title, change.page_id or "")
         current = self.client.get_page(change.page_id or "")
         page = self.client.update_page(current, temporary, change.body, current.parent_id,
                                        version_message=self.settings.version_comment,
@@ -287,7 +294,7 @@ class Applier:
         """Give a stale page of ours (its document is gone) a temporary title so a page
         of this plan can take its title; cleanup, when on, removes it afterwards."""
         current = self.client.get_page(page.id, body=True)
-        self.client.update_page(current, f"{current.title} ({current.id})",
+        self.client.update_page(current, _temporary_title(current.title, current.id),
                                 current.body or "", current.parent_id,
                                 version_message=self.settings.version_comment,
                                 minor_edit=True)
