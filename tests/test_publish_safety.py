@@ -323,3 +323,24 @@ def test_only_new_stops_before_any_write_when_a_new_page_needs_a_title_it_keeps(
     assert snapshot(server.state) == before
     report = publish(client_for(server), out)           # without only-new: a swap
     assert sorted(report.created) == ["b", "n"] and report.updated == ["a"]
+
+
+def test_an_allowlisted_document_never_takes_the_page_of_a_document_left_out(server,
+                                                                            tmp_path):
+    """'a' is retitled and 'b' takes a's old title, but only 'b' is published: a's page
+    (whose document still exists) is not reused for 'b'; the publish stops unwritten."""
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("a", "Old", "index")])
+    publish(client_for(server), out)
+    a = current_pages(server.state)["Old"]
+    write_bundle(out, [Doc("index", "Root"), Doc("a", "New", "index"),
+                       Doc("b", "Old", "index")])
+    before = snapshot(server.state)
+    count = len(server.requests)
+    with pytest.raises(ConfluencePublishError, match="left out") as info:
+        publish(client_for(server), out, allowlist=frozenset({"b"}))
+    assert "'a'" in str(info.value) and a.id in str(info.value)
+    assert [r for r in server.requests[count:] if r["method"] != "GET"] == []
+    assert snapshot(server.state) == before
+    report = publish(client_for(server), out)           # all of it: a keeps its page
+    assert report.updated == ["a"] and report.created == ["b"]
+    assert current_pages(server.state)["New"].id == a.id

@@ -259,6 +259,8 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
     create of ours whose identity property was never written); they are taken back."""
 
     index = RemoteIndex(remote, settings.project)
+    #: every document of the bundle, published now or left out (allow/deny list, orphans)
+    documents = {p.docname for p in pages}
     pages = [p for p in pages if settings.selected(p.docname)
              and (settings.publish_orphan or p.parent is not None or p.docname == root)]
     current = {p.docname for p in pages}
@@ -280,7 +282,7 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
         if doc == root and placement.root_page is not None:
             found, how = placement.root_page, "root"
         else:
-            match = index.find(doc, title, current)
+            match = index.find(doc, title, documents)
             if match is not None:
                 found, how = match.page, match.how
         if found is not None and found.id == homepage:
@@ -403,6 +405,16 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
                     options=("confluence_publish_onlynew", "confluence_title_overrides"))
             continue
         ident = identity_of(holder)
+        if ident is not None and ident.project == settings.project and \
+                ident.docname in documents and ident.docname not in current:
+            raise ConfluencePublishError(
+                f"document {change.docname!r} takes the title {change.title!r}, which the "
+                f"page of document {ident.docname!r} (id {holder.id}) holds; that document "
+                "is left out of this publish, so its page keeps its title",
+                hint="Publish that document too (confluence_publish_allowlist / "
+                     "confluence_publish_denylist), or give the document another title.",
+                options=("confluence_publish_allowlist", "confluence_publish_denylist",
+                         "confluence_title_overrides"))
         if ident is None or ident.project != settings.project or ident.docname in current:
             raise ConfluencePublishError(
                 f"document {change.docname!r} takes the title {change.title!r}, which page "
