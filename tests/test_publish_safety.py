@@ -344,3 +344,20 @@ def test_an_allowlisted_document_never_takes_the_page_of_a_document_left_out(ser
     report = publish(client_for(server), out)           # all of it: a keeps its page
     assert report.updated == ["a"] and report.created == ["b"]
     assert current_pages(server.state)["New"].id == a.id
+
+
+def test_a_homepage_carrying_our_identity_is_never_renamed_out_of_the_way(server, tmp_path):
+    """Even when the homepage carries an identity of this project (copied over by hand),
+    a document retitled to its title never makes the publish rename it."""
+    st = server.state
+    home = st.content[st.spaces["DOCS"].homepage_id]
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root"), Doc("a", "A", "index")])
+    publish(client_for(server), out)
+    st.set_property(home, IDENTITY_KEY, {"project": "Proj", "docname": "gone"}, version=1,
+                    by=None)
+    write_bundle(out, [Doc("index", "Root"), Doc("a", home.title, "index")])
+    count = len(server.requests)
+    with pytest.raises(ConfluencePublishError):
+        publish(client_for(server), out, cleanup_purge=True)
+    assert [r for r in server.requests[count:] if r["method"] != "GET"] == []
+    assert home.title == "Documentation Home" and home.version.number == 1

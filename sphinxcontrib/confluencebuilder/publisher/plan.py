@@ -415,12 +415,15 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
                      "confluence_publish_denylist), or give the document another title.",
                 options=("confluence_publish_allowlist", "confluence_publish_denylist",
                          "confluence_title_overrides"))
-        if ident is None or ident.project != settings.project or ident.docname in current:
+        placed = {homepage, settings.publish_root, placement.orphan_parent_id, *above_base}
+        if ident is None or ident.project != settings.project or ident.docname in current \
+                or holder.id in placed:
             raise ConfluencePublishError(
                 f"document {change.docname!r} takes the title {change.title!r}, which page "
                 f"{holder.title!r} (id {holder.id}) holds; that page is not a stale page of "
-                "this project (it was not published by it, or it also claims a document "
-                "published now: a copy made in Confluence?) and is left alone",
+                "this project (it was not published by it, it also claims a document "
+                "published now: a copy made in Confluence?, or it is the homepage or a "
+                "configured placement page) and is left alone",
                 hint="Rename or delete that page, or give the document another title.",
                 options=("confluence_title_overrides",))
         vacate.append(holder)   # a page of ours whose document is gone
