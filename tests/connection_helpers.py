@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from sphinxcontrib.confluencebuilder import config
+from sphinxcontrib.confluencebuilder.rest.ratelimit import forget_limiter
 from sphinxcontrib.confluencebuilder.settings import ConnectionSettings, from_config
 
 
@@ -118,6 +119,7 @@ def tiny_server(handler: Handler) -> Iterator[TinyServer]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+        forget_limiter(state.url)
 
 
 @contextmanager

@@ -51,3 +51,19 @@ def test_unknown_command_and_help(capsys) -> None:
     text = capsys.readouterr().out
     for command in ("build", "connection-test", "publish", "sandbox", "demo"):
         assert command in text
+
+
+def test_malformed_define_never_echoes_its_value(tmp_path: Path, capsys) -> None:
+    from sphinxcontrib.confluencebuilder.doctor.command import main as conntest
+    from sphinxcontrib.confluencebuilder.publisher.command import main as publish
+
+    project = _project(tmp_path / "docs")
+    secret = "ATATT3xSECRETVALUE42"
+    typo = f"confluence_api_token:{secret}"
+    assert main(["build", "--work-dir", str(project), "-D", typo]) == 2
+    assert publish([str(tmp_path), "--work-dir", str(project), "-D", typo]) == 2
+    assert conntest(["--work-dir", str(project), "-D", typo]) == 2
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    assert secret not in text
+    assert text.count("confluence_api_token...: expected the form name=value") == 3

@@ -4,6 +4,7 @@ refetch, and the shared limiter that slows down before the server answers 429.""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -133,7 +134,10 @@ def test_503_with_retry_after_is_retried() -> None:
 def test_429_without_retry_after_backs_off_then_gives_up() -> None:
     sleep = RecordingSleep()
     with tiny_server(lambda r: (429, {}, b"")) as srv:
-        settings = settings_for(srv.url, publish_token="pat-x")
+        # waits of seconds that the recording sleep does not really take: each retry
+        # finds the limiter still blocked however slow the machine is
+        settings = replace(settings_for(srv.url, publish_token="pat-x",
+                                        publish_retry_duration=2), backoff_cap=4.0)
         with pytest.raises(E.ConfluenceRateLimitError) as info:
             make_client(settings, sleep=sleep).get_space("DOCS")
         assert len(srv.received) == settings.rate_limit_retries + 1

@@ -34,10 +34,14 @@ def main(argv: Sequence[str], builder: str = "confluence") -> int:
         return 2
     out = os.path.abspath(args.output_dir or os.path.join(work_dir, "_build", builder))
     command = ["-b", builder, "-E", "-j", args.jobs, "-d", os.path.join(out, ".doctrees")]
+    from .project import ProjectLoadError, parse_overrides
+
+    try:
+        parse_overrides(args.define)
+    except ProjectLoadError as exc:
+        print(f"error: {exc}")
+        return 2
     for item in args.define:
-        if "=" not in item:
-            print(f"error: -D {item!r} is not of the form name=value")
-            return 2
         command += ["-D", item]
 
     from sphinx.cmd.build import build_main

@@ -60,7 +60,11 @@ def parse_overrides(items: Sequence[str]) -> dict[str, str]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise ProjectLoadError(f"-D {item!r} is not of the form name=value")
+            # never echo the argument: a typo such as "-D confluence_api_token:SECRET"
+            # would print the secret
+            lead = re.match(r"[A-Za-z0-9_]*", item)
+            shown = (lead.group(0) if lead else "") or "the argument"
+            raise ProjectLoadError(f"-D {shown}...: expected the form name=value")
         result[name.strip()] = value
     return result
 

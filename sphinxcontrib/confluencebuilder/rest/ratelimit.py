@@ -156,3 +156,10 @@ def limiter_for(origin: str, *, delay: float = 0.0, retry_after_cap: float = 60.
         else:
             limiter.delay = max(limiter.delay, delay)
         return limiter
+
+
+def forget_limiter(origin: str) -> None:
+    """Drop the limiter of ``origin``: a server that went away leaves no waits behind for
+    a later server on the same address (test fixtures call this when they stop one)."""
+    with _LIMITERS_LOCK:
+        _LIMITERS.pop(origin.lower().rstrip("/"), None)

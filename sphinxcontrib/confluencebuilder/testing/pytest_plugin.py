@@ -34,15 +34,24 @@ def _raise_recorded(servers: list[ConfluenceEmulator]) -> None:
 @pytest.fixture
 def confluence_emulator_factory() -> Iterator[EmulatorFactory]:
     started: list[ConfluenceEmulator] = []
+    origins: list[str] = []
 
     def make(**kwargs: Any) -> ConfluenceEmulator:
         server = ConfluenceEmulator(**kwargs)
+        server.start()
         started.append(server)
-        return server.start()
+        origins.append(server.origin)
+        return server
 
     yield make
+    from ..rest.ratelimit import forget_limiter
+
     for server in started:
         server.stop()
+    for origin in origins:
+        # the client keeps one rate limiter per server address for the whole process;
+        # a later server on the same port must not inherit this one's waits
+        forget_limiter(origin)
     _raise_recorded(started)
 
 
