@@ -147,7 +147,8 @@ def test_429_without_retry_after_backs_off_then_gives_up() -> None:
 
 @pytest.mark.parametrize("date_form", [False, True])
 def test_emulator_429_then_success(confluence_emulator_factory, date_form: bool) -> None:
-    server = confluence_emulator_factory(rate_limit=20, rate_burst=1,
+    # 5 req/s: the client comes well within the 0.2 s refill after the neighbour
+    server = confluence_emulator_factory(rate_limit=5, rate_burst=1,
                                          retry_after_date=date_form)
     sleep = RecordingSleep(cap=0.15)
     client = make_client(emulator_settings(server), sleep=sleep)
