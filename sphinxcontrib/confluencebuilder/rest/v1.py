@@ -22,13 +22,12 @@ from ..errors import (
     ConfluencePublishError,
 )
 from .base import RemoteAttachment, RemotePage, Space
+from .common import CONFLICT_RETRIES, PAGE_LIMIT, page_fields, results_of, write_property
 from .order import MOVE_ACTION_POSITIONS, in_position_order, position_of
 from .transport import Reply, Transport
 
 logger = logging.getLogger(__name__)
 
-PAGE_LIMIT = 250
-CONFLICT_RETRIES = 3
 ARCHIVE_POLLS = 60
 
 
@@ -77,11 +76,7 @@ class V1Client:
         seen = 0
         while url:
             data = self._call("GET", url, params=query, subject=subject) or {}
-            results = data.get("results")
-            if not isinstance(results, list):
-                raise ConfluenceBadResponseError(f"GET {url.split('?')[0]}: the answer has no "
-                                                 "'results' list; is this Confluence?",
-                                                 options=("confluence_server_url",), url=url)
+            results = results_of(data, url, "Confluence", ("confluence_server_url",))
             yield from results
             seen += len(results)
             links = data.get("_links") or {}
@@ -103,11 +98,16 @@ class V1Client:
     def _site_url(self, webui: str | None) -> str:
         return urljoin(self.base_url, webui.lstrip("/")) if webui else ""
 
+    def _delete(self, url: str, subject: str, **kwargs: Any) -> None:
+        """A DELETE where an answer of 404 (already gone) is success too."""
+        try:
+            self._call("DELETE", url, allow_empty=True, subject=subject, **kwargs)
+        except ConfluenceNotFoundError:
+            pass
+
     def _page(self, data: dict[str, Any], properties: tuple[str, ...] = (),
               space_key: str = "") -> RemotePage:
-        if not isinstance(data, dict) or "id" not in data:
-            raise ConfluenceBadResponseError("the server answered without a page id",
-                                             options=("confluence_server_url",))
+        fields = page_fields(data)
         ancestors = data.get("ancestors") or []
         meta = data.get("metadata") or {}
         props: dict[str, Any] = {}
@@ -123,13 +123,10 @@ class V1Client:
         labels = None
         if isinstance(meta.get("labels"), dict):
             labels = tuple(lb["name"] for lb in meta["labels"].get("results", []))
-        body = ((data.get("body") or {}).get("storage") or {}).get("value")
         return RemotePage(
-            id=str(data["id"]), title=data.get("title", ""),
-            space_key=(data.get("space") or {}).get("key") or space_key,
+            **fields, space_key=(data.get("space") or {}).get("key") or space_key,
             parent_id=str(ancestors[-1]["id"]) if ancestors else None,
-            version=int((data.get("version") or {}).get("number") or 0),
-            status=data.get("status", "current"), properties=props, labels=labels, body=body,
+            properties=props, labels=labels,
             url=self._site_url((data.get("_links") or {}).get("webui")),
             property_versions=versions,
             position=position_of((data.get("extensions") or {}).get("position")))
@@ -321,18 +318,10 @@ class V1Client:
         return False
 
     def delete_page(self, page_id: str, *, purge: bool = False) -> None:
-        try:
-            self._call("DELETE", self._v1(f"content/{page_id}"), allow_empty=True,
-                       subject=f"page {page_id}")
-        except ConfluenceNotFoundError:
-            if not purge:
-                return
+        self._delete(self._v1(f"content/{page_id}"), f"page {page_id}")
         if purge:
-            try:
-                self._call("DELETE", self._v1(f"content/{page_id}"), allow_empty=True,
-                           params={"status": "trashed"}, subject=f"page {page_id}")
-            except ConfluenceNotFoundError:
-                return
+            self._delete(self._v1(f"content/{page_id}"), f"page {page_id}",
+                         params={"status": "trashed"})
 
     def archive_pages(self, page_ids: list[str]) -> None:
         if not page_ids:
@@ -365,35 +354,18 @@ class V1Client:
 
     def set_property(self, page_id: str, key: str, value: Any, *,
                      version: int | None = None) -> int:
-        known = version
-        for attempt in range(CONFLICT_RETRIES + 1):
-            if known is None:
-                current = self._property(page_id, key)
-                number = 0 if current is None else \
-                    int((current.get("version") or {}).get("number") or 0)
-            else:
-                number, known = known, None     # a guess is used once; then read
-            try:
-                if number == 0:
-                    data = self._call("POST", self._v1(f"content/{page_id}/property"),
-                                      json={"key": key, "value": value}, idempotent=True,
-                                      subject=f"page {page_id}")
-                else:
-                    data = self._call("PUT", self._v1(f"content/{page_id}/property/{key}"),
-                                      json={"key": key, "value": value,
-                                            "version": {"number": number + 1,
-                                                        "minorEdit": True}},
-                                      subject=f"page {page_id}")
-                return _written_version(data, number + 1)
-            except (ConfluenceConflictError, ConfluenceBadRequestError,
-                    ConfluenceNotFoundError) as exc:
-                # 409: stale version or the property exists already; 400/404 on a wrong
-                # guess (e.g. a PUT of a property that does not exist): read, then retry
-                if attempt == CONFLICT_RETRIES or (
-                        not isinstance(exc, ConfluenceConflictError) and version is None):
-                    raise
-                version = None
-        raise AssertionError("unreachable")  # pragma: no cover
+        def write(number: int, current: dict[str, Any] | None) -> Any:
+            if number == 0:
+                return self._call("POST", self._v1(f"content/{page_id}/property"),
+                                  json={"key": key, "value": value}, idempotent=True,
+                                  subject=f"page {page_id}")
+            return self._call("PUT", self._v1(f"content/{page_id}/property/{key}"),
+                              json={"key": key, "value": value,
+                                    "version": {"number": number + 1, "minorEdit": True}},
+                              subject=f"page {page_id}")
+
+        return write_property(lambda: self._property(page_id, key), write,
+                              guess=version, version=version)
 
     def get_labels(self, page_id: str) -> tuple[str, ...]:
         return tuple(item["name"] for item in
@@ -406,11 +378,8 @@ class V1Client:
                        subject=f"page {page_id}")
 
     def remove_label(self, page_id: str, label: str) -> None:
-        try:
-            self._call("DELETE", self._v1(f"content/{page_id}/label/{quote(label, safe='')}"),
-                       allow_empty=True, subject=f"page {page_id}")
-        except ConfluenceNotFoundError:
-            pass
+        self._delete(self._v1(f"content/{page_id}/label/{quote(label, safe='')}"),
+                     f"page {page_id}")
 
     # -- attachments -------------------------------------------------------------------
 
@@ -459,25 +428,10 @@ class V1Client:
         return self._attachment(item, page_id)
 
     def delete_attachment(self, attachment_id: str) -> None:
-        try:
-            self._call("DELETE", self._v1(f"content/{attachment_id}"), allow_empty=True,
-                       subject=f"attachment {attachment_id}")
-        except ConfluenceNotFoundError:
-            pass
+        self._delete(self._v1(f"content/{attachment_id}"), f"attachment {attachment_id}")
 
     def unwatch(self, content_id: str) -> None:
-        try:
-            self._call("DELETE", self._v1(f"user/watch/content/{content_id}"), allow_empty=True,
-                       subject=f"page {content_id}")
-        except ConfluenceNotFoundError:
-            pass
-
-
-def _written_version(data: Any, expected: int) -> int:
-    """The version number a property write answered with (``expected`` when absent)."""
-    number = ((data or {}).get("version") or {}).get("number") if isinstance(data, dict) \
-        else None
-    return number if isinstance(number, int) else expected
+        self._delete(self._v1(f"user/watch/content/{content_id}"), f"page {content_id}")
 
 
 def _with(page: RemotePage, **changes: Any) -> RemotePage:

@@ -23,24 +23,16 @@ from sphinx.util import logging
 
 from ..errors import (
     ConfluenceAuthError,
-    ConfluenceBadRequestError,
     ConfluenceBadResponseError,
-    ConfluenceConflictError,
     ConfluenceGoneError,
     ConfluenceNotFoundError,
     ConfluencePermissionError,
 )
 from .base import RemoteAttachment, RemotePage, Space
+from .common import PAGE_LIMIT, page_fields, results_of, write_property
 from .order import in_position_order, position_of
 from .transport import Reply, Transport
-from .v1 import (
-    CONFLICT_RETRIES,
-    PAGE_LIMIT,
-    V1Client,
-    _with,
-    _written_version,
-    cql_quote,
-)
+from .v1 import V1Client, _with, cql_quote
 
 logger = logging.getLogger(__name__)
 
@@ -68,13 +60,8 @@ class V2Client(V1Client):
         origin = f"{parts.scheme}://{parts.netloc}/"
         while url:
             data = self._call("GET", url, params=query, subject=subject) or {}
-            results = data.get("results")
-            if not isinstance(results, list):
-                raise ConfluenceBadResponseError(f"GET {url.split('?')[0]}: the answer has no "
-                                                 "'results' list; is this Confluence Cloud?",
-                                                 options=("confluence_server_url",
-                                                          "confluence_api_mode"), url=url)
-            yield from results
+            yield from results_of(data, url, "Confluence Cloud",
+                                  ("confluence_server_url", "confluence_api_mode"))
             nxt = (data.get("_links") or {}).get("next")
             url, query = (urljoin(origin, nxt), None) if nxt else (None, None)
 
@@ -88,20 +75,14 @@ class V2Client(V1Client):
     def _page2(self, data: dict[str, Any],
                properties: tuple[dict[str, Any], dict[str, int]] | None = None
                ) -> RemotePage:
-        if not isinstance(data, dict) or "id" not in data:
-            raise ConfluenceBadResponseError("the server answered without a page id",
-                                             options=("confluence_server_url",))
-        body = ((data.get("body") or {}).get("storage") or {}).get("value")
+        fields = page_fields(data)
         parent = data.get("parentId")
         return RemotePage(
-            id=str(data["id"]), title=data.get("title", ""),
-            space_key=self._space_key(data.get("spaceId")),
+            **fields, space_key=self._space_key(data.get("spaceId")),
             parent_id=str(parent) if parent else None,
-            version=int((data.get("version") or {}).get("number") or 0),
-            status=data.get("status", "current"),
             properties=dict(properties[0]) if properties else {},
             property_versions=dict(properties[1]) if properties else {},
-            body=body, url=self._site_url((data.get("_links") or {}).get("webui")),
+            url=self._site_url((data.get("_links") or {}).get("webui")),
             position=position_of(data.get("position", data.get("childPosition"))))
 
     # -- spaces and pages --------------------------------------------------------------
@@ -258,17 +239,9 @@ class V2Client(V1Client):
 
     def delete_page(self, page_id: str, *, purge: bool = False) -> None:
         url = self._v2(f"pages/{page_id}")
-        try:
-            self._call("DELETE", url, allow_empty=True, subject=f"page {page_id}")
-        except ConfluenceNotFoundError:
-            if not purge:
-                return
+        self._delete(url, f"page {page_id}")
         if purge:
-            try:
-                self._call("DELETE", url, params={"purge": "true"}, allow_empty=True,
-                           subject=f"page {page_id}")
-            except ConfluenceNotFoundError:
-                return
+            self._delete(url, f"page {page_id}", params={"purge": "true"})
 
     # -- properties, labels, attachments ------------------------------------------------
 
@@ -289,38 +262,28 @@ class V2Client(V1Client):
 
     def set_property(self, page_id: str, key: str, value: Any, *,
                      version: int | None = None) -> int:
-        prop_id = self._property_ids.get((page_id, key))
-        guess = version if version == 0 or prop_id is not None else None
-        for attempt in range(CONFLICT_RETRIES + 1):
-            if guess is None:
-                current = self._property2(page_id, key)
-                number = 0 if current is None else \
-                    int((current.get("version") or {}).get("number") or 0)
-                prop_id = None if current is None else str(current["id"])
+        # v2 writes address a property by its id: guess only when the id is known
+        # (or the property is known to be absent), else read it first
+        known_id = self._property_ids.get((page_id, key))
+        guess = version if version == 0 or known_id is not None else None
+
+        def write(number: int, current: dict[str, Any] | None) -> Any:
+            if number == 0:
+                data = self._call("POST", self._v2(f"pages/{page_id}/properties"),
+                                  idempotent=True, json={"key": key, "value": value},
+                                  subject=f"page {page_id}")
             else:
-                number, guess = guess, None     # a guess is used once; then read
-            try:
-                if number == 0:
-                    data = self._call("POST", self._v2(f"pages/{page_id}/properties"),
-                                      idempotent=True, json={"key": key, "value": value},
-                                      subject=f"page {page_id}")
-                else:
-                    data = self._call("PUT", self._v2(f"pages/{page_id}/properties/{prop_id}"),
-                                      json={"key": key, "value": value,
-                                            "version": {"number": number + 1,
-                                                        "minorEdit": True}},
-                                      subject=f"page {page_id}")
-                self._remember_property(page_id, data)
-                return _written_version(data, number + 1)
-            except (ConfluenceConflictError, ConfluenceBadRequestError,
-                    ConfluenceNotFoundError) as exc:
-                # 409: stale version, or a property guessed absent exists already; 400/404
-                # on a stale guess (e.g. a property removed meanwhile): read, then retry
-                if attempt == CONFLICT_RETRIES or (
-                        not isinstance(exc, ConfluenceConflictError) and version is None):
-                    raise
-                version = None
-        raise AssertionError("unreachable")  # pragma: no cover
+                prop_id = known_id if current is None else str(current["id"])
+                data = self._call("PUT", self._v2(f"pages/{page_id}/properties/{prop_id}"),
+                                  json={"key": key, "value": value,
+                                        "version": {"number": number + 1,
+                                                    "minorEdit": True}},
+                                  subject=f"page {page_id}")
+            self._remember_property(page_id, data)
+            return data
+
+        return write_property(lambda: self._property2(page_id, key), write,
+                              guess=guess, version=version)
 
     def get_labels(self, page_id: str) -> tuple[str, ...]:
         return tuple(item["name"] for item in
@@ -336,11 +299,7 @@ class V2Client(V1Client):
                                        subject=f"page {page_id}")]
 
     def delete_attachment(self, attachment_id: str) -> None:
-        try:
-            self._call("DELETE", self._v2(f"attachments/{attachment_id}"), allow_empty=True,
-                       subject=f"attachment {attachment_id}")
-        except ConfluenceNotFoundError:
-            pass
+        self._delete(self._v2(f"attachments/{attachment_id}"), f"attachment {attachment_id}")
 
 
 def _descendants(pages: list[RemotePage], ancestor_id: str) -> list[RemotePage]:
