@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from storage_helpers import NS, parse_storage
+from storage_helpers import NS
+from translator_helpers import build_index
 
 AC = "{" + NS["ac"] + "}"
 X = "{" + NS["x"] + "}"
 
 
-@pytest.fixture
-def rootdir() -> Path:
-    return Path(__file__).parent / "roots"
-
-
 def build(make_app, rootdir: Path, tmp_path: Path, editor: str, **conf) -> tuple[ET.Element, str]:
-    src = tmp_path / "src"
-    shutil.copytree(rootdir / "test-admonitions", src)
-    app = make_app("confluence", srcdir=src, confoverrides={"confluence_editor": editor, **conf})
-    app.build()
-    body = (app.outdir / "index.conf").read_text(encoding="utf-8")
-    return parse_storage(body), app.warning.getvalue()
+    return build_index(make_app, rootdir / "test-admonitions", tmp_path, editor, **conf)
 
 
 def params(macro: ET.Element) -> dict[str, str]:

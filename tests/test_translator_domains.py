@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import inspect
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from docutils import nodes
 from sphinx import addnodes
-from storage_helpers import NS, parse_storage
+from storage_helpers import NS
+from translator_helpers import build_index
 
 from sphinxcontrib.confluencebuilder.translator import StorageTranslator
 
@@ -18,18 +18,8 @@ AC = "{" + NS["ac"] + "}"
 X = "{" + NS["x"] + "}"
 
 
-@pytest.fixture
-def rootdir() -> Path:
-    return Path(__file__).parent / "roots"
-
-
 def build(make_app, rootdir: Path, tmp_path: Path, editor: str, **conf) -> tuple[ET.Element, str]:
-    src = tmp_path / "src"
-    shutil.copytree(rootdir / "test-domains", src)
-    app = make_app("confluence", srcdir=src, confoverrides={"confluence_editor": editor, **conf})
-    app.build()
-    body = (app.outdir / "index.conf").read_text(encoding="utf-8")
-    return parse_storage(body), app.warning.getvalue()
+    return build_index(make_app, rootdir / "test-domains", tmp_path, editor, **conf)
 
 
 @pytest.fixture(params=["v1", "v2"])

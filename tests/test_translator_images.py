@@ -12,21 +12,17 @@ from typing import Any
 import pytest
 from docutils import nodes
 from storage_helpers import NS, parse_storage
+from translator_helpers import ROOTS, build_project
 
 from sphinxcontrib.confluencebuilder.translator.images import length_to_px
 
-ROOTS = Path(__file__).parent / "roots"
 X = "{" + NS["x"] + "}"
 AC = "{" + NS["ac"] + "}"
 RI = "{" + NS["ri"] + "}"
 
 
 def build(make_app: Any, tmp_path: Path, **conf: Any) -> Any:
-    src = tmp_path / "images"
-    shutil.copytree(ROOTS / "test-images", src)
-    app = make_app("confluence", srcdir=src, confoverrides=conf, freshenv=True)
-    app.build()
-    return app
+    return build_project(make_app, tmp_path, "images", **conf)
 
 
 def images(app: Any) -> tuple[ET.Element, list[dict[str, Any]]]:

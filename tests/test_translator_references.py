@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from storage_helpers import NS, parse_storage
+from storage_helpers import NS
+from translator_helpers import build_project, page
 
-ROOTS = Path(__file__).parent / "roots"
 X = "{" + NS["x"] + "}"
 AC = "{" + NS["ac"] + "}"
 RI = "{" + NS["ri"] + "}"
 
 
 def build(make_app: Any, tmp_path: Path, **conf: Any) -> Any:
-    src = tmp_path / "references"
-    shutil.copytree(ROOTS / "test-references", src)
-    app = make_app("confluence", srcdir=src, confoverrides=conf, freshenv=True)
-    app.build()
-    return app
-
-
-def page(app: Any, docname: str) -> tuple[str, ET.Element]:
-    body = (Path(app.outdir) / f"{docname}.conf").read_text(encoding="utf-8")
-    return body, parse_storage(body)
+    return build_project(make_app, tmp_path, "references", **conf)
 
 
 def links(root: ET.Element) -> list[tuple[str | None, str | None, str | None, str]]:

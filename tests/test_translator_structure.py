@@ -10,26 +10,17 @@ from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
-from storage_helpers import NS, parse_storage
+from storage_helpers import NS
+from translator_helpers import ROOTS, build_project, page
 
 from sphinxcontrib.confluencebuilder.translator import StorageTranslator
 
-ROOTS = Path(__file__).parent / "roots"
 X = "{" + NS["x"] + "}"
 AC = "{" + NS["ac"] + "}"
 
 
 def build(make_app: Any, tmp_path: Path, **conf: Any) -> Any:
-    src = tmp_path / "structure"
-    shutil.copytree(ROOTS / "test-structure", src)
-    app = make_app("confluence", srcdir=src, confoverrides=conf, freshenv=True)
-    app.build()
-    return app
-
-
-def page(app: Any, docname: str) -> tuple[str, ET.Element]:
-    body = (Path(app.outdir) / f"{docname}.conf").read_text(encoding="utf-8")
-    return body, parse_storage(body)
+    return build_project(make_app, tmp_path, "structure", **conf)
 
 
 def visible(elem: ET.Element) -> str:
