@@ -142,7 +142,7 @@ class DomainsMixin(ListsMiscMixin):
             if isinstance(child, addnodes.desc_optional):
                 parts.append("[" + separator + self._parameters(child, first=True) + "]")
             else:
-                parts.append(separator + self._render_one(child))
+                parts.append(separator + self.render_node(child))
             first = False
         return "".join(parts)
 

@@ -150,7 +150,7 @@ class ListsMiscMixin(_Base):
             elif isinstance(child, nodes.definition):
                 definitions.append(self.anchors_for(child) + self.render_children(child))
             else:
-                definitions.append(self._render_one(child))
+                definitions.append(self.render_node(child))
         body = "".join(definitions)
         if self.editor == "v2":
             out = "".join(f"<p><strong>{head}</strong></p>" for head in heads)
@@ -162,15 +162,6 @@ class ListsMiscMixin(_Base):
 
     def _term_text(self, term: nodes.Element) -> str:
         return self.render_children(term)
-
-    def _render_one(self, node: nodes.Node) -> str:
-        saved, saved_context = self.body, self.context
-        self.body, self.context = [], []
-        try:
-            node.walkabout(self)
-            return "".join(self.body)
-        finally:
-            self.body, self.context = saved, saved_context
 
     # reached only for a term / classifier / definition outside a definition list item
     def visit_term(self, node: nodes.Element) -> None:
@@ -210,7 +201,7 @@ class ListsMiscMixin(_Base):
             if isinstance(child, nodes.label):
                 label = "[" + child.astext() + "]"
             else:
-                content.append(self._render_one(child))
+                content.append(self.render_node(child))
         backrefs = node.get("backrefs") or ()
         if backrefs:
             label_markup = anchor_link(self.anchor_name(backrefs[0]), label)
