@@ -156,10 +156,8 @@ class DomainsMixin(ListsMiscMixin):
     visit_desc_type_parameter = visit_desc_parameter
     depart_desc_type_parameter = _unwrap
 
-    def visit_desc_optional(self, node: nodes.Element) -> None:
-        # normally written by ``_parameters``; a stray one is bracketed as is
-        self.body.append("[" + self._parameters(node, first=True) + "]")
-        raise nodes.SkipNode
+    # normally written by ``_parameters``; a stray one is bracketed as is
+    visit_desc_optional = visit_desc_type_parameter_list
 
     # -- grammar listings -------------------------------------------------------------------
 
