@@ -17,6 +17,7 @@ import os
 import shlex
 import ssl
 import subprocess
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -166,17 +167,41 @@ def _load_cookies(session: requests.Session, settings: ConnectionSettings) -> No
     for name, value in settings.cookies.items():
         session.cookies.set(name, value, domain=host, path="/")
     if settings.cookies_file:
-        jar = http.cookiejar.MozillaCookieJar(settings.cookies_file)
-        try:
-            jar.load(ignore_discard=True, ignore_expires=True)
-        except (OSError, http.cookiejar.LoadError) as exc:
-            raise ConfluenceConfigError("confluence_server_cookies", f"cannot read the cookies "
-                                        f"file {settings.cookies_file} ({exc.__class__.__name__})",
-                                        hint="Export cookies in Netscape cookies.txt format, or "
-                                        "give a dictionary of cookie names to values.") from None
-        for cookie in jar:
+        for cookie in read_cookies_file(settings.cookies_file, settings):
             session.cookies.set_cookie(cookie)
             register_secrets([cookie.value])
+
+
+def read_cookies_file(path: str, settings: ConnectionSettings) -> list[http.cookiejar.Cookie]:
+    """The cookies of a Netscape ``cookies.txt`` as ``curl -c`` and browser exports write
+    it, ready to be sent: a session cookie (expiry ``0``) stays a session cookie instead
+    of counting as expired in 1970, ``#HttpOnly_`` lines are cookies, and a cookie for a
+    host without a dot (``localhost``) gets the ``.local`` suffix the jar compares with."""
+    jar = http.cookiejar.MozillaCookieJar(path)
+    try:
+        jar.load(ignore_discard=True, ignore_expires=True)
+    except (OSError, http.cookiejar.LoadError) as exc:
+        raise ConfluenceConfigError("confluence_server_cookies", f"cannot read the cookies "
+                                    f"file {path} ({exc.__class__.__name__})",
+                                    hint="Export cookies in Netscape cookies.txt format, or "
+                                    "give a dictionary of cookie names to values.") from None
+    host, now = cookie_domain(settings), time.time()
+    cookies = []
+    for cookie in jar:
+        if not cookie.expires:  # 0 or empty: "until the browser closes"
+            cookie.expires, cookie.discard = None, True
+        elif cookie.expires <= now:
+            _warn_cookie(cookie.name, path)
+        if cookie.domain.lstrip(".") + ".local" == host:
+            cookie.domain = host
+        cookies.append(cookie)
+    return cookies
+
+
+def _warn_cookie(name: str, path: str) -> None:
+    logger.warning("confluence_server_cookies: cookie %r in %s has expired; it is not sent. "
+                   "Log in again and export a fresh cookies file", name, path,
+                   type="confluence", subtype="credentials")
 
 
 # -- short-lived credentials ---------------------------------------------------------
