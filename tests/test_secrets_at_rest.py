@@ -6,8 +6,8 @@ time."""
 
 from __future__ import annotations
 
+import json
 import pickle
-from pathlib import Path
 
 from hostile_helpers import build, find_secrets, make_project, scan_tree
 from publish_helpers import current_pages
@@ -98,7 +98,7 @@ def test_publish_outdir_takes_secrets_from_the_environment(confluence_emulator, 
     src = make_project(tmp_path, conf)
     out = tmp_path / "out"
     monkeypatch.setenv("CONFLUENCE_API_TOKEN", server.api_token)
-    monkeypatch.setenv("CONFLUENCE_PUBLISH_HEADERS", '{"X-Gateway-Key": "%s"}' % HEADER_SECRET)
+    monkeypatch.setenv("CONFLUENCE_PUBLISH_HEADERS", json.dumps({"X-Gateway-Key": HEADER_SECRET}))
     build(src, out)  # builds only (confluence_publish is off)
     assert current_pages(server.state).get("Home") is None
     assert scan_tree(out, [server.api_token, HEADER_SECRET]) == {}

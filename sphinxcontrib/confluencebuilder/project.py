@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config as options
+from .configguard import TEXT_KINDS
 from .errors import ConfluenceConfigError, ConfluenceError
 
 EXTENSION = "sphinxcontrib.confluencebuilder"
@@ -75,7 +76,7 @@ def _convert_overrides(overrides: dict[str, str]) -> dict[str, Any]:
     converted: dict[str, Any] = {}
     for name, raw in overrides.items():
         opt = options.BY_NAME.get(name)
-        if opt is None or not isinstance(raw, str) or opt.kind in options.TEXT_KINDS:
+        if opt is None or not isinstance(raw, str) or opt.kind in TEXT_KINDS:
             converted[name] = raw
             continue
         try:

@@ -43,7 +43,7 @@ _HARMLESS = frozenset({"x-atlassian-token", "www-authenticate", "x-seraph-loginr
 _SCHEME_VALUE = re.compile(r"\b(Bearer|Basic|Negotiate|NTLM|Digest)\s+([^\s\"',;]+)", re.I)
 _HEADER_LINE = re.compile(r"((?:proxy-)?authorization|(?:set-)?cookie)(\"?\s*[:=]\s*)"
                           r"(\"[^\"]*\"|'[^']*'|[^\r\n]*)", re.I)
-_URL_USERINFO = re.compile(r"(\w+://[^/\s:@]+):[^/\s@]+@")
+_URL_USERINFO = re.compile(r"(\w+://[^/\s:@]+):([^/\s@]+)@")
 
 
 class _SecretRegistry:
@@ -113,7 +113,8 @@ def redact(text: str, secrets: Iterable[str | None] = (), *, marker: str = REDAC
         text = pattern.sub(marker, text)
     text = _HEADER_LINE.sub(lambda m: m.group(1) + m.group(2) + marker, text)
     text = _SCHEME_VALUE.sub(lambda m: _scheme_value(m, marker), text)
-    return _URL_USERINFO.sub(lambda m: m.group(1) + ":" + marker + "@", text)
+    return _URL_USERINFO.sub(lambda m: m.group(0) if m.group(2) in (marker, REDACTED)
+                             else m.group(1) + ":" + marker + "@", text)
 
 
 def _scheme_value(match: re.Match[str], marker: str) -> str:
