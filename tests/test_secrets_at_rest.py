@@ -16,11 +16,12 @@ from sphinxcontrib.confluencebuilder.publisher.command import main as publish_ma
 
 HEADER_SECRET = "Gw-Header-Secret-Value-0x5EC"
 COOKIE_SECRET = "Cookie-Secret-Value-C00K1E"
-ENV_PASS_SECRET = "env-client-cert-pass-ZZ9"
+DASH_D_SECRET = "dash-D-client-cert-pass-ZZ9"
 
 
 def _conf(server) -> str:
-    # the token itself comes from the environment; headers and cookies from conf.py
+    # the token comes from the environment, headers and cookies from conf.py and the
+    # client certificate passphrase from -D
     return (f"confluence_publish = True\nconfluence_server_url = {server.url!r}\n"
             f"confluence_server_user = {server.user!r}\n"
             f"confluence_publish_headers = {{'X-Gateway-Key': {HEADER_SECRET!r}}}\n"
@@ -31,20 +32,20 @@ def test_no_secret_in_any_file_of_the_build_or_the_vv_trace(confluence_emulator,
                                                             monkeypatch) -> None:
     server = confluence_emulator
     monkeypatch.setenv("CONFLUENCE_API_TOKEN", server.api_token)
-    monkeypatch.setenv("CONFLUENCE_CLIENT_CERT_PASS", ENV_PASS_SECRET)
     src = make_project(tmp_path, _conf(server))
     out = tmp_path / "out"
-    first = build(src, out, verbosity=2)
+    first = build(src, out, verbosity=2, confluence_client_cert_pass=DASH_D_SECRET)
     # the build published, and Sphinx's -vv event trace printed the configuration
     assert "Page1" in current_pages(server.state)
     assert "emitting event: 'config-inited'" in first.status
     assert "confluence_publish_headers=<redacted>" in first.status
     # a dry run of the same project writes confluence-plan.json into the same directory
-    second = build(src, out, verbosity=2, confluence_publish_dryrun="1")
+    second = build(src, out, verbosity=2, confluence_publish_dryrun="1",
+                   confluence_client_cert_pass=DASH_D_SECRET)
     assert (out / "confluence-plan.json").is_file()
     assert (out / ".doctrees" / "environment.pickle").is_file()
     assert (out / "scb-manifest.json").is_file() and list(out.glob("*.meta.json"))
-    secrets = [server.api_token, HEADER_SECRET, COOKIE_SECRET, ENV_PASS_SECRET]
+    secrets = [server.api_token, HEADER_SECRET, COOKIE_SECRET, DASH_D_SECRET]
     assert scan_tree(tmp_path / "out", secrets) == {}
     for result in (first, second):
         assert find_secrets(result.status + result.warning, secrets) == []
