@@ -142,3 +142,15 @@ def test_redact_matches_any_case_and_encoding() -> None:
     assert out.count("<redacted>") == 5
     assert redact("Basic authentication and Bearer personal access tokens") == \
         "Basic authentication and Bearer personal access tokens"
+
+
+def test_a_header_line_given_as_a_header_name_is_not_echoed() -> None:
+    from sphinxcontrib.confluencebuilder import config
+    from sphinxcontrib.confluencebuilder.errors import ConfluenceConfigError
+    from sphinxcontrib.confluencebuilder.settings import from_config
+
+    with pytest.raises(ConfluenceConfigError) as info:
+        from_config(config.defaults(server_url="https://c.example.com/",
+                                    publish_headers={SECRET_LINE: "x"}))
+    assert "'CF-Access-Client-Secret'... is not a valid header name" in str(info.value)
+    assert "very-secret" not in str(info.value)

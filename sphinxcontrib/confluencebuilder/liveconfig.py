@@ -72,14 +72,14 @@ def _sealed_class(base: type, names: frozenset[str]) -> type:
 
 def seal(config: Any, names: Iterable[str]) -> None:
     """Keep the options ``names`` of ``config`` out of its pickles and its repr."""
-    names = frozenset(names)
+    sealed = frozenset(names)
     current = type(config)
     if isinstance(config, _SealedMixin):
-        names |= current._confluence_sealed
-        base = current._confluence_base
+        sealed |= config._confluence_sealed
+        base = config._confluence_base
     else:
         base = current
-    config.__class__ = _sealed_class(base, names)
+    config.__class__ = _sealed_class(base, sealed)
 
 
 def is_sealed(config: Any) -> bool:

@@ -335,7 +335,11 @@ def _headers(config: Any) -> dict[str, str]:
     headers: dict[str, str] = {}
     for name, value in raw.items():
         if not isinstance(name, str) or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name):
-            raise ConfluenceConfigError(option, f"{name!r} is not a valid header name")
+            # "Name: value" given as a name would print the value: show the name part only
+            shown = repr(name.split(":")[0].strip()[:40]) if isinstance(name, str) else \
+                f"a {type(name).__name__}"
+            raise ConfluenceConfigError(option, f"{shown}... is not a valid header name",
+                                        hint="Give {'Header-Name': 'value'}.")
         if not isinstance(value, str):
             raise ConfluenceConfigError(option, f"the value of {name!r} must be a string")
         if any(ch in value for ch in "\r\n\0"):
