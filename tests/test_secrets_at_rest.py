@@ -109,3 +109,31 @@ def test_publish_outdir_takes_secrets_from_the_environment(confluence_emulator, 
     assert find_secrets(captured.out + captured.err, [server.api_token, HEADER_SECRET]) == []
     # the request really carried the header taken from the environment
     assert any(entry.get("headers", {}).get("X-Gateway-Key") for entry in server.requests)
+
+
+def test_sealed_config_pickles_as_plain_config_without_live_values() -> None:
+    from sphinx.config import Config
+
+    from sphinxcontrib.confluencebuilder.liveconfig import seal
+
+    class Ticket:  # defined in a function: pickling it would fail
+        pass
+
+    config = Config({"confluence_api_token": "tok-123456", "project": "P"}, {})
+    config.add("confluence_api_token", None, "", ())
+    config.add("confluence_server_auth", None, "", ())
+    config.add("confluence_space_key", None, "", ())
+    config.confluence_server_auth = Ticket()
+    config.confluence_space_key = "DOCS"
+    seal(config, {"confluence_api_token", "confluence_server_auth"})
+    seal(config, {"confluence_api_token"})  # sealing again keeps what was sealed
+    assert config.confluence_api_token == "tok-123456"  # the running process reads it
+    text = repr(config)
+    assert "confluence_api_token=<redacted>" in text and "tok-123456" not in text
+    assert "confluence_space_key='DOCS'" in text
+    data = pickle.dumps(config, pickle.HIGHEST_PROTOCOL)
+    assert b"tok-123456" not in data and b"liveconfig" not in data
+    loaded = pickle.loads(data)
+    assert type(loaded) is Config
+    assert loaded.confluence_api_token is None and loaded.confluence_server_auth is None
+    assert loaded.confluence_space_key == "DOCS"
