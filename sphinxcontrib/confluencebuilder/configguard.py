@@ -36,6 +36,7 @@ def register(app: Any) -> None:
 
 
 def _before_validation(app: Any, config: Any) -> None:
+    register_secrets(configured_secrets(config))  # conf.py and -D (the environment: later)
     try:
         convert_overrides(config)
     except ConfluenceConfigError as exc:
