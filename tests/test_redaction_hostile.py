@@ -154,3 +154,10 @@ def test_a_header_line_given_as_a_header_name_is_not_echoed() -> None:
                                     publish_headers={SECRET_LINE: "x"}))
     assert "'CF-Access-Client-Secret'... is not a valid header name" in str(info.value)
     assert "very-secret" not in str(info.value)
+
+
+def test_header_values_are_hidden_also_when_nested_or_in_odd_case() -> None:
+    text = "AUTHORIZATION: Basic dXNlcjpw; Cookie: SID=abc123\nproxy-Authorization=xyz\nok"
+    out = redact(text)
+    assert out == "AUTHORIZATION: <redacted>\nproxy-Authorization=<redacted>\nok"
+    assert redact("Set-Cookie: a=b; Path=/") == "Set-Cookie: <redacted>"

@@ -43,6 +43,9 @@ _HARMLESS = frozenset({"x-atlassian-token", "www-authenticate", "x-seraph-loginr
 _SCHEME_VALUE = re.compile(r"\b(Bearer|Basic|Negotiate|NTLM|Digest)\s+([^\s\"',;]+)", re.I)
 _HEADER_LINE = re.compile(r"((?:proxy-)?authorization|(?:set-)?cookie)(\"?\s*[:=]\s*)"
                           r"(\"[^\"]*\"|'[^']*'|[^\r\n]*)", re.I)
+#: the same rule as _HEADER_LINE, one literal-led pattern per keyword (lower-case text)
+_HEADER_VALUES = tuple(re.compile(keyword + r"(\"?\s*[:=]\s*)(\"[^\"]*\"|'[^']*'|[^\r\n]*)")
+                       for keyword in ("authorization", "cookie"))
 _URL_USERINFO = re.compile(r"(\w+://[^/\s:@]+):([^/\s@]+)@")
 
 
@@ -52,17 +55,26 @@ class _SecretRegistry:
     def __init__(self) -> None:
         self._values: set[str] = set()
         self._names: set[str] = set()
+        self._frozen: frozenset[str] | None = None
         self._lock = threading.Lock()
 
     def add(self, values: Iterable[str | None] = (), names: Iterable[str] = ()) -> None:
         with self._lock:
             self._values.update(v for v in values if isinstance(v, str) and
                                 len(v.strip()) >= MIN_LENGTH)
+            self._frozen = None
             self._names.update(n.lower() for n in names)
 
     def values(self) -> list[str]:
         with self._lock:
             return sorted(self._values, key=len, reverse=True)
+
+    def frozen(self) -> frozenset[str]:
+        """The values as one frozenset, rebuilt only after a change (for caching)."""
+        with self._lock:
+            if self._frozen is None:
+                self._frozen = frozenset(self._values)
+            return self._frozen
 
     def names(self) -> frozenset[str]:
         with self._lock:
@@ -92,29 +104,60 @@ def _spellings(secret: str) -> set[str]:
 
 
 @lru_cache(maxsize=64)
-def _pattern(secrets: frozenset[str]) -> re.Pattern[str] | None:
+def _pattern(secrets: frozenset[str]) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+    """Lower-cased spellings (for a quick ``in`` test) and one case-insensitive pattern."""
     spellings: set[str] = set()
     for secret in secrets:
         spellings |= _spellings(secret)
     if not spellings:
-        return None
+        return (), None
     alternatives = sorted(spellings, key=len, reverse=True)
-    return re.compile("|".join(re.escape(s) for s in alternatives), re.IGNORECASE)
+    pattern = re.compile("|".join(re.escape(s) for s in alternatives), re.IGNORECASE)
+    return tuple({s.lower() for s in alternatives}), pattern
+
+
+_SCHEMES = ("bearer", "basic", "negotiate", "ntlm", "digest")
 
 
 def redact(text: str, secrets: Iterable[str | None] = (), *, marker: str = REDACTED) -> str:
     """``text`` with secrets, auth-scheme credentials, cookie headers and URL passwords
-    replaced by ``marker``. ``secrets`` adds values to the registered ones."""
+    replaced by ``marker``. ``secrets`` adds values to the registered ones.
+
+    Each rule runs only when a quick substring test finds something it could match, so
+    a line without secrets (nearly every line) costs a few substring searches.
+    """
     if not text:
         return text
-    extra = {s for s in secrets if isinstance(s, str) and len(s.strip()) >= MIN_LENGTH}
-    pattern = _pattern(frozenset(extra) | frozenset(SECRETS.values()))
-    if pattern is not None:
+    extra = frozenset(s for s in secrets if isinstance(s, str) and len(s.strip()) >= MIN_LENGTH)
+    lowered, pattern = _pattern(extra | SECRETS.frozen())
+    low = text.lower()
+    if pattern is not None and any(s in low for s in lowered):
         text = pattern.sub(marker, text)
-    text = _HEADER_LINE.sub(lambda m: m.group(1) + m.group(2) + marker, text)
-    text = _SCHEME_VALUE.sub(lambda m: _scheme_value(m, marker), text)
-    return _URL_USERINFO.sub(lambda m: m.group(0) if m.group(2) in (marker, REDACTED)
-                             else m.group(1) + ":" + marker + "@", text)
+    if "authorization" in low or "cookie" in low:
+        text = _hide_header_values(text, low, marker)
+    if any(scheme in low for scheme in _SCHEMES):
+        text = _SCHEME_VALUE.sub(lambda m: _scheme_value(m, marker), text)
+    if "@" in text and "://" in text:
+        text = _URL_USERINFO.sub(lambda m: m.group(0) if m.group(2) in (marker, REDACTED)
+                                 else m.group(1) + ":" + marker + "@", text)
+    return text
+
+
+def _hide_header_values(text: str, low: str, marker: str) -> str:
+    """``Authorization: …`` / ``Cookie = …`` values replaced by ``marker``. Searched in the
+    lower-cased text with literal-led patterns (fast), replaced in the original."""
+    if len(low) != len(text):  # lower() changed the length: positions would not match
+        return _HEADER_LINE.sub(lambda m: m.group(1) + m.group(2) + marker, text)
+    merged: list[list[int]] = []
+    for start, end in sorted(m.span(2) for pattern in _HEADER_VALUES
+                             for m in pattern.finditer(low)):
+        if merged and start <= merged[-1][1]:  # one value inside another: hide both once
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = text[:start] + marker + text[end:]
+    return text
 
 
 def _scheme_value(match: re.Match[str], marker: str) -> str:
