@@ -64,6 +64,24 @@ def test_echoed_token_is_hidden_in_logs_summary_and_plan(confluence_emulator_fac
     assert scan_tree(out, [server.pat]) == {}
 
 
+def test_publish_outdir_hides_the_echoed_token(confluence_emulator_factory, tmp_path,
+                                               capsys) -> None:
+    from sphinxcontrib.confluencebuilder.publisher.command import main as publish_main
+
+    server = confluence_emulator_factory(mode="dc")
+    with echo_proxy(server.origin, _echo_everywhere) as front:
+        src = make_project(tmp_path, f"confluence_server_url = {front + '/'!r}\n"
+                                     "confluence_publish_debug = 'all'\n")
+        out = tmp_path / "out"
+        build(src, out)  # confluence_publish is off: pages on disk only
+        code = publish_main([str(out), "--work-dir", str(src),
+                             "-D", f"confluence_publish_token={server.pat}"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "Publish point: " in captured.out and "?auth=<redacted>" in captured.out
+    assert find_secrets(captured.out + captured.err, [server.pat]) == []
+
+
 def _deny_with_echo(method: str, path: str, sent: dict[str, str], status: int,
                     headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
     token = sent.get("Authorization", "").partition(" ")[2]
