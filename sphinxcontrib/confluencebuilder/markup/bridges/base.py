@@ -1,0 +1,43 @@
+"""What every bridge shares: a post-transform active only for Confluence builders and
+only when its extension is loaded."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from ..transforms import is_confluence
+
+
+class BridgeTransform(SphinxPostTransform):
+    #: extension names (as in ``conf.py``) that switch the bridge on; any one will do
+    extensions: ClassVar[tuple[str, ...]] = ()
+    default_priority = 15  # after references are resolved, before markup fallbacks
+
+    def is_active(self) -> bool:
+        loaded = self.app.extensions
+        return is_confluence(self.app.builder) and any(
+            name in loaded or any(key.startswith(name + ".") for key in loaded)
+            for name in self.extensions)
+
+    def run(self, **kwargs: Any) -> None:
+        if self.is_active():
+            self.bridge()
+
+    def bridge(self) -> None:
+        raise NotImplementedError
+
+
+def of_class(node: nodes.Node, module: str, name: str) -> bool:
+    """``node`` is an instance of the class ``name`` defined in ``module`` (or below)."""
+    cls = type(node)
+    return cls.__name__ == name and (cls.__module__ == module
+                                     or cls.__module__.startswith(module + "."))
+
+
+def located(new: nodes.Element, old: nodes.Node) -> nodes.Element:
+    new.source, new.line = old.source, old.line
+    new["ids"] = list(getattr(old, "get", lambda *_: [])("ids", []))
+    return new
