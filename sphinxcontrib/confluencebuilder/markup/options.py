@@ -30,7 +30,7 @@ def check_jira_servers(config: Any) -> None:
             raise ConfluenceConfigError("confluence_jira_servers", f"entry {key!r}: id "
                                         f"{entry['id']!r} is not a UUID", hint=_SERVER_EXAMPLE)
     names: dict[str, str] = {}
-    for key, entry in servers.items():
+    for entry in servers.values():
         other = names.setdefault(entry["name"], entry["id"])
         if other != entry["id"]:
             raise ConfluenceConfigError(

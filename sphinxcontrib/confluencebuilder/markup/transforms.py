@@ -50,8 +50,7 @@ class TableWidths(SphinxPostTransform):
             return
         width: str | None = None
         markers: list[nodes.Element] = []
-        condition = (lambda n: isinstance(n, (confluence_table_width, nodes.table)))
-        for node in list(self.document.findall(condition)):
+        for node in list(self.document.findall(_width_or_table)):
             if isinstance(node, confluence_table_width):
                 width = node.get("width")
                 markers.append(node)
@@ -59,3 +58,7 @@ class TableWidths(SphinxPostTransform):
                 node["width"] = width
         for marker in markers:
             marker.parent.remove(marker)
+
+
+def _width_or_table(node: nodes.Node) -> bool:
+    return isinstance(node, (confluence_table_width, nodes.table))

@@ -20,8 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from ..storage import cdata, element, end_tag, escape, macro_end, macro_start, plain_text_body
-from ..storage import start_tag
+from ..storage import (
+    cdata,
+    element,
+    end_tag,
+    escape,
+    macro_end,
+    macro_start,
+    plain_text_body,
+    start_tag,
+)
 from .fragments import rich_macro_end, rich_macro_start
 
 if TYPE_CHECKING:

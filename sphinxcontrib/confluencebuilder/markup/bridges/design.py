@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from docutils import nodes
 
-from ..nodes import confluence_expand, confluence_panel, confluence_status, confluence_tab
-from ..nodes import confluence_tabs
+from ..nodes import (
+    confluence_expand,
+    confluence_panel,
+    confluence_status,
+    confluence_tab,
+    confluence_tabs,
+)
 from .base import BridgeTransform, located, of_class
 
 #: sphinx-design semantic colours -> status macro colours
