@@ -19,8 +19,9 @@ from .nodes import ConfluenceNode, confluence_table_width
 CONFLUENCE_BUILDERS = ("confluence", "singleconfluence")
 
 
-def is_confluence(builder: Any) -> bool:
-    return getattr(builder, "name", "") in CONFLUENCE_BUILDERS
+def is_confluence(env: Any) -> bool:
+    """The document is being written by a Confluence builder."""
+    return getattr(env._builder_cls, "name", "") in CONFLUENCE_BUILDERS
 
 
 class MarkupFallback(SphinxPostTransform):
@@ -29,7 +30,7 @@ class MarkupFallback(SphinxPostTransform):
     default_priority = 20  # after references are resolved (cards hold references)
 
     def run(self, **kwargs: Any) -> None:
-        if is_confluence(self.app.builder):
+        if is_confluence(self.env):
             return
         # innermost first, so a replaced node's children are already plain
         for node in reversed(list(self.document.findall(ConfluenceNode))):
@@ -46,7 +47,7 @@ class TableWidths(SphinxPostTransform):
     default_priority = 21
 
     def run(self, **kwargs: Any) -> None:
-        if not is_confluence(self.app.builder):
+        if not is_confluence(self.env):
             return
         width: str | None = None
         markers: list[nodes.Element] = []

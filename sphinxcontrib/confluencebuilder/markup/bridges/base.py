@@ -12,13 +12,14 @@ from ..transforms import is_confluence
 
 
 class BridgeTransform(SphinxPostTransform):
-    #: extension names (as in ``conf.py``) that switch the bridge on; any one will do
+    #: extension names that switch the bridge on (``conf.py``'s ``extensions`` holds one
+    #: of them, or a module below one)
     extensions: ClassVar[tuple[str, ...]] = ()
     default_priority = 15  # after references are resolved, before markup fallbacks
 
     def is_active(self) -> bool:
-        loaded = self.app.extensions
-        return is_confluence(self.app.builder) and any(
+        loaded = [str(name) for name in self.config.extensions]
+        return is_confluence(self.env) and any(
             name in loaded or any(key.startswith(name + ".") for key in loaded)
             for name in self.extensions)
 
