@@ -31,11 +31,14 @@ class Built:
         return parse_storage(self.body(docname))
 
 
-def build(src: Path, out: Path, builder: str = "confluence", **conf: Any) -> Built:
+def build(src: Path, out: Path, builder: str = "confluence", *,
+          events: dict[str, Any] | None = None, **conf: Any) -> Built:
     status, warning = io.StringIO(), io.StringIO()
     with patch_docutils(src), docutils_namespace():
         app = Sphinx(str(src), str(src), str(out), str(out / ".doctrees"), builder,
                      confoverrides=conf, status=status, warning=warning, freshenv=True)
+        for event, handler in (events or {}).items():
+            app.connect(event, handler)
         app.build()
     return Built(app, Path(out), warning.getvalue())
 
