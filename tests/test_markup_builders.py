@@ -32,7 +32,6 @@ def test_publishes_every_page_to_the_emulator(confluence_emulator_factory, tmp_p
     server = confluence_emulator_factory(mode=mode)
     auth = ({"confluence_server_user": server.user, "confluence_api_token": server.api_token}
             if mode == "cloud" else {"confluence_publish_token": server.pat})
-    seen: list[tuple[str, dict]] = []
     src = copy_root("markup", tmp_path)
     result = build(src, tmp_path / "out", confluence_publish=True, confluence_editor=editor,
                    confluence_server_url=server.url, confluence_space_key="DOCS", **auth)

@@ -12,7 +12,7 @@ RI = f"{{{NS['ri']}}}"
 ACCOUNT = "5b10ac8d82e05b22cc7d4ef5:0c1f2a8e-8c6b-4c1a-9d1f-1e2b3c4d5e6f"
 USERKEY = "b9aaf35e80441f415c3a3d3c53695d0e"
 
-ROLES = """\
+ROLES = f"""\
 .. toctree::
 
    other
@@ -21,20 +21,20 @@ A :confluence_doc:`other` doc, a :confluence_link:`https://example.com/x` link.
 
 :confluence_emoticon:`tick` and :confluence_emoticon:`thumbs-up`.
 
-Ask :confluence_mention:`alice`, :confluence_mention:`{key}` or :confluence_mention:`bob`.
+Ask :confluence_mention:`alice`, :confluence_mention:`{USERKEY}` or :confluence_mention:`bob`.
 
 :confluence_status:`DONE <green>`, :confluence_status:`WIP [yellow]`, :confluence_status:`PLAIN`.
 
 :confluence_strike:`gone` and :strike:`custom`.
 
 See :jira:`TEST-2` and :confluence_latex:`$x^2$ wide`.
-""".format(key=USERKEY)
-CONF = """\
-confluence_mentions = {{'alice': '{account}'}}
+"""
+CONF = f"""\
+confluence_mentions = {{'alice': '{ACCOUNT}'}}
 confluence_latex_macro = {{'block-macro': 'mathblock', 'inline-macro': 'mathinline',
                           'inline-macro-param': 'body'}}
 rst_prolog = '.. role:: strike\\n   :class: strike\\n'
-""".format(account=ACCOUNT)
+"""
 
 
 @pytest.fixture(params=["v1", "v2"])
