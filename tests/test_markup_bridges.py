@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from markup_helpers import build, macros, params, project, rich_body, text_of
-from storage_helpers import NS
 
 pytest.importorskip("sphinx_toolbox", reason="sphinx-toolbox is in the test extra")
 pytest.importorskip("sphinx_tabs", reason="sphinx-tabs is in the test extra")
