@@ -3,7 +3,7 @@ only when its extension is loaded."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -38,7 +38,10 @@ def of_class(node: nodes.Node, module: str, name: str) -> bool:
                                      or cls.__module__.startswith(module + "."))
 
 
-def located(new: nodes.Element, old: nodes.Node) -> nodes.Element:
+_E = TypeVar("_E", bound=nodes.Element)
+
+
+def located(new: _E, old: nodes.Node) -> _E:
     new.source, new.line = old.source, old.line
     new["ids"] = list(getattr(old, "get", lambda *_: [])("ids", []))
     return new
