@@ -32,11 +32,12 @@ class Built:
 
 
 def build(src: Path, out: Path, builder: str = "confluence", *,
-          events: dict[str, Any] | None = None, **conf: Any) -> Built:
+          events: dict[str, Any] | None = None, parallel: int = 0, **conf: Any) -> Built:
     status, warning = io.StringIO(), io.StringIO()
     with patch_docutils(src), docutils_namespace():
         app = Sphinx(str(src), str(src), str(out), str(out / ".doctrees"), builder,
-                     confoverrides=conf, status=status, warning=warning, freshenv=True)
+                     confoverrides=conf, status=status, warning=warning, freshenv=True,
+                     parallel=parallel)
         for event, handler in (events or {}).items():
             app.connect(event, handler)
         app.build()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from markup_helpers import build, macros, project
 from sphinx.errors import ConfigError
+from sphinx.util.parallel import parallel_available
 
 SERVERS = ("confluence_jira_servers = {'main': {'id': "
            "'d005bcc2-ca4e-4065-8ce8-49ff5ac5857d', 'name': 'Main Jira'}}\n")
@@ -98,3 +99,19 @@ def test_malformed_markup_options_stop_the_build(tmp_path, conf, message):
     with pytest.raises(ConfigError) as info:
         build(src, tmp_path / "out")
     assert message in str(info.value)
+
+
+@pytest.mark.skipif(not parallel_available, reason="this platform cannot fork")
+def test_excerpts_read_in_parallel_are_merged(tmp_path):
+    """Documents read by different workers: includes still find the excerpts."""
+    docs = {f"d{i}": f"D{i}\n==\n\n.. confluence_excerpt::\n   :name: e{i}\n\n   T{i}.\n"
+            for i in range(8)}
+    includes = "".join(f".. confluence_excerpt_include:: !d{i}\n   :name: e{i}\n\n"
+                       for i in range(8))
+    index = (".. toctree::\n\n" + "".join(f"   d{i}\n" for i in range(8)) + "\n" + includes
+             + ".. confluence_excerpt_include:: !d3\n   :name: nope\n")
+    src = project(tmp_path, index, **docs)
+    result = build(src, tmp_path / "out", parallel=2)
+    lines = [w for w in result.warnings.splitlines() if "confluence_excerpt_include" in w]
+    assert len(lines) == 1 and "no excerpt named 'nope' (it has 'e3')" in lines[0]
+    assert len(macros(result.tree(), "excerpt-include")) == 9

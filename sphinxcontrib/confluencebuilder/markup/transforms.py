@@ -21,7 +21,10 @@ CONFLUENCE_BUILDERS = ("confluence", "singleconfluence")
 
 def is_confluence(env: Any) -> bool:
     """The document is being written by a Confluence builder."""
-    return getattr(env._builder_cls, "name", "") in CONFLUENCE_BUILDERS
+    builder = getattr(env, "_builder_cls", None)  # Sphinx 9
+    if builder is None:  # Sphinx 8 (no deprecation there)
+        builder = env.app.builder
+    return getattr(builder, "name", "") in CONFLUENCE_BUILDERS
 
 
 class MarkupFallback(SphinxPostTransform):
