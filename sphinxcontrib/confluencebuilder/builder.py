@@ -209,7 +209,7 @@ class ConfluenceBuilder(Builder):
             for name, path in visitor.attachments.items()
         )
         links = tuple(sorted(d for d in visitor.links if d in self.titles))
-        props = getattr(visitor, "page_properties", {})  # confluence_metadata
+        props = visitor.page_properties  # confluence_metadata
         meta = pages.PageMeta(
             docname=docname,
             title=self.titles[docname],

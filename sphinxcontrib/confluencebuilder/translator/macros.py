@@ -40,9 +40,6 @@ from .macros_inline import InlineMacrosMixin
 class MacrosMixin(InlineMacrosMixin):
     """Translator methods for the block nodes of ``..markup`` (see the module docstring)."""
 
-    #: per-page metadata from ``confluence_metadata`` (read by the builder)
-    page_properties: dict[str, Any]
-
     def _rich(self, node: nodes.Element, name: str, params: dict[str, Any]) -> None:
         self.body.append(self.anchors_for(node) + rich_macro_start(name, params))
         self.push_end(rich_macro_end())
@@ -110,7 +107,7 @@ class MacrosMixin(InlineMacrosMixin):
 
     def visit_confluence_metadata(self, node: nodes.Element) -> None:
         self.labels.update(node.get("labels", ()))
-        props = self.__dict__.setdefault("page_properties", {})
+        props = self.page_properties
         if node.get("guid"):
             props["guid"] = node["guid"]
         if node.get("full_width") is not None:
@@ -129,7 +126,7 @@ class MacrosMixin(InlineMacrosMixin):
 
     def visit_container(self, node: nodes.Element) -> None:
         if "collapse" in node.get("classes", ()) and not node.get("literal_block"):
-            self._rich(node, "expand", {"title": node.get("confluence_title") or None})
+            self._rich(node, "expand", {})
             return
         super().visit_container(node)  # type: ignore[misc]
 
