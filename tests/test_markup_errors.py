@@ -115,3 +115,11 @@ def test_excerpts_read_in_parallel_are_merged(tmp_path):
     lines = [w for w in result.warnings.splitlines() if "confluence_excerpt_include" in w]
     assert len(lines) == 1 and "no excerpt named 'nope' (it has 'e3')" in lines[0]
     assert len(macros(result.tree(), "excerpt-include")) == 9
+
+
+def test_markup_warnings_can_be_suppressed(tmp_path):
+    src = project(tmp_path, ":confluence_status:`X <pink>`\n\n.. jira:: a\n   :server: nope\n",
+                  "suppress_warnings = ['confluence.markup']\n")
+    result = build(src, tmp_path / "out")
+    assert result.warnings == ""
+    assert macros(result.tree(), "status")
