@@ -80,6 +80,17 @@ class _SecretRegistry:
         with self._lock:
             return frozenset(self._names)
 
+    def snapshot(self) -> tuple[frozenset[str], frozenset[str]]:
+        """What is known now; :meth:`restore` goes back to it (tests run many projects
+        in one process, and one project's secrets must not hide another's text)."""
+        with self._lock:
+            return frozenset(self._values), frozenset(self._names)
+
+    def restore(self, snapshot: tuple[frozenset[str], frozenset[str]]) -> None:
+        with self._lock:
+            self._values, self._names = set(snapshot[0]), set(snapshot[1])
+            self._frozen = None
+
 
 SECRETS = _SecretRegistry()
 
