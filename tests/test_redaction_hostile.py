@@ -179,3 +179,7 @@ def test_header_values_are_hidden_also_when_nested_or_in_odd_case() -> None:
     out = redact(text)
     assert out == "AUTHORIZATION: <redacted>\nproxy-Authorization=<redacted>\nok"
     assert redact("Set-Cookie: a=b; Path=/") == "Set-Cookie: <redacted>"
+    # a secret replaced earlier in the line shifts the header; its value is still found
+    line = "token a-much-longer-secret-value-42 sent\nCookie: SID=zz9; x\ndone"
+    assert redact(line, ["a-much-longer-secret-value-42"]) == \
+        "token <redacted> sent\nCookie: <redacted>\ndone"

@@ -144,6 +144,7 @@ def redact(text: str, secrets: Iterable[str | None] = (), *, marker: str = REDAC
     low = text.lower()
     if pattern is not None and any(s in low for s in lowered):
         text = pattern.sub(marker, text)
+        low = text.lower()
     if "authorization" in low or "cookie" in low:
         text = _hide_header_values(text, low, marker)
     if any(scheme in low for scheme in _SCHEMES):
