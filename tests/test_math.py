@@ -182,3 +182,51 @@ def test_latex_macro_wins_over_drawing(make_app, tmp_path):
     assert not images(root)
     assert len([m for m in root.iter(AC + "structured-macro")
                 if m.get(AC + "name") == "mathblock"]) == 5
+
+
+# -- publishing: attachments once, nothing on an unchanged republish ---------------------
+
+
+def _publish(make_app: Any, src: Path, server: Any, conf: dict[str, Any]) -> Any:
+    app = make_app("confluence", srcdir=src, freshenv=True, confoverrides={
+        **conf, "confluence_publish": True, "confluence_server_url": server.url,
+        "confluence_server_user": server.user, "confluence_api_token": server.api_token,
+        "confluence_space_key": "DOCS"})
+    app.build(force_all=True)
+    return app
+
+
+def _uploads(server: Any, since: int) -> list[dict[str, Any]]:
+    return [r for r in server.requests[since:]
+            if r.get("method") in ("POST", "PUT") and "attachment" in r["path"]]
+
+
+@needs_matplotlib
+def test_published_equations_upload_once_and_a_change_replaces_only_its_image(
+        make_app, tmp_path, confluence_emulator_factory):
+    server = confluence_emulator_factory(mode="cloud")
+    src = tmp_path / "math"
+    shutil.copytree(ROOTS / "test-math", src)
+    _publish(make_app, src, server, NO_LATEX)
+    state = server.state
+    (home,) = [c for c in state.find_pages("DOCS") if c.title == "Equations"]
+    first = {a.title: a for a in state.children(home.id, "attachment")}
+    assert len(first) == len(DISTINCT) and all(n.startswith("math-") for n in first)
+
+    before = len(server.requests)
+    _publish(make_app, src, server, NO_LATEX)                  # unchanged: nothing uploaded
+    assert _uploads(server, before) == []
+    assert {a.title: a.id for a in state.children(home.id, "attachment")} == {
+        n: a.id for n, a in first.items()}
+
+    rst = (src / "index.rst").read_text(encoding="utf-8")
+    (src / "index.rst").write_text(rst.replace(r"e^{i\pi} + 1 = 0", r"e^{i\tau} = 1"),
+                                   encoding="utf-8")
+    before = len(server.requests)
+    _publish(make_app, src, server, NO_LATEX)
+    assert len(_uploads(server, before)) == 1                  # only the changed equation
+    now = {a.title: a for a in state.children(home.id, "attachment")}
+    assert len(now) == len(DISTINCT)
+    kept = set(first) & set(now)
+    assert len(kept) == len(DISTINCT) - 1                      # the others stay as they were
+    assert all(now[n].id == first[n].id and now[n].version.number == 1 for n in kept)
