@@ -20,6 +20,7 @@ tool on content.
 from __future__ import annotations
 
 import importlib.util
+import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -96,8 +97,11 @@ def _tex_has(kpsewhich: str | None, filename: str) -> bool:
     return result.returncode == 0 and bool(result.stdout.strip())
 
 
-def _mermaid_command(config: Any) -> Any:
-    return getattr(config, "mermaid_cmd", None) or "mmdc"
+def _mermaid_command(config: Any) -> str | None:
+    """The program of ``mermaid_cmd`` (a command line or a list)."""
+    value = getattr(config, "mermaid_cmd", None) or "mmdc"
+    parts = shlex.split(value) if isinstance(value, str) else [str(v) for v in value]
+    return parts[0] if parts else None
 
 
 def detect(config: Any) -> Toolbox:
