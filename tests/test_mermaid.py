@@ -9,9 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import imagesize
 import pytest
 from storage_helpers import NS
+from tool_helpers import needs_mmdc, puppeteer_config
 from translator_helpers import ROOTS, page
+
+from sphinxcontrib.confluencebuilder.translator.svg import svg_size
 
 pytest.importorskip("sphinxcontrib.mermaid", reason="sphinxcontrib-mermaid is not installed")
 
@@ -79,4 +83,22 @@ def test_cli_draws_attachments(make_app, tmp_path):
     assert sorted(a["name"] for a in meta["attachments"]) == sorted(names)
     assert "A[Start] --> B{Ready?}" in log.read_text(encoding="utf-8")
     assert not macros(root, "code")
+    assert "WARNING" not in app.warning.getvalue()
+
+
+@needs_mmdc
+@pytest.mark.parametrize("image_format", ["png", "svg"])
+def test_real_cli_draws_attachments(make_app, tmp_path, image_format):
+    app = build(make_app, tmp_path, mermaid_output_format=image_format,
+                mermaid_params=["-p", puppeteer_config(tmp_path)])
+    _, root = page(app, "index")
+    names = [i.find(RI + "attachment").get(RI + "filename") for i in root.iter(AC + "image")]
+    assert len(names) == 2 and all(n.endswith("." + image_format) for n in names)
+    meta = json.loads((Path(app.outdir) / "index.meta.json").read_text(encoding="utf-8"))
+    for info in meta["attachments"]:
+        data = (Path(app.outdir) / info["path"]).read_bytes()
+        if image_format == "svg":
+            assert data.startswith(b"<?xml ") and svg_size(data) is not None
+        else:
+            assert data.startswith(b"\x89PNG") and imagesize.get(Path(app.outdir) / info["path"])[0] > 10
     assert "WARNING" not in app.warning.getvalue()

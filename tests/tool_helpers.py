@@ -54,3 +54,21 @@ def hide_matplotlib(monkeypatch: Any) -> None:
         if name == "matplotlib" or name.startswith("matplotlib."):
             monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "matplotlib", None)
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+HAVE_MMDC = bool(shutil.which("mmdc") and CHROMIUM)
+needs_mmdc = pytest.mark.skipif(
+    not HAVE_MMDC,
+    reason="the mermaid CLI or Chromium is not installed (apt-get install chromium; "
+    "PUPPETEER_SKIP_DOWNLOAD=1 npm install -g @mermaid-js/mermaid-cli)")
+
+
+def puppeteer_config(folder: Any) -> str:
+    """A puppeteer configuration for mmdc that uses the distribution's Chromium (no
+    browser download) without its sandbox (tests may run as root)."""
+    import json
+
+    path = folder / "puppeteer.json"
+    path.write_text(json.dumps({"executablePath": CHROMIUM, "args": ["--no-sandbox"]}),
+                    encoding="utf-8")
+    return str(path)
