@@ -17,6 +17,9 @@ def setup(app: Any) -> dict[str, Any]:
     register_builder_hooks(app)
     register_publish_events(app)
     tools.register(app)  # external drawing tools (LaTeX, dot, mermaid CLI), found once
+    from .markup.bridges import notebooks
+
+    notebooks.setup(app)  # nbsphinx, jupyter-sphinx and sphinx-gallery output
     return {
         "version": __version__,
         "parallel_read_safe": True,
