@@ -97,3 +97,26 @@ def test_fix_svg_sizes_from_points_viewbox_and_request():
     unitless = fix_svg(b'<svg width="10" height="20"><a href="x"><g/></a></svg>')
     assert b'viewBox="0 0 10 20"' in unitless and b"<a " not in unitless
     assert b"<g/>" in unitless
+
+
+def test_svg_image_is_fixed_up_with_its_size_baked_in(make_app, tmp_path):
+    src = tmp_path / "svgimg"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinxcontrib.confluencebuilder"]\n',
+                                 encoding="utf-8")
+    (src / "shape.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="30pt" '
+                                   'height="15pt"><rect width="30" height="15"/></svg>',
+                                   encoding="utf-8")
+    (src / "index.rst").write_text("Pictures\n========\n\n.. image:: shape.svg\n\n"
+                                   ".. image:: shape.svg\n   :width: 80px\n", encoding="utf-8")
+    app = make_app("confluence", srcdir=src, freshenv=True)
+    app.build()
+    _, root = page(app, "index")
+    found = list(root.iter(AC + "image"))
+    assert image_names(root) == ["shape.svg", "shape_2.svg"]
+    assert all(i.get(AC + "width") is None and i.get(AC + "height") is None for i in found)
+    files = attached(app)
+    natural, wanted = files["shape.svg"].read_bytes(), files["shape_2.svg"].read_bytes()
+    assert natural.startswith(XML_DECLARATION.encode()) and svg_size(natural) == (40, 20)
+    assert svg_size(wanted) == (80, 40)                 # the requested width, same shape
+    assert b'viewBox="0 0 30 15"' in wanted
