@@ -230,3 +230,34 @@ def test_published_equations_upload_once_and_a_change_replaces_only_its_image(
     kept = set(first) & set(now)
     assert len(kept) == len(DISTINCT) - 1                      # the others stay as they were
     assert all(now[n].id == first[n].id and now[n].version.number == 1 for n in kept)
+
+
+@needs_matplotlib
+def test_parallel_workers_share_the_drawn_images(make_app, tmp_path):
+    from sphinx.util.parallel import parallel_available
+
+    if not parallel_available:
+        pytest.skip("this platform cannot fork")
+    src = tmp_path / "par"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinxcontrib.confluencebuilder"]\n'
+                                 f"imgmath_latex = {NO_LATEX['imgmath_latex']!r}\n",
+                                 encoding="utf-8")
+    docs = [f"p{n}" for n in range(4)]
+    toctree = "".join(f"   {d}\n" for d in docs)
+    (src / "index.rst").write_text(f"Root\n====\n\n.. toctree::\n\n{toctree}", encoding="utf-8")
+    for n, doc in enumerate(docs):
+        (src / f"{doc}.rst").write_text(
+            f"Page {n}\n======\n\nShared :math:`a^2 + b^2` and own :math:`x_{n}`.\n",
+            encoding="utf-8")
+    app = make_app("confluence", srcdir=src, parallel=4, freshenv=True)
+    app.build()
+    shared = set()
+    for doc in docs:
+        _, root = page(app, doc)
+        names = image_names(root)
+        assert len(names) == 2 and len(set(names)) == 2
+        shared.add(names[0])
+    assert len(shared) == 1                           # the same image on every page
+    assert len(list((Path(app.doctreedir) / "confluence-math").glob("math-*.png"))) == 5
+    assert app.status.getvalue().count("equations are drawn with matplotlib's mathtext") == 1

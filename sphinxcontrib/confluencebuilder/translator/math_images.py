@@ -115,7 +115,7 @@ class MathRenderer:
     def _imgmath(self, math: str) -> MathImage:
         from sphinx.ext import imgmath
 
-        cfg = self.imgmath
+        cfg: Any = self.imgmath  # imgmath's functions read only these attributes
         document = self._latex_document(math)
         converter_args = cfg.imgmath_dvisvgm_args if self.format == "svg" else cfg.imgmath_dvipng_args
         target = self._target("\0".join(["imgmath", self.format, document, *map(str, converter_args)]))
