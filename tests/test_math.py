@@ -188,9 +188,11 @@ def test_latex_macro_wins_over_drawing(make_app, tmp_path):
 
 
 def _publish(make_app: Any, src: Path, server: Any, conf: dict[str, Any]) -> Any:
+    creds = ({"confluence_server_user": server.user, "confluence_api_token": server.api_token}
+             if server.mode == "cloud" else {"confluence_publish_token": server.pat})
     app = make_app("confluence", srcdir=src, freshenv=True, confoverrides={
-        **conf, "confluence_publish": True, "confluence_server_url": server.url,
-        "confluence_server_user": server.user, "confluence_api_token": server.api_token,
+        **conf, **creds, "confluence_editor": "v2" if server.mode == "cloud" else "v1",
+        "confluence_publish": True, "confluence_server_url": server.url,
         "confluence_space_key": "DOCS"})
     app.build(force_all=True)
     return app
@@ -202,9 +204,10 @@ def _uploads(server: Any, since: int) -> list[dict[str, Any]]:
 
 
 @needs_matplotlib
+@pytest.mark.parametrize("mode", ["cloud", "dc"])  # v2 and v1 (baseline spans) storage
 def test_published_equations_upload_once_and_a_change_replaces_only_its_image(
-        make_app, tmp_path, confluence_emulator_factory):
-    server = confluence_emulator_factory(mode="cloud")
+        make_app, tmp_path, confluence_emulator_factory, mode):
+    server = confluence_emulator_factory(mode=mode)
     src = tmp_path / "math"
     shutil.copytree(ROOTS / "test-math", src)
     _publish(make_app, src, server, NO_LATEX)
@@ -212,6 +215,7 @@ def test_published_equations_upload_once_and_a_change_replaces_only_its_image(
     (home,) = [c for c in state.find_pages("DOCS") if c.title == "Equations"]
     first = {a.title: a for a in state.children(home.id, "attachment")}
     assert len(first) == len(DISTINCT) and all(n.startswith("math-") for n in first)
+    assert ("vertical-align" in home.body) == (mode == "dc")   # the stored page body
 
     before = len(server.requests)
     _publish(make_app, src, server, NO_LATEX)                  # unchanged: nothing uploaded
