@@ -265,3 +265,15 @@ def test_parallel_workers_share_the_drawn_images(make_app, tmp_path):
     assert len(shared) == 1                           # the same image on every page
     assert len(list((Path(app.doctreedir) / "confluence-math").glob("math-*.png"))) == 5
     assert app.status.getvalue().count("equations are drawn with matplotlib's mathtext") == 1
+
+
+@needs_matplotlib
+def test_confluence_latex_directive_and_role_are_drawn(make_app, tmp_path):
+    rst = ("Title\n=====\n\nInline :confluence_latex:`$x^2$ wide`.\n\n"
+           ".. confluence_latex::\n\n   $\\mathfrak{H}$ello\n")
+    app = build_math(make_app, tmp_path, rst, **NO_LATEX)
+    _, root = page(app, "index")
+    assert [i.get(AC + "alt") for i in images(root)] == ["x^2\\text{ wide}",
+                                                         "\\mathfrak{H}\\text{ello}"]
+    assert len(attachments(app)) == 2
+    assert not code_macros(root) and "[confluence.math]" not in app.warning.getvalue()

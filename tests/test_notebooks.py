@@ -193,7 +193,7 @@ def test_sphinx_gallery_outputs(make_app, tmp_path):
 
 
 def test_html_table_spans_and_header_rows():
-    from sphinxcontrib.confluencebuilder.markup.bridges.html_table import parse_tables, table_node
+    from sphinxcontrib.confluencebuilder.markup.html_table import parse_tables, table_node
 
     html = ("<p>x</p><table><tr><th>k</th><th>v</th></tr>"
             "<tr><td rowspan='2'>a</td><td>1<br>one</td></tr><tr><td>2</td></tr></table>"

@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from . import config, tools
+    from . import config, markup, tools
     from .builder import ConfluenceBuilder, register_builder_hooks
     from .publisher import register as register_publish_events
 
@@ -16,10 +16,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_builder(ConfluenceBuilder)
     register_builder_hooks(app)
     register_publish_events(app)
+    markup.setup(app)
     tools.register(app)  # external drawing tools (LaTeX, dot, mermaid CLI), found once
-    from .markup.bridges import notebooks
-
-    notebooks.setup(app)  # nbsphinx, jupyter-sphinx and sphinx-gallery output
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -26,12 +26,10 @@ usual warning).
 
 from __future__ import annotations
 
-from typing import Any
-
 from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .html_table import parse_tables, table_node
+from ..html_table import parse_tables, table_node
+from .base import BridgeTransform
 
 NBSPHINX_WRAPPERS = ("CodeAreaNode", "FancyOutputNode")
 OUTPUT_PARENTS = frozenset({*NBSPHINX_WRAPPERS, "MimeBundleNode", "CellOutputNode"})
@@ -157,13 +155,13 @@ def gallery_nodes(doctree: nodes.document) -> None:
             _unwrap(only)
 
 
-class NotebookOutputs(SphinxPostTransform):
+class Bridge(BridgeTransform):
     """See the module docstring."""
 
+    extensions = ("nbsphinx", "jupyter_sphinx", "sphinx_gallery")
     default_priority = 40  # before Sphinx drops ``only`` branches (50)
-    formats = ("confluence_storage",)
 
-    def run(self, **kwargs: Any) -> None:
+    def bridge(self) -> None:
         doctree = self.document
         gallery_nodes(doctree)
         convert_raw_outputs(doctree)
@@ -173,9 +171,4 @@ class NotebookOutputs(SphinxPostTransform):
             _unwrap(wrapper)
 
 
-def setup(app: Any) -> None:
-    """Register the post-transform (it only touches these extensions' output)."""
-    app.add_post_transform(NotebookOutputs)
-
-
-__all__ = ["NotebookOutputs", "setup"]
+__all__ = ["Bridge"]
