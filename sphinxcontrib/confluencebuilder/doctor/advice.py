@@ -291,6 +291,18 @@ def from_transport_error(exc: BaseException, settings: Any) -> Diagnosis | None:
                          "Check the spelling of confluence_server_url; inside a company "
                          "network you may need VPN or a proxy (confluence_proxy).",
                          ("confluence_server_url", "confluence_proxy"))
+    if "request deadline" in lowered:
+        return Diagnosis("deadline", f"{host} sent its answer too slowly: it did not "
+                         "complete within the request deadline",
+                         "Check the network path (VPN, proxy); raise "
+                         "confluence_request_deadline if the server is just slow.",
+                         ("confluence_request_deadline", "confluence_timeout"))
+    if "too large" in lowered or "larger than" in lowered:
+        return Diagnosis("answer-too-large", f"{host} sent an answer larger than "
+                         "confluence_response_size_limit",
+                         "Confluence does not send answers this large: check "
+                         "confluence_server_url and any proxy in between.",
+                         ("confluence_server_url", "confluence_response_size_limit"))
     if "timeout" in lowered or "timed out" in lowered:
         return Diagnosis("timeout", f"{host} did not answer in time",
                          "Check the network path (VPN, proxy); raise confluence_timeout if the "

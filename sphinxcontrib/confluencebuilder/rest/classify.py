@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -26,6 +27,7 @@ import requests
 from .. import errors as E
 from ..session import redact_text
 from ..settings import ConnectionSettings
+from .bounded import AnswerLimitExceeded, AnswerTooLarge
 
 SSO_OPTIONS = ("confluence_server_cookies", "confluence_publish_headers",
                "confluence_server_auth", "confluence_publish_credential_provider")
@@ -421,6 +423,8 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
         return make(E.ConfluenceProxyError, "the proxy refused or failed the connection",
                     "Check confluence_proxy (or HTTPS_PROXY/NO_PROXY); credentials go into the "
                     "proxy URL.", ("confluence_proxy",))
+    if isinstance(exc, AnswerLimitExceeded):
+        return _limit_error(exc, make)
     if isinstance(exc, requests.exceptions.Timeout):
         return make(E.ConfluenceTimeoutError, "no answer within the timeout",
                     "Raise confluence_timeout, or check the network path to the server.",
@@ -444,6 +448,20 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
     return make(E.ConfluenceNetworkError, "the request failed before an answer arrived",
                 "Check confluence_server_url and confluence_proxy.",
                 ("confluence_server_url", "confluence_proxy"))
+
+
+def _limit_error(exc: AnswerLimitExceeded, make: Callable[..., E.ConfluenceConnectionError]
+                 ) -> E.ConfluenceConnectionError:
+    """An answer that broke the request deadline or the size cap (rest/bounded.py)."""
+    if isinstance(exc, AnswerTooLarge):
+        return make(E.ConfluenceBadResponseError, "the answer is too large",
+                    "Confluence does not send answers this large; check "
+                    "confluence_server_url, or raise confluence_response_size_limit.",
+                    ("confluence_response_size_limit", "confluence_server_url"))
+    return make(E.ConfluenceTimeoutError, "the answer did not complete within the request "
+                "deadline", "The server sends its answer too slowly. Check the network path, "
+                "or raise confluence_request_deadline.",
+                ("confluence_request_deadline", "confluence_timeout"))
 
 
 def error_body(data: Any) -> str:

@@ -3,8 +3,11 @@ the check of a paged answer, and the page fields both APIs spell the same way.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
+
+import requests
 
 from ..errors import (
     ConfluenceBadRequestError,
@@ -12,18 +15,67 @@ from ..errors import (
     ConfluenceConflictError,
     ConfluenceNotFoundError,
 )
+from ..session import redact_text
 
 PAGE_LIMIT = 250
 CONFLICT_RETRIES = 3
+#: most pages of one paged listing (250 results each): beyond this the listing is endless
+MAX_PAGES = 20000
+
+
+class Pager:
+    """Guards one paged listing: each ``next`` link must lead to a request of the same
+    endpoint that this listing has not made yet, so a server whose links repeat (or
+    wander off) ends in a bad-response error naming the URL instead of looping."""
+
+    def __init__(self, url: str) -> None:
+        self.path = urlsplit(url).path
+        self.seen: set[str] = set()
+
+    def visit(self, url: str, params: Mapping[str, Any] | None) -> None:
+        """Call before requesting ``url`` with ``params``."""
+        request = requests.models.PreparedRequest()
+        try:
+            request.prepare_url(url, dict(params) if params else None)
+        except (requests.RequestException, ValueError):
+            raise _bad_next(url, "is not a valid URL") from None
+        full = request.url or url
+        if urlsplit(full).path != self.path:
+            raise _bad_next(full, f"leaves the listing {self.path}")
+        if full in self.seen:
+            raise _bad_next(full, "repeats a request this listing already made (a loop)")
+        if len(self.seen) >= MAX_PAGES:
+            raise _bad_next(full, f"still goes on after {MAX_PAGES} pages")
+        self.seen.add(full)
+
+
+def next_link(data: dict[str, Any]) -> str | None:
+    """The ``_links.next`` of a paged answer (None when absent; junk is refused)."""
+    links = data.get("_links")
+    nxt = links.get("next") if isinstance(links, dict) else None
+    if nxt is None or nxt == "":
+        return None
+    if not isinstance(nxt, str):
+        raise _bad_next(repr(nxt)[:100], "is not a link")
+    return nxt
+
+
+def _bad_next(url: str, problem: str) -> ConfluenceBadResponseError:
+    where = redact_text(url)[:300]
+    return ConfluenceBadResponseError(
+        f"the server's 'next' link {where} {problem}; the listing is abandoned",
+        hint="The server (or a proxy in front of it) answers paged listings wrongly. "
+             "Check confluence_server_url and any proxy or gateway in between.",
+        options=("confluence_server_url",), url=url.split("?", 1)[0][:300])
 
 
 def results_of(data: dict[str, Any], url: str, product: str,
                options: tuple[str, ...]) -> list[Any]:
-    """The ``results`` list of one page of a paged answer."""
-    results = data.get("results")
-    if not isinstance(results, list):
+    """The ``results`` list of one page of a paged answer (each result an object)."""
+    results = data.get("results") if isinstance(data, dict) else None
+    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
         raise ConfluenceBadResponseError(f"GET {url.split('?')[0]}: the answer has no "
-                                         f"'results' list; is this {product}?",
+                                         f"'results' list of objects; is this {product}?",
                                          options=options, url=url)
     return results
 

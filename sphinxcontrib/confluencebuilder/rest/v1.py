@@ -22,7 +22,15 @@ from ..errors import (
     ConfluencePublishError,
 )
 from .base import RemoteAttachment, RemotePage, Space
-from .common import CONFLICT_RETRIES, PAGE_LIMIT, page_fields, results_of, write_property
+from .common import (
+    CONFLICT_RETRIES,
+    PAGE_LIMIT,
+    Pager,
+    next_link,
+    page_fields,
+    results_of,
+    write_property,
+)
 from .order import MOVE_ACTION_POSITIONS, in_position_order, position_of
 from .transport import Reply, Transport
 
@@ -74,15 +82,17 @@ class V1Client:
         url: str | None = self._v1(path)
         query: dict[str, Any] | None = {"limit": PAGE_LIMIT, **params}
         seen = 0
+        pager = Pager(url)
         while url:
+            pager.visit(url, query)
             data = self._call("GET", url, params=query, subject=subject) or {}
             results = results_of(data, url, "Confluence", ("confluence_server_url",))
             yield from results
             seen += len(results)
-            links = data.get("_links") or {}
-            nxt = links.get("next")
+            nxt = next_link(data)
             if nxt:
-                base = (links.get("base") or self.base_url).rstrip("/")
+                base = data["_links"].get("base")
+                base = (base if isinstance(base, str) and base else self.base_url).rstrip("/")
                 url, query = (nxt if urlsplit(nxt).scheme else base + nxt), None
             elif results and isinstance(data.get("totalSize"), int) and \
                     data["totalSize"] > seen and query is not None:

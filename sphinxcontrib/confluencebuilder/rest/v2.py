@@ -29,7 +29,7 @@ from ..errors import (
     ConfluencePermissionError,
 )
 from .base import RemoteAttachment, RemotePage, Space
-from .common import PAGE_LIMIT, page_fields, results_of, write_property
+from .common import PAGE_LIMIT, Pager, next_link, page_fields, results_of, write_property
 from .order import in_position_order, position_of
 from .transport import Reply, Transport
 from .v1 import V1Client, _with, cql_quote
@@ -58,11 +58,13 @@ class V2Client(V1Client):
         query: dict[str, Any] | None = {"limit": PAGE_LIMIT, **params}
         parts = urlsplit(self.v2_root)
         origin = f"{parts.scheme}://{parts.netloc}/"
+        pager = Pager(url)
         while url:
+            pager.visit(url, query)
             data = self._call("GET", url, params=query, subject=subject) or {}
             yield from results_of(data, url, "Confluence Cloud",
                                   ("confluence_server_url", "confluence_api_mode"))
-            nxt = (data.get("_links") or {}).get("next")
+            nxt = next_link(data)
             url, query = (urljoin(origin, nxt), None) if nxt else (None, None)
 
     def _space_key(self, space_id: Any) -> str:

@@ -360,6 +360,7 @@ class ConfluenceEmulator:
             if not decision.allowed:
                 return self._finish(faults.rate_limited(self.mode, route.api), extra), None
         rsp, user = self._route(method, path, query, headers, body, route, negotiated, injector)
+        rsp = injector.hostile(rsp, method, self.origin + path + (f"?{query}" if query else ""))
         return self._finish(rsp, extra, route, user), user
 
     def _route(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes,
@@ -528,6 +529,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_answer(rsp)
 
     def send_answer(self, rsp: ApiResponse) -> None:
+        if rsp.stream is not None:
+            self._send_stream(rsp)
+            return
         if rsp.body is None or rsp.status in (204, 304):
             payload = b""
         elif isinstance(rsp.body, bytes):
@@ -542,6 +546,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD" and rsp.status not in (204, 304):
             self.wfile.write(payload)
+
+    def _send_stream(self, rsp: ApiResponse) -> None:
+        self.send_response(rsp.status)
+        self.send_header("Content-Type", rsp.content_type)
+        if rsp.length:
+            self.send_header("Content-Length", str(rsp.length))
+        for name, value in rsp.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.close_connection = True
+        try:
+            for piece in rsp.stream or ():
+                self.wfile.write(piece)
+                self.wfile.flush()
+        except OSError:
+            pass  # the client gave up (deadline, size cap): that is the point
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 
