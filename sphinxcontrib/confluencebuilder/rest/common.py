@@ -16,6 +16,7 @@ from ..errors import (
     ConfluenceNotFoundError,
 )
 from ..session import redact_text
+from . import shape
 
 PAGE_LIMIT = 250
 CONFLICT_RETRIES = 3
@@ -82,14 +83,17 @@ def results_of(data: dict[str, Any], url: str, product: str,
 
 def page_fields(data: Any) -> dict[str, Any]:
     """The RemotePage fields v1 and v2 answers spell alike (id, title, version, status,
-    body); an answer without a page id is refused."""
+    body), each checked for its type; an answer without a page id is refused."""
     if not isinstance(data, dict) or "id" not in data:
         raise ConfluenceBadResponseError("the server answered without a page id",
                                          options=("confluence_server_url",))
-    return {"id": str(data["id"]), "title": data.get("title", ""),
-            "version": int((data.get("version") or {}).get("number") or 0),
-            "status": data.get("status", "current"),
-            "body": ((data.get("body") or {}).get("storage") or {}).get("value")}
+    body = shape.obj(shape.obj(data.get("body"), "body").get("storage"), "body.storage")
+    return {"id": shape.content_id(data["id"]),
+            "title": shape.text(data.get("title"), "title"),
+            "version": shape.number(shape.obj(data.get("version"), "version").get("number"),
+                                    "version.number"),
+            "status": shape.text(data.get("status"), "status", "current"),
+            "body": shape.opt_text(body.get("value"), "body.storage.value")}
 
 
 def write_property(read: Callable[[], dict[str, Any] | None],
@@ -110,8 +114,9 @@ def write_property(read: Callable[[], dict[str, Any] | None],
         current: dict[str, Any] | None = None
         if guess is None:
             current = read()
-            number = 0 if current is None else \
-                int((current.get("version") or {}).get("number") or 0)
+            number = 0 if current is None else shape.number(
+                shape.obj(current.get("version"), "property version").get("number"),
+                "property version.number")
         else:
             number, guess = guess, None     # a guess is used once; then read
         try:

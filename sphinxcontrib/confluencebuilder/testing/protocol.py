@@ -10,8 +10,8 @@ has passed all of that, it becomes an :class:`ApiRequest` and is handed to
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 
