@@ -61,8 +61,14 @@ class Identity:
                 return None
         if not isinstance(value, Mapping) or "docname" not in value:
             return None
+        labels = value.get("labels") or ()
+        atts = value.get("attachments") or {}
+        if not isinstance(labels, (list, tuple)) or not all(isinstance(x, str) for x in labels) \
+                or not isinstance(atts, Mapping) or not all(
+                    isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values())
+                    for v in atts.values()):
+            return None     # not a value we wrote (labels and attachments hold strings)
         try:
-            atts = value.get("attachments") or {}
             return cls(
                 project=str(value.get("project", "")),
                 docname=str(value["docname"]),
@@ -72,7 +78,7 @@ class Identity:
                 appearance=value.get("appearance"),
                 attachments={str(k): dict(v) for k, v in atts.items() if isinstance(v, Mapping)},
             )
-        except (TypeError, ValueError, AttributeError):
+        except (TypeError, ValueError, AttributeError, OverflowError):
             return None     # not a value we wrote: the page is not ours
 
 

@@ -289,7 +289,7 @@ class V2Client(V1Client):
                               guess=guess, version=version)
 
     def get_labels(self, page_id: str) -> tuple[str, ...]:
-        return tuple(item["name"] for item in
+        return tuple(shape.text(item.get("name"), "label name") for item in
                      self._paged_v2(f"pages/{_seg(page_id)}/labels", {}, subject=f"page {page_id}"))
 
     def list_attachments(self, page_id: str) -> list[RemoteAttachment]:

@@ -86,6 +86,8 @@ class FaultInjector:
         self.mode = mode
         self._rng = random.Random(knobs.seed)
         self._rng_lock = threading.Lock()
+        #: answers changed by the ``mutate`` knob since this knob set was configured
+        self.mutated = 0
         self.bucket: TokenBucket | None = None
         if knobs.rate_limit:
             burst = knobs.rate_burst or max(1, int(knobs.rate_limit))
@@ -136,6 +138,7 @@ class FaultInjector:
                 and self.roll(knobs.mutate):
             with self._rng_lock:
                 body = mutate(body, self._rng)
+                self.mutated += 1
         rsp = replace(rsp, body=body) if body is not rsp.body else rsp
         if knobs.oversize > 0:
             # no Content-Length (the end is the closed connection): a client must count

@@ -29,6 +29,8 @@ def mutate(value: Any, rng: random.Random) -> Any:
     root = {"": copy.deepcopy(value)}
     for _ in range(rng.randint(1, 3)):
         slots = list(_slots(root))
+        if not slots:
+            break
         container, key = slots[rng.randrange(len(slots))]
         _apply(container, key, rng.choice(_OPERATIONS), rng)
     return root.get("")

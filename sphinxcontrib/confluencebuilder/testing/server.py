@@ -267,7 +267,8 @@ class ConfluenceEmulator:
 
     def counts(self) -> dict[str, dict[Any, int]]:
         with self._log_lock:
-            return {"endpoints": dict(self._by_endpoint), "statuses": dict(self._by_status)}
+            return {"endpoints": dict(self._by_endpoint), "statuses": dict(self._by_status),
+                    "faults": {"mutated": self._faults.mutated}}
 
     def tree(self, space_key: str | None = None) -> dict[str, Any]:
         return self.state.page_tree(space_key or self.space_key)
