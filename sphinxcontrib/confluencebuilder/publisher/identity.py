@@ -39,6 +39,8 @@ class Identity:
     appearance: str | None = None
     #: attachment name -> {"sha256": ..., "id": ...}
     attachments: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: the page title our write produced ('' in values written before it was recorded)
+    title: str = ""
 
     def to_value(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,7 @@ class Identity:
             "version": self.version,
             "labels": sorted(self.labels),
             "appearance": self.appearance,
+            "title": self.title,
             "attachments": {k: dict(v) for k, v in sorted(self.attachments.items())},
         }
 
@@ -76,6 +79,7 @@ class Identity:
                 version=int(value.get("version", 0) or 0),
                 labels=tuple(value.get("labels") or ()),
                 appearance=value.get("appearance"),
+                title=str(value.get("title") or ""),
                 attachments={str(k): dict(v) for k, v in atts.items() if isinstance(v, Mapping)},
             )
         except (TypeError, ValueError, AttributeError, OverflowError):
