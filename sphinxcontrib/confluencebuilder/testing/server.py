@@ -34,6 +34,7 @@ from .auth import (
     anonymous_answer,
     mask_headers,
 )
+from .hostguard import refuse_foreign
 from .protocol import ApiRequest, ApiResponse
 from .routing import (
     Route,
@@ -286,7 +287,12 @@ class ConfluenceEmulator:
         tunnelled = h.client_address in self._tunnels  # the proxy checked it at CONNECT
         proxied = bool(target.scheme) or tunnelled
         path, query = target.path or "/", target.query
-        if path.startswith(ADMIN_PREFIX):
+        admin = path.startswith(ADMIN_PREFIX)
+        foreign = refuse_foreign({k.lower(): v for k, v in h.headers.items()}, self.host,
+                                 self.port, admin=admin)
+        if foreign is not None:
+            return foreign
+        if admin:
             return handle_admin(self, h.command, path[len(ADMIN_PREFIX):], query, body)
         started = time.monotonic()
         headers = {k.lower(): v for k, v in h.headers.items()}
