@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ..rest.classify import scheme_fix
+
 SSO_OPTIONS = ("confluence_server_cookies", "confluence_publish_headers",
                "confluence_server_auth", "confluence_publish_credential_provider")
 
@@ -93,6 +95,12 @@ def _host(url: str) -> str:
 
 def _redirect(answer: Answer, server_url: str) -> Diagnosis:
     target = answer.location
+    fixed = scheme_fix(target, server_url)
+    if fixed is not None:
+        return Diagnosis("scheme-mismatch", f"the server redirects "
+                         f"{urlsplit(server_url).scheme} to {urlsplit(fixed).scheme} "
+                         f"({answer.status}): confluence_server_url uses the wrong scheme",
+                         f"Set confluence_server_url = {fixed!r}.", ("confluence_server_url",))
     host = _host(target)
     query = parse_qs(urlsplit(target).query)
     lowered = target.lower()

@@ -73,6 +73,29 @@ def describe_redirect(location: str, settings: ConnectionSettings) -> Redirect:
     return Redirect(absolute, host, protocol, login, same)
 
 
+def scheme_fix(location: str, server_url: str) -> str | None:
+    """The server URL to configure when a redirect only changes the scheme (http to
+    https, same host): ``server_url`` with the redirect's scheme and host:port; else
+    None. A scheme mismatch, not a login: build errors and connection-test say so."""
+    target = urlsplit(requests.compat.urljoin(server_url, location or ""))
+    configured = urlsplit(server_url)
+    if not target.scheme or target.scheme.lower() == configured.scheme.lower() or \
+            (target.hostname or "").lower() != (configured.hostname or "").lower() or \
+            target.scheme.lower() not in ("http", "https"):
+        return None
+    return f"{target.scheme.lower()}://{target.netloc}{configured.path or '/'}"
+
+
+def _scheme_error(response: requests.Response, fixed: str) -> E.ConfluenceConnectionError:
+    old = urlsplit(response.url or "").scheme or "http"
+    new = urlsplit(fixed).scheme
+    return _make(E.ConfluenceBadResponseError, response,
+                 f"the server redirects {old} to {new}: confluence_server_url uses the wrong "
+                 "scheme (this is not a login)",
+                 f"Set confluence_server_url = {fixed!r}. Redirects are not followed, so "
+                 "credentials never travel over a redirect.", ("confluence_server_url",))
+
+
 def is_login_redirect(response: requests.Response, settings: ConnectionSettings) -> bool:
     if not 300 <= response.status_code < 400:
         return False
@@ -134,6 +157,9 @@ def _make(cls: type[E.ConfluenceConnectionError], response: requests.Response, t
 
 def _redirect_error(response: requests.Response, settings: ConnectionSettings
                     ) -> E.ConfluenceConnectionError:
+    fixed = scheme_fix(response.headers.get("Location", ""), settings.server_url)
+    if fixed is not None:
+        return _scheme_error(response, fixed)
     target = describe_redirect(response.headers.get("Location", ""), settings)
     if target.login or not target.same_origin:
         proto = f" ({target.protocol} single sign-on)" if target.protocol else ""
