@@ -38,7 +38,7 @@ def manifest_pages(manifest: Any, where: Path) -> list[tuple[str, Mapping[str, A
         raise refuse(where, "'pages' is not an object, or 'order' names a page twice")
     if not all(isinstance(manifest.get(k, ""), str) for k in ("root", "editor", "project")):
         raise refuse(where, "'root', 'editor' or 'project' is not a string")
-    out = []
+    out: list[tuple[str, Mapping[str, Any]]] = []
     for docname in order:
         entry = pages.get(docname)
         if not isinstance(entry, dict):

@@ -71,7 +71,7 @@ def read_body(response: requests.Response, ends: float, max_bytes: int) -> None:
                                    f"when the request deadline passed ({size} bytes read)",
                                    response=response)
     response._content = b"".join(parts)
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]
 
 
 def _where(response: requests.Response) -> str:

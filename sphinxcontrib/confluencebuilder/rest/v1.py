@@ -84,7 +84,7 @@ class V1Client:
         url: str | None = self._v1(path)
         query: dict[str, Any] | None = {"limit": PAGE_LIMIT, **params}
         seen = 0
-        pager = Pager(url)
+        pager = Pager(self._v1(path))
         while url:
             pager.visit(url, query)
             data = self._call("GET", url, params=query, subject=subject) or {}
@@ -456,7 +456,8 @@ class V1Client:
         reply = self._call("POST", self._v1(path), files=files, data=form, recover=recover,
                            subject=f"attachment {name!r} of page {page_id}")
         if isinstance(reply, dict) and "results" in reply:
-            reply = (shape.items(reply["results"], "results") or [None])[0]
+            found = shape.items(reply["results"], "results")
+            reply = found[0] if found else None
         item = reply
         return self._attachment(item, page_id)
 

@@ -60,7 +60,7 @@ class V2Client(V1Client):
         query: dict[str, Any] | None = {"limit": PAGE_LIMIT, **params}
         parts = urlsplit(self.v2_root)
         origin = f"{parts.scheme}://{parts.netloc}/"
-        pager = Pager(url)
+        pager = Pager(self._v2(path))
         while url:
             pager.visit(url, query)
             data = self._call("GET", url, params=query, subject=subject) or {}

@@ -132,8 +132,9 @@ class FaultInjector:
         knobs = self.knobs
         body = rsp.body
         if knobs.loop_next and isinstance(body, dict) and isinstance(body.get("results"), list):
-            links = body.get("_links") if isinstance(body.get("_links"), dict) else {}
-            body = {**body, "_links": {**links, "next": url}}
+            links = body.get("_links")
+            body = {**body, "_links": {**(links if isinstance(links, dict) else {}),
+                                       "next": url}}
         if method == "GET" and isinstance(body, (dict, list)) and 200 <= rsp.status < 300 \
                 and self.roll(knobs.mutate):
             with self._rng_lock:
