@@ -30,7 +30,8 @@ class Pager:
     wander off) ends in a bad-response error naming the URL instead of looping."""
 
     def __init__(self, url: str) -> None:
-        self.path = urlsplit(url).path
+        parts = urlsplit(url)
+        self.origin, self.path = parts.netloc.lower(), parts.path
         self.seen: set[str] = set()
 
     def visit(self, url: str, params: Mapping[str, Any] | None) -> None:
@@ -41,7 +42,9 @@ class Pager:
         except (requests.RequestException, ValueError):
             raise _bad_next(url, "is not a valid URL") from None
         full = request.url or url
-        if urlsplit(full).path != self.path:
+        parts = urlsplit(full)
+        # another server: the transport refuses it (credentials go to one origin only)
+        if parts.netloc.lower() == self.origin and parts.path != self.path:
             raise _bad_next(full, f"leaves the listing {self.path}")
         if full in self.seen:
             raise _bad_next(full, "repeats a request this listing already made (a loop)")
