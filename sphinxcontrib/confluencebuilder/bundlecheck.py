@@ -83,6 +83,10 @@ def check_meta(data: Any, docname: str, where: Path) -> None:
         value = data.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise refuse(where, f"{name!r} is not a list of strings")
+    if data.get("guid") is not None and not isinstance(data["guid"], str):
+        raise refuse(where, "'guid' is not a string")
+    if data.get("full_width") is not None and not isinstance(data["full_width"], bool):
+        raise refuse(where, "'full_width' is not true, false or null")
     titles = data.get("link_titles", {})
     if not isinstance(titles, dict) or not all(isinstance(v, str) for v in titles.values()):
         raise refuse(where, "'link_titles' is not an object of strings")
