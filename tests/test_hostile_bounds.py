@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from connection_helpers import emulator_settings
+from hostile_helpers import tamper
 from test_conntest_support import clean_environment, run_doctor, write_project
 
 from sphinxcontrib.confluencebuilder import config
@@ -121,3 +122,28 @@ def test_next_link_leaving_the_listing_is_refused(confluence_emulator_factory: A
         client.list_pages(space)
     assert "leaves the listing" in caught.value.message
     assert all("admin" not in r["path"] for r in server.requests[before:])
+
+
+@pytest.mark.parametrize("mode", ["cloud", "dc"])
+def test_next_links_that_bring_nothing_new_end_with_the_url(confluence_emulator_factory: Any,
+                                                            mode: str) -> None:
+    """Each next link is new (a fresh cursor) but the pages repeat the same results:
+    the listing stops as making no progress instead of paging for ever."""
+    server = confluence_emulator_factory(mode=mode)
+    client = make_client(emulator_settings(server))
+    space = client.get_space("DOCS")
+    counter = iter(range(10 ** 6))
+
+    def endless(method: str, url: str, body: Any) -> Any:
+        if isinstance(body, dict) and isinstance(body.get("results"), list):
+            base, _, query = url.partition("?")
+            body["_links"] = {**body.get("_links", {}),
+                              "next": f"{base}?{query}&nonce={next(counter)}"}
+        return body
+
+    tamper(server, endless)
+    with pytest.raises(ConfluenceBadResponseError) as caught:
+        client.list_pages(space)
+    assert "makes no progress" in caught.value.message
+    assert server.origin in caught.value.message
+    assert len(server.requests) < 200

@@ -22,17 +22,23 @@ PAGE_LIMIT = 250
 CONFLICT_RETRIES = 3
 #: most pages of one paged listing (250 results each): beyond this the listing is endless
 MAX_PAGES = 20000
+#: pages in a row that bring no new result before a listing counts as stuck (Cloud may
+#: send an empty page with a next link now and then, when it filters by permission)
+MAX_STALLED = 50
 
 
 class Pager:
     """Guards one paged listing: each ``next`` link must lead to a request of the same
-    endpoint that this listing has not made yet, so a server whose links repeat (or
-    wander off) ends in a bad-response error naming the URL instead of looping."""
+    endpoint that this listing has not made yet, and the pages must keep bringing new
+    results, so a server whose links repeat, wander off or make no progress ends in a
+    bad-response error naming the URL instead of looping."""
 
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
         self.origin, self.path = parts.netloc.lower(), parts.path
         self.seen: set[str] = set()
+        self.items: set[str] = set()
+        self.stalled = 0
 
     def visit(self, url: str, params: Mapping[str, Any] | None) -> None:
         """Call before requesting ``url`` with ``params``."""
@@ -50,7 +56,21 @@ class Pager:
             raise _bad_next(full, "repeats a request this listing already made (a loop)")
         if len(self.seen) >= MAX_PAGES:
             raise _bad_next(full, f"still goes on after {MAX_PAGES} pages")
+        if self.stalled > MAX_STALLED:
+            raise _bad_next(full, f"makes no progress: the last {self.stalled} pages of the "
+                            "listing brought nothing new")
         self.seen.add(full)
+
+    def progress(self, results: list[dict[str, Any]]) -> None:
+        """Call with each page's results: pages that bring no result not seen before
+        (empty, or the same items again) count towards MAX_STALLED."""
+        fresh = 0
+        for item in results:
+            key = repr(item.get("id", item))[:200]
+            if key not in self.items:
+                self.items.add(key)
+                fresh += 1
+        self.stalled = 0 if fresh else self.stalled + 1
 
 
 def next_link(data: dict[str, Any]) -> str | None:

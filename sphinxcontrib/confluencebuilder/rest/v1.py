@@ -89,6 +89,7 @@ class V1Client:
             pager.visit(url, query)
             data = self._call("GET", url, params=query, subject=subject) or {}
             results = results_of(data, url, "Confluence", ("confluence_server_url",))
+            pager.progress(results)
             yield from results
             seen += len(results)
             nxt = next_link(data)

@@ -64,8 +64,10 @@ class V2Client(V1Client):
         while url:
             pager.visit(url, query)
             data = self._call("GET", url, params=query, subject=subject) or {}
-            yield from results_of(data, url, "Confluence Cloud",
-                                  ("confluence_server_url", "confluence_api_mode"))
+            results = results_of(data, url, "Confluence Cloud",
+                                 ("confluence_server_url", "confluence_api_mode"))
+            pager.progress(results)
+            yield from results
             nxt = next_link(data)
             url, query = (urljoin(origin, nxt), None) if nxt else (None, None)
 
