@@ -24,9 +24,9 @@ from sphinxcontrib.confluencebuilder.errors import ConfluenceError
 from sphinxcontrib.confluencebuilder.publisher.settings import IDENTITY_KEY
 from sphinxcontrib.confluencebuilder.rest.base import RemoteAttachment, RemotePage
 
-ROUNDS = 30          # publishes per API mode; about 2 mutated answers each
+ROUNDS = 20          # publishes per API mode; about 2 mutated answers each
 MUTATE_RATE = 0.45
-READ_SEEDS = 20      # rounds of every read call per API mode, every answer mutated
+READ_SEEDS = 30      # rounds of every read call per API mode, every answer mutated
 #: the switching client's last line of defence; the typed reads (rest/shape.py) should
 #: catch every mutation first, so this never appears here
 UNTYPED = "could not be read"
@@ -158,7 +158,7 @@ def test_mutated_answers_to_every_read_end_typed(confluence_emulator_factory: An
     server = confluence_emulator_factory(mode=mode, max_limit=2)
     mutated, outcomes = _fuzz_reads(server, tmp_path, 7000 if mode == "cloud" else 8000)
     print(f"fuzz reads ({mode}): {mutated} mutated answers; outcomes {dict(outcomes)}")
-    assert mutated >= 250
+    assert mutated >= 350
     assert outcomes["bad-response"] >= mutated // 8
 
 
@@ -172,5 +172,5 @@ def test_mutated_answers_never_crash_hang_or_wander(confluence_emulator_factory:
         total += mutated
         seen.update(outcomes)
     print(f"fuzz publishes: {total} mutated answers; outcomes {dict(seen)}")
-    assert total >= 100
+    assert total >= 60
     assert seen["bad-response"] > seen.total() // 3   # mostly caught as bad answers
