@@ -4,13 +4,14 @@ repeats end in a bad-response error naming the URL (v1 and v2)."""
 
 from __future__ import annotations
 
+import gzip
 import math
 import tracemalloc
 from pathlib import Path
 from typing import Any
 
 import pytest
-from connection_helpers import emulator_settings
+from connection_helpers import emulator_settings, settings_for, tiny_server
 from hostile_helpers import tamper
 from test_conntest_support import clean_environment, run_doctor, write_project
 
@@ -147,3 +148,38 @@ def test_next_links_that_bring_nothing_new_end_with_the_url(confluence_emulator_
     assert "makes no progress" in caught.value.message
     assert server.origin in caught.value.message
     assert len(server.requests) < 200
+
+
+def test_a_declared_oversized_answer_is_refused_before_reading() -> None:
+    def huge(got: Any) -> tuple[int, dict[str, str], bytes]:
+        return 200, {"Content-Type": "application/json", "Content-Length": str(10 ** 12)}, b"{"
+
+    with tiny_server(huge) as server:
+        client = make_client(settings_for(server.url, publish_token="t" * 20,
+                                          response_size_limit=1000))
+        with pytest.raises(ConfluenceBadResponseError) as caught:
+            client.current_user()
+    assert "too large" in caught.value.message
+
+
+def test_a_compressed_answer_is_capped_after_decompression() -> None:
+    """A small gzip body that expands to 32 MiB (a decompression bomb) is cut off at
+    the cap: the cap counts what the answer expands to, not what travels."""
+    bomb = gzip.compress(b'{"pad": "' + b"0" * (32 * 1024 * 1024) + b'"}')
+    assert len(bomb) < 100_000
+
+    def compressed(got: Any) -> tuple[int, dict[str, str], bytes]:
+        return 200, {"Content-Type": "application/json", "Content-Encoding": "gzip"}, bomb
+
+    with tiny_server(compressed) as server:
+        client = make_client(settings_for(server.url, publish_token="t" * 20,
+                                          response_size_limit=1024 * 1024))
+        tracemalloc.start()
+        try:
+            with pytest.raises(ConfluenceBadResponseError) as caught:
+                client.current_user()
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert "too large" in caught.value.message
+    assert peak < 8 * 1024 * 1024
