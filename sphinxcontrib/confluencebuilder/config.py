@@ -117,6 +117,8 @@ OPTIONS: tuple[Option, ...] = (
     _o("page_search_mode", "str", choices=("default", "content", "search"), supported=False),
     # -- connection extras (new in this project; append connection options here)
     _o("publish_credential_provider", "callable", alt=("str",)),
+    _o("request_deadline", "number"),
+    _o("response_size_limit", "int"),
     # -- page hierarchy, placement and titles (2.3)
     _o("parent_page", "str", alt=("int",)),
     _o("publish_root", "int"),

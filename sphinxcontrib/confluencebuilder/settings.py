@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_API_PREFIXES: Mapping[str, str] = {"v1": "rest/api/", "v2": "api/v2/"}
 #: where scoped Cloud tokens must be sent (``<root><cloudId>/wiki/``)
 GATEWAY_ROOT = "https://api.atlassian.com/ex/confluence/"
+#: bounds of every request (confluence_timeout, confluence_request_deadline,
+#: confluence_response_size_limit): seconds per socket read, seconds per request, bytes
+DEFAULT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_BYTES = 30.0, 300.0, 256 * 1024 * 1024
 DEBUG_FLAGS = ("headers", "data", "urllib3", "deprecated")
 _DEBUG_VALUES: Mapping[str, frozenset[str]] = {
     "none": frozenset(),
@@ -79,7 +82,11 @@ class ConnectionSettings:
     client_cert_pass: str | None = None
     verify_ssl: bool = True
     proxy: str | None = None
-    timeout: float | None = None
+    #: seconds one socket read may wait; the whole request, answer included, must end
+    #: within ``deadline`` seconds and its answer stay below ``max_bytes`` (rest/bounded.py)
+    timeout: float = DEFAULT_TIMEOUT
+    deadline: float = DEFAULT_DEADLINE
+    max_bytes: int = DEFAULT_MAX_BYTES
     publish_delay: float = 0.0
     retry_attempts: int = 2
     retry_duration: float = 4.0
@@ -503,7 +510,9 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         client_cert_pass=client_cert_pass,
         verify_ssl=verify,
         proxy=proxy,
-        timeout=float(timeout) if timeout else None,
+        timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
+        deadline=_number(config, "request_deadline", DEFAULT_DEADLINE),
+        max_bytes=int(_number(config, "response_size_limit", DEFAULT_MAX_BYTES)),
         publish_delay=_number(config, "publish_delay", 0.0),
         retry_attempts=int(_number(config, "publish_retry_attempts", 2)),
         retry_duration=_number(config, "publish_retry_duration", 4.0),

@@ -20,6 +20,7 @@ import requests
 
 from ..errors import ConfluenceConnectionError, ConfluenceNotFoundError
 from ..rest import make_client
+from ..rest.bounded import bounded_request
 from ..rest.classify import classify_exception, classify_response
 from .advice import Answer, Diagnosis, from_transport_error, read_answer
 from .report import Report
@@ -32,7 +33,6 @@ STEPS = (
     ("pages", "pages of the space can be listed"),
     ("permission", "permission to create pages"),
 )
-DEFAULT_TIMEOUT = 30.0
 
 
 class StepFailed(Exception):
@@ -44,7 +44,6 @@ class LiveChecks:
         self.settings = settings
         self.session = session
         self.report = report
-        self.timeout = settings.timeout or DEFAULT_TIMEOUT
         self.space_id: str | None = None
         self.user_name = ""
         self.client: Any = None
@@ -52,11 +51,19 @@ class LiveChecks:
         self.mode = settings.api_mode
 
     # -- plumbing ---------------------------------------------------------------------
+    def raw_get(self, url: str) -> requests.Response:
+        """One GET through the session, redirects not followed, within the bounds of a
+        publish's requests (confluence_timeout, request deadline, size cap)."""
+        s = self.settings
+        return bounded_request(self.session, "GET", url, timeout=s.timeout,
+                               deadline=s.deadline, max_bytes=s.max_bytes,
+                               allow_redirects=False)
+
     def get(self, step: str, url: str) -> requests.Response:
         """GET ``url`` through the session; any HTTP answer is returned, a failure below
         HTTP is reported (and raises StepFailed)."""
         try:
-            response = self.session.get(url, allow_redirects=False, timeout=self.timeout)
+            response = self.raw_get(url)
         except requests.RequestException as exc:
             error = classify_exception(exc, self.settings, method="GET", url=url)
             self.fail(step, error, from_transport_error(exc, self.settings))
@@ -93,7 +100,7 @@ class LiveChecks:
         if exc.status is None or not exc.url:
             return from_transport_error(exc, self.settings)
         try:
-            response = self.session.get(exc.url, allow_redirects=False, timeout=self.timeout)
+            response = self.raw_get(exc.url)
         except requests.RequestException as again:
             return from_transport_error(again, self.settings)
         return read_answer(Answer.from_response(response), self.settings)
@@ -186,8 +193,7 @@ class LiveChecks:
             prefix = self.settings.api_prefixes.get(self.mode, "")
             try:
                 probe = "spaces?limit=1" if self.mode == "v2" else "space?limit=1"
-                again = self.session.get(alternative + prefix + probe,
-                                         allow_redirects=False, timeout=self.timeout)
+                again = self.raw_get(alternative + prefix + probe)
                 found = again.status_code != 404
             except requests.RequestException:
                 found = False
@@ -232,7 +238,7 @@ class LiveChecks:
         parts = urlsplit(self.settings.server_url)
         url = f"{parts.scheme}://{parts.netloc}/_edge/tenant_info"
         try:
-            response = self.session.get(url, allow_redirects=False, timeout=self.timeout)
+            response = self.raw_get(url)
             data = response.json() if response.status_code == 200 else None
         except Exception:  # noqa: BLE001 - a probe: any failure means "no"
             return False

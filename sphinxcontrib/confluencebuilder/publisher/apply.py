@@ -169,7 +169,8 @@ class Applier:
                            for a in change.attachments if a.action == "unchanged"}
         return Identity(project=self.settings.project, docname=change.docname,
                         hash=change.hash, version=version, labels=change.labels,
-                        appearance=change.appearance, attachments=attachments).to_value()
+                        appearance=change.appearance, title=change.title,
+                        attachments=attachments).to_value()
 
     def _page_step(self, change: PageChange) -> PageDone:
         client, settings = self.client, self.settings
@@ -294,10 +295,15 @@ class Applier:
         """Give a stale page of ours (its document is gone) a temporary title so a page
         of this plan can take its title; cleanup, when on, removes it afterwards."""
         current = self.client.get_page(page.id, body=True)
-        self.client.update_page(current, _temporary_title(current.title, current.id),
-                                current.body or "", current.parent_id,
-                                version_message=self.settings.version_comment,
-                                minor_edit=True)
+        moved = self.client.update_page(current, _temporary_title(current.title, current.id),
+                                        current.body or "", current.parent_id,
+                                        version_message=self.settings.version_comment,
+                                        minor_edit=True)
+        ident = identity_of(page)
+        if ident is not None:   # still recognisably ours for a later cleanup
+            value = replace(ident, version=moved.version, title=moved.title).to_value()
+            self.client.set_property(page.id, IDENTITY_KEY, value,
+                                     version=page.property_versions.get(IDENTITY_KEY))
 
     def _labels(self, page_id: str, change: PageChange) -> None:
         client = self.client

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -26,6 +27,7 @@ import requests
 from .. import errors as E
 from ..session import redact_text
 from ..settings import ConnectionSettings
+from .bounded import AnswerLimitExceeded, AnswerTooLarge
 
 SSO_OPTIONS = ("confluence_server_cookies", "confluence_publish_headers",
                "confluence_server_auth", "confluence_publish_credential_provider")
@@ -69,6 +71,29 @@ def describe_redirect(location: str, settings: ConnectionSettings) -> Redirect:
     login = bool(protocol) or bool(_LOGIN_PATH.search(parts.path)) or \
         (not same and any(mark in host for mark in _IDP_HOSTS))
     return Redirect(absolute, host, protocol, login, same)
+
+
+def scheme_fix(location: str, server_url: str) -> str | None:
+    """The server URL to configure when a redirect only changes the scheme (http to
+    https, same host): ``server_url`` with the redirect's scheme and host:port; else
+    None. A scheme mismatch, not a login: build errors and connection-test say so."""
+    target = urlsplit(requests.compat.urljoin(server_url, location or ""))
+    configured = urlsplit(server_url)
+    if not target.scheme or target.scheme.lower() == configured.scheme.lower() or \
+            (target.hostname or "").lower() != (configured.hostname or "").lower() or \
+            target.scheme.lower() not in ("http", "https"):
+        return None
+    return f"{target.scheme.lower()}://{target.netloc}{configured.path or '/'}"
+
+
+def _scheme_error(response: requests.Response, fixed: str) -> E.ConfluenceConnectionError:
+    old = urlsplit(response.url or "").scheme or "http"
+    new = urlsplit(fixed).scheme
+    return _make(E.ConfluenceBadResponseError, response,
+                 f"the server redirects {old} to {new}: confluence_server_url uses the wrong "
+                 "scheme (this is not a login)",
+                 f"Set confluence_server_url = {fixed!r}. Redirects are not followed, so "
+                 "credentials never travel over a redirect.", ("confluence_server_url",))
 
 
 def is_login_redirect(response: requests.Response, settings: ConnectionSettings) -> bool:
@@ -132,6 +157,9 @@ def _make(cls: type[E.ConfluenceConnectionError], response: requests.Response, t
 
 def _redirect_error(response: requests.Response, settings: ConnectionSettings
                     ) -> E.ConfluenceConnectionError:
+    fixed = scheme_fix(response.headers.get("Location", ""), settings.server_url)
+    if fixed is not None:
+        return _scheme_error(response, fixed)
     target = describe_redirect(response.headers.get("Location", ""), settings)
     if target.login or not target.same_origin:
         proto = f" ({target.protocol} single sign-on)" if target.protocol else ""
@@ -421,6 +449,8 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
         return make(E.ConfluenceProxyError, "the proxy refused or failed the connection",
                     "Check confluence_proxy (or HTTPS_PROXY/NO_PROXY); credentials go into the "
                     "proxy URL.", ("confluence_proxy",))
+    if isinstance(exc, AnswerLimitExceeded):
+        return _limit_error(exc, make)
     if isinstance(exc, requests.exceptions.Timeout):
         return make(E.ConfluenceTimeoutError, "no answer within the timeout",
                     "Raise confluence_timeout, or check the network path to the server.",
@@ -444,6 +474,20 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
     return make(E.ConfluenceNetworkError, "the request failed before an answer arrived",
                 "Check confluence_server_url and confluence_proxy.",
                 ("confluence_server_url", "confluence_proxy"))
+
+
+def _limit_error(exc: AnswerLimitExceeded, make: Callable[..., E.ConfluenceConnectionError]
+                 ) -> E.ConfluenceConnectionError:
+    """An answer that broke the request deadline or the size cap (rest/bounded.py)."""
+    if isinstance(exc, AnswerTooLarge):
+        return make(E.ConfluenceBadResponseError, "the answer is too large",
+                    "Confluence does not send answers this large; check "
+                    "confluence_server_url, or raise confluence_response_size_limit.",
+                    ("confluence_response_size_limit", "confluence_server_url"))
+    return make(E.ConfluenceTimeoutError, "the answer did not complete within the request "
+                "deadline", "The server sends its answer too slowly. Check the network path, "
+                "or raise confluence_request_deadline.",
+                ("confluence_request_deadline", "confluence_timeout"))
 
 
 def error_body(data: Any) -> str:

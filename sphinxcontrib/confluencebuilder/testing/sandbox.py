@@ -24,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m sphinxcontrib.confluencebuilder sandbox",
                                 description="Run the bundled Confluence emulator on 127.0.0.1.")
     p.add_argument("--mode", choices=("cloud", "dc"), default="cloud")
-    p.add_argument("--port", type=int, default=0, help="TCP port (default: any free port)")
+    p.add_argument("--port", type=_port, default=0,
+                   help="TCP port, 1-65535 (default: any free port)")
     p.add_argument("--context-path", default="", help="DC context path, e.g. /confluence")
     p.add_argument("--space-key", default="DOCS")
     p.add_argument("--json", action="store_true", help="print one JSON object first")
@@ -40,6 +41,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tls", nargs=2, metavar=("CERTFILE", "KEYFILE"),
                    help="serve HTTPS with this certificate chain and private key (PEM)")
     return p
+
+
+def _port(text: str) -> int:
+    """An argparse type: a TCP port number (0: any free port)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535, or 0 for "
+                                         "any free port)")
+    return port
+
+
+def check_persist(server: ConfluenceEmulator) -> None:
+    """Write the state to the ``--persist`` file once at start, so an unwritable path
+    fails now with a clear message instead of losing everything at shutdown."""
+    if server.persist is None:
+        return
+    try:
+        server.save()
+    except OSError as exc:
+        raise OSError(f"cannot write the --persist file {server.persist}: "
+                      f"{exc.strerror or exc}") from None
 
 
 def describe(server: ConfluenceEmulator) -> dict[str, Any]:
@@ -80,8 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     tls=tuple(args.tls) if args.tls else None,
                                     user=args.user, api_token=args.api_token,
                                     password=args.password, pat=args.pat)
+        check_persist(server)
         server.start()
-    except (OSError, ValueError, ssl.SSLError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, ssl.SSLError) as exc:
         print(f"sandbox: cannot start the emulator: {exc}", file=sys.stderr)
         return 1
     info = describe(server)
