@@ -125,9 +125,20 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
     from .live import LiveChecks
 
     printer.heading(4, "Live checks (through the session a publish would use; read-only)")
-    LiveChecks(settings, session, report).run()
+    LiveChecks(settings, session, report, placement=_placement(project)).run()
     _show(printer, report, shown)
     return _finish(report, printer, args.json)
+
+
+def _placement(project: LoadedProject) -> object | None:
+    """Publisher settings naming the placement pages (None when they cannot be read;
+    the sanity checks have reported why)."""
+    from ..publisher.settings import from_config as publish_settings
+
+    try:
+        return publish_settings(project.config, confdir=project.conf_py.parent)
+    except ConfluenceError:
+        return None
 
 
 def _session_secrets(settings: ConnectionSettings) -> list[str]:

@@ -239,8 +239,12 @@ def register(app: Any) -> None:
             app.add_event(name)
 
 
-def publish_from_builder(app: Any, outdir: Any) -> Report:
-    """Publish the builder's output directory; raise a Sphinx error on failure."""
+def publish_from_builder(app: Any, outdir: Any, connection: Any = None) -> Report:
+    """Publish the builder's output directory; raise a Sphinx error on failure.
+
+    ``connection``: the connection settings checked when the build started (so the
+    credentials asked for then are not asked again); read from the config when None.
+    """
     from ..rest import make_client
     from ..settings import from_config as connection_from_config
 
@@ -248,7 +252,8 @@ def publish_from_builder(app: Any, outdir: Any) -> Report:
     try:
         bundle = read_bundle(outdir)
         settings = from_config(app.config, confdir=app.confdir)
-        client = make_client(connection_from_config(app.config, base_dir=app.confdir))
+        client = make_client(connection if connection is not None else
+                             connection_from_config(app.config, base_dir=app.confdir))
         publisher = Publisher(
             client, settings,
             on_page=lambda doc, pid, meta: app.emit("confluence-publish-page", doc, pid, meta),

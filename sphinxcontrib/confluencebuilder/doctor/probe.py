@@ -1,0 +1,51 @@
+"""The cheap connection probe a publishing build runs before Sphinx reads a source.
+
+It is the connection doctor's own live checks, fewer of them: the server answers as
+Confluence, the credentials are accepted, the space is visible, pages may be created
+there and the parent / root pages exist. A failure is worded exactly as
+``connection-test`` words it (same cause, fix and options), because it is the same code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from ..cliutil import program_name
+from .live import LiveChecks
+from .report import Finding, Report
+
+#: the live steps of the probe, in order (connection-test runs these and more)
+PROBE_STEPS = ("reach", "identity", "space", "permission", "placement")
+CONNECTION_TEST = program_name("connection-test")
+
+
+def run_probe(settings: Any, session: requests.Session, placement: Any = None) -> Report:
+    """Run the probe steps; the report holds one finding per step (or the failure)."""
+    from ..session import SECRETS
+
+    report = Report()
+    report.secrets = [*settings.secret_values(), *SECRETS.values()]
+    LiveChecks(settings, session, report, placement=placement).run(PROBE_STEPS)
+    return report
+
+
+def first_failure(report: Report) -> Finding | None:
+    return next((f for f in report.findings if f.status == "fail"), None)
+
+
+def explain(finding: Finding, report: Report | None = None, *, lead: str = "") -> str:
+    """A failure in connection-test's words, ending with where to learn more."""
+    lines = [f"{lead}{finding.title}"]
+    if finding.detail:
+        lines.append(finding.detail)
+    if finding.cause:
+        lines.append(f"cause: {finding.cause}")
+    if finding.fix:
+        lines.append(f"fix: {finding.fix}")
+    if finding.options:
+        lines.append("options: " + ", ".join(finding.options))
+    lines.append(f"For the full diagnosis run: {CONNECTION_TEST}")
+    text = "\n".join(lines)
+    return report.redact(text) if report is not None else text
