@@ -22,6 +22,16 @@ from .userstop import ConfluenceStop, stop_from
 logger = logging.getLogger(__name__)
 
 
+def _sanity(config: Any, connection: Any) -> None:
+    from .doctor.probe import explain, first_failure, run_sanity
+
+    report = run_sanity(config, connection)
+    failure = first_failure(report)
+    if failure is not None:
+        raise ConfluenceStop(explain(failure, report, lead="the configuration check before "
+                                     "the build failed: "))
+
+
 def _probe(connection: Any, placement: Any) -> None:
     from .doctor.probe import explain, first_failure, run_probe
     from .session import build_session
@@ -60,6 +70,7 @@ def check_before_build(builder: Any) -> Any:
     try:
         placement = publish_settings(config, confdir=confdir)
         connection = connection_settings(config, base_dir=confdir)
+        _sanity(config, connection)
         if placement.dryrun:
             logger.info("confluence: dry run; the connection is checked when the plan is made")
             return connection

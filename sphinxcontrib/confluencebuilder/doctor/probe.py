@@ -21,12 +21,27 @@ PROBE_STEPS = ("reach", "identity", "space", "permission", "placement")
 CONNECTION_TEST = program_name("connection-test")
 
 
-def run_probe(settings: Any, session: requests.Session, placement: Any = None) -> Report:
-    """Run the probe steps; the report holds one finding per step (or the failure)."""
+def _report(settings: Any) -> Report:
     from ..session import SECRETS
 
     report = Report()
     report.secrets = [*settings.secret_values(), *SECRETS.values()]
+    return report
+
+
+def run_sanity(config: Any, settings: Any) -> Report:
+    """connection-test's checks that send no request (a Cloud URL without /wiki, a
+    personal access token on Cloud, ...)."""
+    from .checks import sanity_checks
+
+    report = _report(settings)
+    sanity_checks(config, settings, report)
+    return report
+
+
+def run_probe(settings: Any, session: requests.Session, placement: Any = None) -> Report:
+    """Run the probe steps; the report holds one finding per step (or the failure)."""
+    report = _report(settings)
     LiveChecks(settings, session, report, placement=placement).run(PROBE_STEPS)
     return report
 

@@ -381,6 +381,14 @@ def _success_error(response: requests.Response, settings: ConnectionSettings,
     return None
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, marked with '...'."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:(")
+    return cut + " ..."
+
+
 def is_dropped_connection(exc: BaseException) -> bool:
     """True for a connection closed without an answer (worth a retry when idempotent)."""
     text = repr(exc)
@@ -394,7 +402,7 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
                        url: str = "") -> E.ConfluenceConnectionError:
     """A transport failure (no HTTP answer) as a typed error."""
     where = f"{method} {url.split('?', 1)[0]}".strip()
-    detail = redact_text(str(exc))[:300]
+    detail = shorten(redact_text(str(exc)), 300)
     host = urlsplit(url or settings.server_url).hostname or ""
 
     def make(cls: type[E.ConfluenceConnectionError], text: str, hint: str,
