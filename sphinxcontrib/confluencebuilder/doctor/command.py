@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from ..cliutil import program_name
 from ..errors import ConfluenceError
 from ..project import LoadedProject, ProjectLoadError, load_project_config, parse_overrides
 from . import checks
@@ -22,13 +23,11 @@ from .report import Printer, Report
 if TYPE_CHECKING:
     from ..settings import ConnectionSettings
 
-PROG = "python -m sphinxcontrib.confluencebuilder connection-test"
-
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Check the connection a publish would use and explain "
-        "failures. Nothing is written to Confluence.")
+        prog=program_name("connection-test"), description="Check the connection a publish "
+        "would use and explain failures. Nothing is written to Confluence.")
     parser.add_argument("--work-dir", default=os.curdir, metavar="DIR",
                         help="the documentation directory holding conf.py (default: .)")
     parser.add_argument("-D", dest="define", action="append", default=[],

@@ -18,7 +18,6 @@ from .report import Finding, Report
 
 #: the live steps of the probe, in order (connection-test runs these and more)
 PROBE_STEPS = ("reach", "identity", "space", "permission", "placement")
-CONNECTION_TEST = program_name("connection-test")
 
 
 def _report(settings: Any) -> Report:
@@ -61,6 +60,6 @@ def explain(finding: Finding, report: Report | None = None, *, lead: str = "") -
         lines.append(f"fix: {finding.fix}")
     if finding.options:
         lines.append("options: " + ", ".join(finding.options))
-    lines.append(f"For the full diagnosis run: {CONNECTION_TEST}")
+    lines.append(f"For the full diagnosis run: {program_name('connection-test')}")
     text = "\n".join(lines)
     return report.redact(text) if report is not None else text

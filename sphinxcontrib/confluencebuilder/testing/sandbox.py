@@ -16,17 +16,19 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
+from ..cliutil import program_name
 from .auth import SSO_MODES
 from .server import ConfluenceEmulator
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m sphinxcontrib.confluencebuilder sandbox",
+    p = argparse.ArgumentParser(prog=program_name("sandbox"),
                                 description="Run the bundled Confluence emulator on 127.0.0.1.")
-    p.add_argument("--mode", choices=("cloud", "dc"), default="cloud")
+    p.add_argument("--mode", choices=("cloud", "dc"), default="cloud",
+                   help="emulate Confluence Cloud (default) or Data Center")
     p.add_argument("--port", type=int, default=0, help="TCP port (default: any free port)")
     p.add_argument("--context-path", default="", help="DC context path, e.g. /confluence")
-    p.add_argument("--space-key", default="DOCS")
+    p.add_argument("--space-key", default="DOCS", help="key of the space it holds (DOCS)")
     p.add_argument("--json", action="store_true", help="print one JSON object first")
     p.add_argument("--persist", metavar="FILE", help="load state from and save it to FILE")
     p.add_argument("--time-limit", type=float, metavar="SECONDS",
