@@ -177,6 +177,11 @@ def test_publish_warnings_are_not_prefixed_twice(tmp_path: Path, capsys: Any) ->
     from sphinxcontrib.confluencebuilder.publisher.command import main as publish
 
     src = write_project(tmp_path / "p", publish=False, extra="confluence_pubish_prefix = 'X'")
-    publish([str(tmp_path / "missing"), "--work-dir", str(src)])
+    (src / "index.rst").write_text("Home\n====\n\nHi.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert build_main(["-q", "-b", "confluence", str(src), str(out)]) == 0
+    capsys.readouterr()
+    publish([str(out), "--work-dir", str(src), "--dry-run"])
     err = capsys.readouterr().err
-    assert "warning: WARNING" not in err.lower().replace("warning: warning", "warning: WARNING")
+    assert "confluence_pubish_prefix (from conf.py) is not a confluence option" in err
+    assert "warning: warning" not in err.lower()

@@ -59,17 +59,43 @@ def describe(server: ConfluenceEmulator) -> dict[str, Any]:
     return info
 
 
+_NEGOTIATE = """# stands in for requests_gssapi.HTTPSPNEGOAuth() against the emulator
+from sphinxcontrib.confluencebuilder.testing.auth import NegotiateTicket
+confluence_server_auth = NegotiateTicket({token!r})"""
+
+
+def _sso_lines(server: ConfluenceEmulator, sso: str | None) -> list[str]:
+    """What the SSO front end of ``sso`` needs to let the API calls through."""
+    if sso in ("saml-redirect", "oidc-redirect", "login-page", "cookie"):
+        cookie = {server.sso_cookie_name: server.sso_cookie}
+        return ["# the session cookie a browser login sets",
+                f"confluence_server_cookies = {cookie!r}"]
+    if sso == "header":
+        return ["# the service token the identity gateway accepts",
+                f"confluence_publish_headers = {server.sso_headers!r}"]
+    if sso == "proxy":
+        return [f"confluence_proxy = {server.proxy_url!r}"]
+    if sso == "negotiate":
+        return _NEGOTIATE.format(token=server.negotiate_token).splitlines()
+    return []
+
+
 def conf_snippet(server: ConfluenceEmulator) -> list[str]:
-    """conf.py lines that publish to ``server`` (a local Cloud site is not recognisable
-    as Cloud by its host name, hence ``confluence_cloud``)."""
+    """conf.py lines that publish to ``server`` as printed, in its SSO mode too (a local
+    Cloud site is not recognisable as Cloud by its host name, hence ``confluence_cloud``)."""
+    sso = server.knobs()["sso"]
     lines = ["confluence_publish = True", f"confluence_server_url = {server.url!r}",
              f"confluence_space_key = {server.space_key!r}"]
     if server.mode == "cloud":
-        lines += ["confluence_cloud = True", f"confluence_server_user = {server.user!r}",
+        lines.append("confluence_cloud = True")
+    if sso == "negotiate":
+        pass  # the Kerberos login stands for the Confluence login
+    elif server.mode == "cloud":
+        lines += [f"confluence_server_user = {server.user!r}",
                   f"confluence_api_token = {server.api_token!r}"]
     else:
         lines.append(f"confluence_publish_token = {server.pat!r}")
-    return lines
+    return lines + _sso_lines(server, sso)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,9 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Confluence emulator ({args.mode}) listening on {server.url}")
     for key, value in info.items():
         print(f"  {key:12} {value}")
-    print("\nTo publish to it, put this in conf.py:\n")
+    print("\nTo publish to it, paste these lines into conf.py as they are:\n")
+    print("# -- Confluence emulator " + "-" * 40)
     for line in conf_snippet(server):
-        print("    " + line)
+        print(line)
+    print("# " + "-" * 63)
     print("\nPress Ctrl-C to stop.", flush=True)
 
     done = threading.Event()
