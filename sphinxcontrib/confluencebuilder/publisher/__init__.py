@@ -224,6 +224,8 @@ def page_url(client: ConfluenceClient, page_id: str) -> str:
 
 def log_report(report: Report) -> None:
     logger.info("confluence: %s", report.summary())
+    if report.left_behind:
+        logger.info("confluence: %s", report.left_behind_note())
     if report.plan_file:
         logger.info("confluence: plan written to %s", report.plan_file)
     if report.url:
