@@ -46,6 +46,8 @@ def test_demo_sends_the_server_in_conf_py_nothing(tmp_path: Path, capsys: Any,
         # the environment names the real server too; it must not matter either
         monkeypatch.setenv("CONFLUENCE_SERVER_URL", real.url)
         monkeypatch.setenv("CONFLUENCE_PUBLISH_TOKEN", "env-token-do-not-send")
+        # and a proxy from the environment must not see the demo's requests either
+        monkeypatch.setenv("HTTP_PROXY", real.url)
         code = demo_main([str(src), "--out", str(tmp_path / "out")])
         out = capsys.readouterr().out
         assert real.received == [], "the server named in conf.py was contacted"

@@ -221,3 +221,28 @@ def test_transport_detail_is_cut_at_a_word() -> None:
     assert len(short) <= 104 and short.endswith(" ...")
     assert short[:-4].endswith("'confluence.example.invalid'")
     assert shorten("short", 100) == "short"
+
+
+def test_prompt_and_probe_come_before_reading_sources(tmp_path: Path,
+                                                      confluence_emulator_factory: Any) -> None:
+    """The password prompt and the probe run when the builder starts: a wrong password
+    typed at the prompt ends the build before Sphinx reads a source."""
+    import sys
+
+    from test_ask_credentials import _clean_env as clean_env
+    from test_ask_credentials import make_project, run_in_pty
+
+    server = confluence_emulator_factory(mode="dc")
+    src = make_project(tmp_path, server, "confluence_publish = True\n"
+                       "confluence_ask_user = True\nconfluence_ask_password = True")
+    typed = "typed-wrong-password"
+    code, shown = run_in_pty(
+        [sys.executable, "-m", "sphinx", "-b", "confluence", str(src), str(tmp_path / "out")],
+        [("User name: ", server.user), (f"Password for {server.user}: ", typed)],
+        env=clean_env())
+    assert code != 0, shown
+    assert "reading sources" not in shown
+    assert "cause: auth-rejected" in shown and "confluence_ask_password" in shown
+    assert typed not in shown
+    assert "Traceback" not in shown and "sphinx-doc/sphinx/issues" not in shown
+    assert not list((tmp_path / "out").rglob("*.conf"))

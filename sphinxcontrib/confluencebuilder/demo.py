@@ -11,9 +11,10 @@ never publishes there by surprise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .cliutil import program_name
@@ -79,6 +80,23 @@ def _announce(app: Any, server: Any) -> None:
               "every other connection option and CONFLUENCE_* variable).")
 
 
+@contextlib.contextmanager
+def _no_proxy_for(host: str) -> Iterator[None]:
+    """Keep proxies from the environment away from the local emulator (a proxy is
+    another server too)."""
+    saved = {name: os.environ.get(name) for name in ("NO_PROXY", "no_proxy")}
+    for name, value in saved.items():
+        os.environ[name] = ",".join(filter(None, [value, host, "localhost"]))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _jobs(value: str) -> int:
     if value == "auto":
         return os.cpu_count() or 1
@@ -95,7 +113,7 @@ def _build(args: argparse.Namespace, server: Any) -> int:
     srcdir = os.path.abspath(args.srcdir)
     outdir = os.path.abspath(args.out or os.path.join(srcdir, "_build", "confluence"))
     try:
-        with patch_docutils(srcdir), docutils_namespace():
+        with patch_docutils(srcdir), docutils_namespace(), _no_proxy_for(server.host):
             app = Sphinx(srcdir, srcdir, outdir, os.path.join(outdir, ".doctrees"),
                          "confluence", confoverrides=demo_overrides(server),
                          parallel=_jobs(args.jobs))
