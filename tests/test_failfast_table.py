@@ -246,3 +246,24 @@ def test_prompt_and_probe_come_before_reading_sources(tmp_path: Path,
     assert typed not in shown
     assert "Traceback" not in shown and "sphinx-doc/sphinx/issues" not in shown
     assert not list((tmp_path / "out").rglob("*.conf"))
+
+
+def test_rest_layer_names_https_on_http_too(confluence_emulator_factory: Any) -> None:
+    """A failure during the publish (not only the probe) does not blame certificates."""
+    from connection_helpers import settings_for
+
+    from sphinxcontrib.confluencebuilder.errors import ConfluenceTlsError
+    from sphinxcontrib.confluencebuilder.rest import make_client
+
+    server = confluence_emulator_factory(mode="dc")
+    settings = settings_for(server.url.replace("http://", "https://"),
+                            publish_token=server.pat, publish_retry_attempts=0)
+    client = make_client(settings)
+    try:
+        with pytest.raises(ConfluenceTlsError) as info:
+            client.get_space("DOCS")
+    finally:
+        client.close()
+    assert "speaks http, not https" in info.value.message
+    assert info.value.options == ("confluence_server_url",)
+    assert "client_cert" not in str(info.value)

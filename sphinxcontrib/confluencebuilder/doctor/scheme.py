@@ -13,11 +13,9 @@ import socket
 import ssl
 from urllib.parse import urlsplit
 
+from ..rest.classify import speaks_plain_http
 from .advice import Diagnosis
 
-#: what OpenSSL says when the other end answers a ClientHello with plain text
-_NOT_TLS = ("wrong version number", "record layer failure", "unknown protocol",
-            "http request", "packet length too long", "wrong_version_number")
 _DROPPED = ("remotedisconnected", "connection reset", "connection aborted", "badstatusline",
             "remote end closed", "protocolerror", "connectionreseterror", "broken pipe")
 _PLAIN_ON_TLS_PAGE = ("plain http request was sent to https port",
@@ -62,7 +60,7 @@ def scheme_mismatch(exc: BaseException, url: str, timeout: float = 10.0) -> Diag
     """The scheme mix-up behind a failure below HTTP, or None."""
     parts = urlsplit(url)
     text = f"{type(exc).__name__}: {exc!r} {exc}".lower()
-    if parts.scheme == "https" and any(mark in text for mark in _NOT_TLS):
+    if parts.scheme == "https" and speaks_plain_http(text):
         return https_on_http(url)
     if parts.scheme == "http" and parts.hostname and any(mark in text for mark in _DROPPED):
         if speaks_tls(parts.hostname, parts.port or 80, timeout):

@@ -381,6 +381,17 @@ def _success_error(response: requests.Response, settings: ConnectionSettings,
     return None
 
 
+_PLAIN_TEXT_TLS = ("wrong version number", "wrong_version_number", "record layer failure",
+                   "unknown protocol", "http request", "packet length too long")
+
+
+def speaks_plain_http(ssl_error_text: str) -> bool:
+    """True when an SSL error says the other end answered a ClientHello in plain text
+    (an https URL pointing at an http server)."""
+    low = ssl_error_text.lower()
+    return any(mark in low for mark in _PLAIN_TEXT_TLS)
+
+
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters at a word boundary, marked with '...'."""
     if len(text) <= limit:
@@ -412,6 +423,11 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
 
     if isinstance(exc, requests.exceptions.SSLError):
         low = detail.lower()
+        if speaks_plain_http(low):
+            return make(E.ConfluenceTlsError, "the server answered the TLS handshake in plain "
+                        "text: it speaks http, not https (not a certificate problem)",
+                        "Use http:// in confluence_server_url (or enable HTTPS on the "
+                        "server).", ("confluence_server_url",))
         if "hostname" in low or "doesn't match" in low or "ip address mismatch" in low:
             return make(E.ConfluenceTlsError, "the certificate does not match the host name",
                         "Use the host name the certificate was issued for in "
