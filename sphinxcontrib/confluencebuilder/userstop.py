@@ -104,13 +104,11 @@ def _wrap_cmd(original: Any) -> Any:
 
 def install() -> None:
     """Wrap Sphinx's command-line exception handlers once (idempotent)."""
-    try:
-        from sphinx.cmd import build as cmd_build
-    except ImportError:  # pragma: no cover - Sphinx always has it
-        cmd_build = None
+    from sphinx.cmd import build as cmd_build
+
     current = getattr(cmd_build, "handle_exception", None)
     if current is not None and not getattr(current, "__wrapped_by_confluence__", False):
-        cmd_build.handle_exception = _wrap_cmd(current)  # type: ignore[union-attr]
+        cmd_build.handle_exception = _wrap_cmd(current)
     try:
         from sphinx._cli.util import errors as cli_errors  # Sphinx 8.1 and later
     except ImportError:
