@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from . import config
+    from . import config, markup
     from .builder import ConfluenceBuilder, register_builder_hooks
     from .publisher import register as register_publish_events
     from .userstop import install as install_clean_errors
@@ -18,6 +18,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_builder(ConfluenceBuilder)
     register_builder_hooks(app)
     register_publish_events(app)
+    markup.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -212,6 +212,7 @@ class ConfluenceBuilder(Builder):
             for name, path in visitor.attachments.items()
         )
         links = tuple(sorted(d for d in visitor.links if d in self.titles))
+        props = visitor.page_properties  # confluence_metadata
         meta = pages.PageMeta(
             docname=docname,
             title=self.titles[docname],
@@ -220,6 +221,8 @@ class ConfluenceBuilder(Builder):
             attachments=attachments,
             links=links,
             link_titles={d: self.titles[d] for d in links},
+            guid=props.get("guid"),
+            full_width=props.get("full_width"),
         )
         pages.write_page(self.outdir, self.out_suffix, body, meta)
 

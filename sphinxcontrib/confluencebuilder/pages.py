@@ -54,6 +54,10 @@ class PageMeta:
     links: tuple[str, ...] = ()
     #: titles of the linked pages at write time (lets incremental builds notice renames)
     link_titles: Mapping[str, str] = field(default_factory=dict)
+    #: user-managed id of the page (``confluence_metadata :guid:``), passed to events
+    guid: str | None = None
+    #: per-page full width (``confluence_metadata :full-width:``); None: the option's
+    full_width: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -73,6 +77,8 @@ class PageMeta:
             attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
             links=tuple(data.get("links", ())),
             link_titles=dict(data.get("link_titles", {})),
+            guid=data.get("guid"),
+            full_width=data.get("full_width"),
         )
 
 
