@@ -186,12 +186,13 @@ def test_mistake_stops_the_build_before_any_page(tmp_path: Path, capsys: Any,
     assert "connection-test" in text
 
 
+@pytest.mark.parametrize("flag", ["-T", "-v"])
 def test_traceback_on_request(tmp_path: Path, capsys: Any,
-                              confluence_emulator_factory: Any) -> None:
-    """-T still shows the traceback of a stopped build for those who ask."""
+                              confluence_emulator_factory: Any, flag: str) -> None:
+    """-T or -v still show the traceback of a stopped build for those who ask."""
     src, _server = unknown_space(tmp_path, confluence_emulator_factory)
     _index(src)
-    code = build_main(["-T", "-b", "confluence", str(src), str(tmp_path / "out")])
+    code = build_main([flag, "-b", "confluence", str(src), str(tmp_path / "out")])
     text = "".join(capsys.readouterr())
     assert code != 0
     assert "Traceback" in text and "space-not-found" in text
