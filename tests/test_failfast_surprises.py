@@ -118,3 +118,18 @@ def test_unknown_harmless_option_only_warns(tmp_path: Path, capsys: Any) -> None
            "confluence_server_url?" in text
     assert "did you mean confluence_publish_prefix?" in text
     assert (tmp_path / "out" / "index.conf").is_file()
+
+
+def test_options_of_other_extensions_are_known(tmp_path: Path, capsys: Any) -> None:
+    src = _project(tmp_path / "docs", "extensions.append('ext_with_option')\n"
+                   "confluence_theme_colour = 'blue'\n")
+    (src / "ext_with_option.py").write_text(
+        "def setup(app):\n    app.add_config_value('confluence_theme_colour', 'red', '')\n"
+        "    return {'parallel_read_safe': True}\n", encoding="utf-8")
+    (src / "conf.py").write_text("import sys, os\nsys.path.insert(0, os.path.dirname("
+                                 "__file__))\n" + (src / "conf.py").read_text("utf-8"),
+                                 encoding="utf-8")
+    code = build_main(["-b", "confluence", str(src), str(tmp_path / "out")])
+    text = "".join(capsys.readouterr())
+    assert code == 0, text
+    assert "confluence_theme_colour" not in text

@@ -97,6 +97,10 @@ def _server(config: Any, work_dir: str) -> tuple[list[str], list[str]]:
     from .session import SECRETS
     from .settings import from_config
 
+    if getattr(config, "confluence_ask_user", False) or \
+            getattr(config, "confluence_ask_password", False):
+        return ["  not asked: the credentials are typed at a prompt (confluence_ask_user / "
+                "confluence_ask_password); connection-test asks and checks the server"], []
     try:
         settings = from_config(config, base_dir=work_dir)
         client = make_client(settings)

@@ -66,20 +66,28 @@ def _core(name: str) -> str:
     return name.replace("_", "")
 
 
+def _registered(config: Any) -> set[str]:
+    """Every option name Sphinx knows (ours, and any other extension's)."""
+    names = set(options.BY_NAME)
+    names.update(getattr(config, "_options", None) or ())
+    return names
+
+
 def unknown_names(config: Any, environ: Mapping[str, str] | None = None
                   ) -> Iterator[tuple[str, str]]:
     """``(name, where)`` for every ``confluence_*`` name that is not an option."""
+    known = _registered(config)
     raw = getattr(config, "_raw_config", None) or {}
     overrides = getattr(config, "_overrides", None) or {}
     for source, where in ((raw, "conf.py"), (overrides, "-D")):
         for name in sorted(source):
             if isinstance(name, str) and name.startswith(_PREFIXES) and \
-                    name not in options.BY_NAME and "." not in name:
+                    name not in known and "." not in name:
                 yield name, where
     if getattr(config, "confluence_disable_env_conf", False):
         return
     env = os.environ if environ is None else environ
-    known_env = {opt.env_name for opt in options.OPTIONS}
+    known_env = {name.upper() for name in known}
     for variable in sorted(env):
         if variable.upper().startswith("CONFLUENCE_") and variable.upper() not in known_env:
             yield variable, "the environment"
