@@ -185,3 +185,15 @@ def test_publish_warnings_are_not_prefixed_twice(tmp_path: Path, capsys: Any) ->
     err = capsys.readouterr().err
     assert "confluence_pubish_prefix (from conf.py) is not a confluence option" in err
     assert "warning: warning" not in err.lower()
+
+
+def test_build_errors_name_the_module_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under sphinx-build the pointer still names a command that exists."""
+    from sphinxcontrib.confluencebuilder.cliutil import program_name
+    from sphinxcontrib.confluencebuilder.doctor.probe import explain
+    from sphinxcontrib.confluencebuilder.doctor.report import Finding
+
+    monkeypatch.setattr(sys, "argv", ["/usr/bin/sphinx-build", "-b", "confluence"])
+    assert program_name("report") == "python -m sphinxcontrib.confluencebuilder report"
+    text = explain(Finding("space", "fail", "space X was not found", cause="space-not-found"))
+    assert text.endswith("run: python -m sphinxcontrib.confluencebuilder connection-test")

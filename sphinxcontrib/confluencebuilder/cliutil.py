@@ -6,6 +6,8 @@ import os
 import sys
 
 MODULE = "sphinxcontrib.confluencebuilder"
+#: the console scripts that start this command line (pyproject.toml [project.scripts])
+SCRIPTS = ("sphinx-build-confluence",)
 
 
 def program() -> str:
@@ -13,10 +15,8 @@ def program() -> str:
     name of the installed script (``sphinx-build-confluence``)."""
     argv0 = sys.argv[0] if sys.argv else ""
     base = os.path.basename(argv0)
-    if not base or base in ("__main__.py", "-m", "-c") or base.startswith(("python", "pytest")) \
-            or base.endswith(".py"):
-        return f"python -m {MODULE}"
-    return base
+    stem = base[:-4] if base.lower().endswith(".exe") else base
+    return stem if stem in SCRIPTS else f"python -m {MODULE}"
 
 
 def program_name(command: str = "") -> str:

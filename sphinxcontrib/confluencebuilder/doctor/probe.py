@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from ..cliutil import program_name
+from ..cliutil import MODULE
 from .live import LiveChecks
 from .report import Finding, Report
 
@@ -60,6 +60,7 @@ def explain(finding: Finding, report: Report | None = None, *, lead: str = "") -
         lines.append(f"fix: {finding.fix}")
     if finding.options:
         lines.append("options: " + ", ".join(finding.options))
-    lines.append(f"For the full diagnosis run: {program_name('connection-test')}")
+    # a build runs under sphinx-build or python -m sphinx: name the command in full
+    lines.append(f"For the full diagnosis run: python -m {MODULE} connection-test")
     text = "\n".join(lines)
     return report.redact(text) if report is not None else text
