@@ -268,3 +268,17 @@ def test_rest_layer_names_https_on_http_too(confluence_emulator_factory: Any) ->
     assert "speaks http, not https" in info.value.message
     assert info.value.options == ("confluence_server_url",)
     assert "client_cert" not in str(info.value)
+
+
+def test_session_hook_failure_is_clean_and_redacted(tmp_path: Path, capsys: Any,
+                                                    confluence_emulator_factory: Any) -> None:
+    server = confluence_emulator_factory(mode="dc")
+    hook = ("def _hook(session):\n"
+            f"    raise RuntimeError('cannot use ' + {server.pat!r})\n"
+            "confluence_request_session_override = _hook\n")
+    src = _index(write_project(tmp_path / "p", server, extra=hook))
+    code, text = _build(capsys, src, tmp_path / "out")
+    assert code != 0
+    assert "building the session failed: RuntimeError" in text
+    assert server.pat not in text
+    assert "Traceback" not in text and not server.requests

@@ -17,7 +17,7 @@ from typing import Any
 from sphinx.util import logging
 
 from .errors import ConfluenceConnectionError, ConfluenceError
-from .userstop import ConfluenceStop, stop_from
+from .userstop import ConfluenceStop
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +41,10 @@ def _probe(connection: Any, placement: Any) -> None:
     except ConfluenceError:
         raise
     except Exception as exc:  # noqa: BLE001 - a session override or provider from conf.py
-        raise ConfluenceStop(
+        raise ConfluenceStop(_redacted(
             f"building the session failed: {type(exc).__name__}: {exc}\nfix: "
             "confluence_request_session_override or confluence_publish_credential_provider "
-            "raised this; check them.") from None
+            "raised this; check them.", connection.secret_values())) from None
     try:
         report = run_probe(connection, session, placement)
     finally:
@@ -76,8 +76,16 @@ def check_before_build(builder: Any) -> Any:
             return connection
         _probe(connection, placement)
     except ConfluenceError as exc:
-        raise stop_from(exc) from None
+        from .doctor.checks import config_secrets
+
+        raise ConfluenceStop(_redacted(str(exc), config_secrets(config)), exc) from None
     return connection
+
+
+def _redacted(text: str, secrets: Any) -> str:
+    from .session import redact_text
+
+    return redact_text(text, list(secrets))
 
 
 def explain_publish_failure(error: ConfluenceError, connection: Any) -> str:

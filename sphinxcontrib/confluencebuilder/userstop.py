@@ -37,11 +37,6 @@ class ConfluenceConfigStop(ConfigError, ConfluenceStop):
     category = "Confluence configuration error"
 
 
-def stop_from(error: ConfluenceError, prefix: str = "") -> ConfluenceStop:
-    """The :class:`ConfluenceStop` for a typed error (message, hint and options)."""
-    return ConfluenceStop(prefix + str(error), error)
-
-
 def user_error(exc: BaseException) -> BaseException | None:
     """The exception to print plainly when ``exc`` is the user's to fix, else None.
 
