@@ -282,3 +282,22 @@ def test_session_hook_failure_is_clean_and_redacted(tmp_path: Path, capsys: Any,
     assert "building the session failed: RuntimeError" in text
     assert server.pat not in text
     assert "Traceback" not in text and not server.requests
+
+
+def test_dns_failure_is_named_by_the_rest_layer_too() -> None:
+    """The long urllib3 text is classified whole and only shortened for display."""
+    from connection_helpers import settings_for
+
+    from sphinxcontrib.confluencebuilder.errors import ConfluenceNetworkError
+    from sphinxcontrib.confluencebuilder.rest import make_client
+
+    settings = settings_for("https://confluence.example.invalid/", publish_token="x" * 20,
+                            publish_retry_attempts=0)
+    client = make_client(settings)
+    try:
+        with pytest.raises(ConfluenceNetworkError) as info:
+            client.get_space("DOCS")
+    finally:
+        client.close()
+    assert "'confluence.example.invalid' cannot be resolved" in info.value.message
+    assert info.value.options[0] == "confluence_server_url"

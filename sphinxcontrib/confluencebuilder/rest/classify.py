@@ -413,7 +413,8 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
                        url: str = "") -> E.ConfluenceConnectionError:
     """A transport failure (no HTTP answer) as a typed error."""
     where = f"{method} {url.split('?', 1)[0]}".strip()
-    detail = shorten(redact_text(str(exc)), 300)
+    full = redact_text(str(exc))
+    detail = shorten(full, 300)  # shown; the whole text is what is classified
     host = urlsplit(url or settings.server_url).hostname or ""
 
     def make(cls: type[E.ConfluenceConnectionError], text: str, hint: str,
@@ -422,7 +423,7 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
                    url=url.split("?", 1)[0])
 
     if isinstance(exc, requests.exceptions.SSLError):
-        low = detail.lower()
+        low = full.lower()
         if speaks_plain_http(low):
             return make(E.ConfluenceTlsError, "the server answered the TLS handshake in plain "
                         "text: it speaks http, not https (not a certificate problem)",
@@ -449,8 +450,9 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
         return make(E.ConfluenceTimeoutError, "no answer within the timeout",
                     "Raise confluence_timeout, or check the network path to the server.",
                     ("confluence_timeout",))
-    low = detail.lower()
-    if any(m in low for m in ("name or service not known", "nodename nor servname",
+    low = full.lower()
+    if any(m in low for m in ("name or service not known", "nameresolutionerror",
+                              "failed to resolve", "nodename nor servname",
                               "getaddrinfo failed", "name resolution", "no address associated",
                               "temporary failure in name")):
         return make(E.ConfluenceNetworkError, f"the host name {host!r} cannot be resolved",
