@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -409,6 +410,47 @@ def is_dropped_connection(exc: BaseException) -> bool:
                                   "IncompleteRead"))
 
 
+_Make = Callable[[type[E.ConfluenceConnectionError], str, str, tuple[str, ...]],
+                 E.ConfluenceConnectionError]
+
+
+def _tls_error(low: str, make: _Make) -> E.ConfluenceConnectionError:
+    """A failed TLS handshake, by what OpenSSL said (lower case)."""
+    if speaks_plain_http(low):
+        return make(E.ConfluenceTlsError, "the server answered the TLS handshake in plain "
+                    "text: it speaks http, not https (not a certificate problem)",
+                    "Use http:// in confluence_server_url (or enable HTTPS on the "
+                    "server).", ("confluence_server_url",))
+    if "hostname" in low or "doesn't match" in low or "ip address mismatch" in low:
+        return make(E.ConfluenceTlsError, "the certificate does not match the host name",
+                    "Use the host name the certificate was issued for in "
+                    "confluence_server_url.", ("confluence_server_url",))
+    if "certificate_verify_failed" in low or "verify failed" in low:
+        return make(E.ConfluenceTlsError, "the server certificate is signed by an unknown "
+                    "certificate authority",
+                    "Behind a TLS-inspecting proxy or with an internal CA, set "
+                    "confluence_ca_cert to your organisation's CA bundle (or export "
+                    "REQUESTS_CA_BUNDLE).", ("confluence_ca_cert",))
+    return make(E.ConfluenceTlsError, "the TLS handshake failed",
+                "Check confluence_client_cert (mutual TLS) and confluence_ca_cert.",
+                ("confluence_ca_cert", "confluence_client_cert"))
+
+
+def _dropped_error(scheme: str, make: _Make) -> E.ConfluenceConnectionError:
+    """A connection closed without an answer; on http:// most often a TLS port."""
+    if scheme == "http":
+        return make(E.ConfluenceNetworkError, "the server closed the connection without "
+                    "an answer", "With an http:// URL this is most often a server that "
+                    "expects https://: check the scheme of confluence_server_url "
+                    "(connection-test tells for sure). Otherwise a proxy or load balancer "
+                    "may be dropping requests.",
+                    ("confluence_server_url", "confluence_publish_retry_attempts",
+                     "confluence_proxy"))
+    return make(E.ConfluenceNetworkError, "the server closed the connection without an "
+                "answer", "Retry later; a proxy or load balancer may be dropping requests.",
+                ("confluence_publish_retry_attempts", "confluence_proxy"))
+
+
 def classify_exception(exc: BaseException, settings: ConnectionSettings, *, method: str = "",
                        url: str = "") -> E.ConfluenceConnectionError:
     """A transport failure (no HTTP answer) as a typed error."""
@@ -423,25 +465,7 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
                    url=url.split("?", 1)[0])
 
     if isinstance(exc, requests.exceptions.SSLError):
-        low = full.lower()
-        if speaks_plain_http(low):
-            return make(E.ConfluenceTlsError, "the server answered the TLS handshake in plain "
-                        "text: it speaks http, not https (not a certificate problem)",
-                        "Use http:// in confluence_server_url (or enable HTTPS on the "
-                        "server).", ("confluence_server_url",))
-        if "hostname" in low or "doesn't match" in low or "ip address mismatch" in low:
-            return make(E.ConfluenceTlsError, "the certificate does not match the host name",
-                        "Use the host name the certificate was issued for in "
-                        "confluence_server_url.", ("confluence_server_url",))
-        if "certificate_verify_failed" in low or "verify failed" in low:
-            return make(E.ConfluenceTlsError, "the server certificate is signed by an unknown "
-                        "certificate authority",
-                        "Behind a TLS-inspecting proxy or with an internal CA, set "
-                        "confluence_ca_cert to your organisation's CA bundle (or export "
-                        "REQUESTS_CA_BUNDLE).", ("confluence_ca_cert",))
-        return make(E.ConfluenceTlsError, "the TLS handshake failed",
-                    "Check confluence_client_cert (mutual TLS) and confluence_ca_cert.",
-                    ("confluence_ca_cert", "confluence_client_cert"))
+        return _tls_error(full.lower(), make)
     if isinstance(exc, requests.exceptions.ProxyError):
         return make(E.ConfluenceProxyError, "the proxy refused or failed the connection",
                     "Check confluence_proxy (or HTTPS_PROXY/NO_PROXY); credentials go into the "
@@ -464,9 +488,7 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
                     "Check the host and port of confluence_server_url, or set "
                     "confluence_proxy.", ("confluence_server_url", "confluence_proxy"))
     if is_dropped_connection(exc):
-        return make(E.ConfluenceNetworkError, "the server closed the connection without an "
-                    "answer", "Retry later; a proxy or load balancer may be dropping requests.",
-                    ("confluence_publish_retry_attempts", "confluence_proxy"))
+        return _dropped_error(urlsplit(url or settings.server_url).scheme, make)
     return make(E.ConfluenceNetworkError, "the request failed before an answer arrived",
                 "Check confluence_server_url and confluence_proxy.",
                 ("confluence_server_url", "confluence_proxy"))
