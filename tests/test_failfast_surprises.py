@@ -133,3 +133,15 @@ def test_options_of_other_extensions_are_known(tmp_path: Path, capsys: Any) -> N
     text = "".join(capsys.readouterr())
     assert code == 0, text
     assert "confluence_theme_colour" not in text
+
+
+def test_misspelt_safety_option_on_the_command_line(tmp_path: Path, capsys: Any,
+                                                   confluence_emulator_factory: Any) -> None:
+    server = confluence_emulator_factory(mode="cloud")
+    src = _project(tmp_path / "docs", _conf_for(server))
+    code = build_main(["-b", "confluence", "-D", "confluence_publish_only_new=1", str(src),
+                       str(tmp_path / "out")])
+    text = "".join(capsys.readouterr())
+    assert code != 0 and server.requests == []
+    assert "confluence_publish_only_new: (from -D) is not an option; did you mean " \
+           "confluence_publish_onlynew?" in text
