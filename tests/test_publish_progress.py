@@ -51,6 +51,7 @@ def test_a_line_per_step_without_a_terminal(tmp_path: Path, capsys: Any,
     assert lines[-1].startswith("publishing pages... [100%] 4/4 create ")
     assert "ordering pages" not in text and "reordered" not in text
     assert "published: 4 created (0 page(s) unchanged)" in text
+    assert "confluence plan: 4 to create (0 page(s) unchanged)" in text  # no "0 to ..."
     # nothing changed: nothing is counted as published (-E: Sphinx 8.0 skips finish()
     # when no document is out of date)
     text = _build(capsys, src, tmp_path / "out", "-E")

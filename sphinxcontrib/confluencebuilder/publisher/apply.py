@@ -31,7 +31,7 @@ from .identity import Identity, attachment_comment, comment_hash, identity_of
 from .order import put_in_order
 from .plan import AttachmentChange, PageChange, Plan
 from .progress import Progress
-from .report import Report, left_behind_names
+from .report import Report, left_behind_names, plan_line
 from .schedule import Driver
 from .settings import APPEARANCE_KEYS, IDENTITY_KEY, PublishSettings
 
@@ -92,11 +92,7 @@ class Applier:
         for text in self.plan.warnings:
             logger.warning(text, type="confluence", subtype="publish")
         plan = self.plan
-        logger.info(bold("confluence plan: ") + "%d to create, %d to update, %d to move, "
-                    "%d unchanged, %d attachment(s) to upload, %d page(s) to remove",
-                    len(plan.creates), len(plan.updates), len(plan.moves),
-                    len(plan.unchanged), len(plan.attachment_changes("upload")),
-                    len(plan.removals))
+        logger.info(bold("confluence plan: ") + "%s", plan_line(plan))
         for stale in plan.vacate:
             self.gated = True
             self._vacate_stale(stale)

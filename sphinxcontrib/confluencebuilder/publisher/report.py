@@ -140,3 +140,13 @@ def write_plan(plan: Plan, report: Report, outdir: str | os.PathLike[str], name:
 
 def left_behind_names(plan: Plan) -> list[str]:
     return [f"{page.title!r} (id {page.id})" for page in plan.left_behind]
+
+
+def plan_line(plan: Plan) -> str:
+    """What the publish is about to change (only what it changes), then what stays."""
+    parts = [(len(plan.creates), "to create"), (len(plan.updates), "to update"),
+             (len(plan.moves), "to move"),
+             (len(plan.attachment_changes("upload")), "attachment(s) to upload"),
+             (len(plan.removals), "page(s) to remove")]
+    changes = ", ".join(f"{count} {what}" for count, what in parts if count)
+    return f"{changes or 'nothing to change'} ({len(plan.unchanged)} page(s) unchanged)"
