@@ -133,12 +133,12 @@ def test_wipe_deletes_only_our_pages(tmp_path: Path, capsys: Any,
 
 
 def _parsers() -> dict[str, argparse.ArgumentParser]:
-    from sphinxcontrib.confluencebuilder import bugreport, wipe
+    from sphinxcontrib.confluencebuilder import bugreport, buildcmd, demo, wipe
     from sphinxcontrib.confluencebuilder.doctor import command as doctor
     from sphinxcontrib.confluencebuilder.publisher import command as publish
     from sphinxcontrib.confluencebuilder.testing import sandbox
 
-    return {"report": bugreport._parser(), "wipe": wipe._parser(), "sandbox": sandbox._parser(),
+    return {"build": buildcmd._parser(), "demo": demo._parser(), "report": bugreport._parser(), "wipe": wipe._parser(), "sandbox": sandbox._parser(),
             "connection-test": doctor._parser(), "publish": publish._parser()}
 
 
@@ -152,8 +152,8 @@ def test_every_flag_is_documented(command: str, capsys: Any,
     assert info.value.code == 0
     text = capsys.readouterr().out
     assert text.startswith(f"usage: sphinx-build-confluence {command}")
-    parser = _parsers().get(command)
-    for action in parser._actions if parser else ():
+    parser = _parsers()[command]
+    for action in parser._actions:
         assert action.help, f"{command}: {action.option_strings or action.dest} has no help"
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from .cliutil import program_name
 
 
-def main(argv: Sequence[str], builder: str = "confluence") -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=program_name("build"),
         description="Build the documentation in the work directory with the confluence "
@@ -38,7 +38,11 @@ def main(argv: Sequence[str], builder: str = "confluence") -> int:
                         help="colour the output even when it is not a terminal")
     colour.add_argument("--no-color", dest="color", action="store_const", const=False,
                         help="never colour the output")
-    args = parser.parse_args(list(argv))
+    return parser
+
+
+def main(argv: Sequence[str], builder: str = "confluence") -> int:
+    args = _parser().parse_args(list(argv))
 
     work_dir = os.path.abspath(args.work_dir)
     if not os.path.isfile(os.path.join(work_dir, "conf.py")):

@@ -125,7 +125,7 @@ def _build(args: argparse.Namespace, server: Any) -> int:
         return 2
 
 
-def main(argv: Sequence[str]) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=program_name("demo"),
         description="Build a Sphinx project and publish it to a throwaway local Confluence "
@@ -138,7 +138,11 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--out", help="output directory (default: SRCDIR/_build/confluence)")
     parser.add_argument("-j", "--jobs", default="1", help="parallel build jobs (a number or "
                         "'auto')")
-    args = parser.parse_args(list(argv))
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    args = _parser().parse_args(list(argv))
 
     if not os.path.isfile(os.path.join(args.srcdir, "conf.py")):
         print(f"error: {args.srcdir!r} has no conf.py; give the documentation source "
