@@ -11,7 +11,9 @@ def setup(app: Any) -> dict[str, Any]:
     from . import config, configguard, markup, tools
     from .builder import ConfluenceBuilder, register_builder_hooks
     from .publisher import register as register_publish_events
+    from .userstop import install as install_clean_errors
 
+    install_clean_errors()
     config.register(app)
     configguard.register(app)
     app.add_builder(ConfluenceBuilder)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from .errors import ConfluenceConfigError
@@ -459,8 +458,13 @@ def validate(config: Any, options: Iterable[Option] = OPTIONS) -> None:
 
 
 def _on_config_inited(app: Any, config: Any) -> None:
+    from .spelling import check_unknown_options
+
     try:
         apply_env(config)
         validate(config)
+        check_unknown_options(config)
     except ConfluenceConfigError as exc:
-        raise ConfigError(f"confluence: {exc}") from None
+        from .userstop import ConfluenceConfigStop
+
+        raise ConfluenceConfigStop(f"confluence: {exc}", exc) from None

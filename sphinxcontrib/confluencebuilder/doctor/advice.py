@@ -293,7 +293,8 @@ def from_transport_error(exc: BaseException, settings: Any) -> Diagnosis | None:
         return Diagnosis("proxy-failed", "the proxy could not be used or refused the "
                          "connection", "Check confluence_proxy and the HTTP(S)_PROXY / "
                          "NO_PROXY environment variables.", ("confluence_proxy",))
-    if any(w in lowered for w in ("name or service not known", "nodename nor servname",
+    if any(w in lowered for w in ("name or service not known", "failed to resolve",
+                                  "cannot be resolved", "nodename nor servname",
                                   "getaddrinfo failed", "name resolution", "no address")):
         return Diagnosis("dns", f"the host name {host} could not be resolved",
                          "Check the spelling of confluence_server_url; inside a company "

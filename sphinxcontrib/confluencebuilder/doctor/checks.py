@@ -59,6 +59,10 @@ def _printable(name: str, value: Any) -> str:
     return repr(value)
 
 
+#: for other commands (``report``): a value safe to print, never a secret
+printable_value = _printable
+
+
 def _source(config: Any, name: str) -> str:
     if options.is_set_by_user(config, name):
         return "conf.py or -D"

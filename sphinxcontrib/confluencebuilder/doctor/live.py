@@ -23,7 +23,9 @@ from ..rest import make_client
 from ..rest.bounded import bounded_request
 from ..rest.classify import classify_exception, classify_response
 from .advice import Answer, Diagnosis, from_transport_error, read_answer
+from .placement import check_placement
 from .report import Report
+from .scheme import from_plain_answer, scheme_mismatch
 
 STEPS = (
     ("reach", "reach the server"),
@@ -32,6 +34,7 @@ STEPS = (
     ("space", "the space is visible"),
     ("pages", "pages of the space can be listed"),
     ("permission", "permission to create pages"),
+    ("placement", "the parent, root and orphan container pages exist"),
 )
 
 
@@ -40,8 +43,12 @@ class StepFailed(Exception):
 
 
 class LiveChecks:
-    def __init__(self, settings: Any, session: requests.Session, report: Report) -> None:
+    def __init__(self, settings: Any, session: requests.Session, report: Report, *,
+                 placement: Any = None) -> None:
         self.settings = settings
+        #: publisher settings naming the parent / root / container pages (or None)
+        self.placement = placement
+        self.space: Any = None
         self.session = session
         self.report = report
         self.space_id: str | None = None
@@ -66,7 +73,8 @@ class LiveChecks:
             response = self.raw_get(url)
         except requests.RequestException as exc:
             error = classify_exception(exc, self.settings, method="GET", url=url)
-            self.fail(step, error, from_transport_error(exc, self.settings))
+            self.fail(step, error, scheme_mismatch(exc, url, self.timeout)
+                      or from_transport_error(exc, self.settings))
         except Exception as exc:  # noqa: BLE001 - user code (auth object, session hook)
             self.user_code_failed(step, exc)
         return response
@@ -84,7 +92,9 @@ class LiveChecks:
     def check(self, step: str, response: requests.Response, subject: str = "") -> None:
         error = classify_response(response, self.settings, subject=subject)
         if error is not None:
-            self.fail(step, error, read_answer(Answer.from_response(response), self.settings))
+            answer = Answer.from_response(response)
+            self.fail(step, error, from_plain_answer(answer.status, answer.body, response.url)
+                      or read_answer(answer, self.settings))
 
     def call(self, step: str, function: Callable[..., Any], *args: Any) -> Any:
         """A client call; a failure is diagnosed, reported and raises StepFailed."""
@@ -98,7 +108,8 @@ class LiveChecks:
     def diagnose(self, exc: ConfluenceConnectionError) -> Diagnosis | None:
         """Read the failed answer again (redirects not followed) for the doctor's advice."""
         if exc.status is None or not exc.url:
-            return from_transport_error(exc, self.settings)
+            return scheme_mismatch(exc, exc.url or self.settings.server_url, self.timeout) \
+                or from_transport_error(exc, self.settings)
         try:
             response = self.raw_get(exc.url)
         except requests.RequestException as again:
@@ -120,7 +131,9 @@ class LiveChecks:
         return self.settings.api_root(mode, self.base) + path
 
     # -- steps ------------------------------------------------------------------------
-    def run(self) -> None:
+    def run(self, steps: tuple[str, ...] | None = None) -> None:
+        """Run ``steps`` (default: all of :data:`STEPS`) in order; stop at the first failure."""
+        chosen = [item for item in STEPS if steps is None or item[0] in steps]
         quiet = dataclasses.replace(self.settings, rate_limit_retries=0, retry_attempts=0,
                                     retry_after_cap=0.0)
         try:
@@ -131,11 +144,11 @@ class LiveChecks:
             except StepFailed:
                 return
         self.base, self.mode = self.client.base_url, self.client.api_mode
-        for number, (step, _) in enumerate(STEPS):
+        for number, (step, _) in enumerate(chosen):
             try:
                 getattr(self, "step_" + step)()
             except StepFailed:
-                for _, title in STEPS[number + 1:]:
+                for _, title in chosen[number + 1:]:
                     self.report.add("skipped", "skip", f"{title}: not checked (an earlier "
                                     "step failed)")
                 break
@@ -271,6 +284,7 @@ class LiveChecks:
         try:
             space = self.client.get_space(key)
             found: dict[str, Any] | None = {"id": space.id, "name": space.name}
+            self.space = space
         except ConfluenceNotFoundError:
             found = None
         except ConfluenceConnectionError as exc:
@@ -337,3 +351,8 @@ class LiveChecks:
                         "permission, or publish to another space.",
                         options=("confluence_space_key",))
         raise StepFailed("permission")
+
+    def step_placement(self) -> None:
+        if self.placement is None or self.space is None:
+            return
+        check_placement(self, self.placement, self.space)

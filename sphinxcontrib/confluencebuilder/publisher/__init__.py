@@ -258,6 +258,8 @@ def page_url(client: ConfluenceClient, page_id: str) -> str:
 
 def log_report(report: Report) -> None:
     logger.info("confluence: %s", report.summary())
+    if report.left_behind:
+        logger.info("confluence: %s", report.left_behind_note())
     if report.plan_file:
         logger.info("confluence: plan written to %s", report.plan_file)
     if report.url:
@@ -273,8 +275,12 @@ def register(app: Any) -> None:
             app.add_event(name)
 
 
-def publish_from_builder(app: Any, outdir: Any) -> Report:
-    """Publish the builder's output directory; raise a Sphinx error on failure."""
+def publish_from_builder(app: Any, outdir: Any, connection: Any = None) -> Report:
+    """Publish the builder's output directory; raise a Sphinx error on failure.
+
+    ``connection``: the connection settings checked when the build started (so the
+    credentials asked for then are not asked again); read from the config when None.
+    """
     from ..rest import make_client
     from ..settings import from_config as connection_from_config
 
@@ -283,7 +289,8 @@ def publish_from_builder(app: Any, outdir: Any) -> Report:
         bundle = read_bundle(outdir)
         page_ids = override_page_ids(app, bundle)
         settings = from_config(app.config, confdir=app.confdir)
-        client = make_client(connection_from_config(app.config, base_dir=app.confdir))
+        client = make_client(connection if connection is not None else
+                             connection_from_config(app.config, base_dir=app.confdir))
         publisher = Publisher(
             client, settings,
             on_page=lambda doc, pid, meta: app.emit("confluence-publish-page", doc, pid, meta),

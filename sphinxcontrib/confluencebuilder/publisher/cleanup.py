@@ -75,6 +75,20 @@ def _not_ours_to_remove(page: RemotePage, index: RemoteIndex, current: Collectio
     return ""
 
 
+def left_behind(index: RemoteIndex, *, scope_id: str | None, kept_ids: Collection[str],
+                protected: Collection[str | None], current: Collection[str] = ()
+                ) -> tuple[RemotePage, ...]:
+    """Pages of ours in the cleanup scope whose document is gone (cleanup is off)."""
+    found = []
+    for page in index.descendants(scope_id):
+        if page.id in kept_ids or page.id in protected or not index.is_ours(page):
+            continue
+        ident = identity_of(page)
+        if ident is not None and ident.docname not in current:
+            found.append(page)
+    return tuple(found)
+
+
 def plan_removals(index: RemoteIndex, settings: PublishSettings, *, scope_id: str | None,
                   kept_ids: Collection[str], protected: Collection[str | None],
                   current: Collection[str] = ()

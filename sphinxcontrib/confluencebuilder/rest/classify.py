@@ -409,6 +409,25 @@ def _success_error(response: requests.Response, settings: ConnectionSettings,
     return None
 
 
+_PLAIN_TEXT_TLS = ("wrong version number", "wrong_version_number", "record layer failure",
+                   "unknown protocol", "http request", "packet length too long")
+
+
+def speaks_plain_http(ssl_error_text: str) -> bool:
+    """True when an SSL error says the other end answered a ClientHello in plain text
+    (an https URL pointing at an http server)."""
+    low = ssl_error_text.lower()
+    return any(mark in low for mark in _PLAIN_TEXT_TLS)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, marked with '...'."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:(")
+    return cut + " ..."
+
+
 def is_dropped_connection(exc: BaseException) -> bool:
     """True for a connection closed without an answer (worth a retry when idempotent)."""
     text = repr(exc)
@@ -418,11 +437,53 @@ def is_dropped_connection(exc: BaseException) -> bool:
                                   "IncompleteRead"))
 
 
+_Make = Callable[[type[E.ConfluenceConnectionError], str, str, tuple[str, ...]],
+                 E.ConfluenceConnectionError]
+
+
+def _tls_error(low: str, make: _Make) -> E.ConfluenceConnectionError:
+    """A failed TLS handshake, by what OpenSSL said (lower case)."""
+    if speaks_plain_http(low):
+        return make(E.ConfluenceTlsError, "the server answered the TLS handshake in plain "
+                    "text: it speaks http, not https (not a certificate problem)",
+                    "Use http:// in confluence_server_url (or enable HTTPS on the "
+                    "server).", ("confluence_server_url",))
+    if "hostname" in low or "doesn't match" in low or "ip address mismatch" in low:
+        return make(E.ConfluenceTlsError, "the certificate does not match the host name",
+                    "Use the host name the certificate was issued for in "
+                    "confluence_server_url.", ("confluence_server_url",))
+    if "certificate_verify_failed" in low or "verify failed" in low:
+        return make(E.ConfluenceTlsError, "the server certificate is signed by an unknown "
+                    "certificate authority",
+                    "Behind a TLS-inspecting proxy or with an internal CA, set "
+                    "confluence_ca_cert to your organisation's CA bundle (or export "
+                    "REQUESTS_CA_BUNDLE).", ("confluence_ca_cert",))
+    return make(E.ConfluenceTlsError, "the TLS handshake failed",
+                "Check confluence_client_cert (mutual TLS) and confluence_ca_cert.",
+                ("confluence_ca_cert", "confluence_client_cert"))
+
+
+def _dropped_error(scheme: str, make: _Make) -> E.ConfluenceConnectionError:
+    """A connection closed without an answer; on http:// most often a TLS port."""
+    if scheme == "http":
+        return make(E.ConfluenceNetworkError, "the server closed the connection without "
+                    "an answer", "With an http:// URL this is most often a server that "
+                    "expects https://: check the scheme of confluence_server_url "
+                    "(connection-test tells for sure). Otherwise a proxy or load balancer "
+                    "may be dropping requests.",
+                    ("confluence_server_url", "confluence_publish_retry_attempts",
+                     "confluence_proxy"))
+    return make(E.ConfluenceNetworkError, "the server closed the connection without an "
+                "answer", "Retry later; a proxy or load balancer may be dropping requests.",
+                ("confluence_publish_retry_attempts", "confluence_proxy"))
+
+
 def classify_exception(exc: BaseException, settings: ConnectionSettings, *, method: str = "",
                        url: str = "") -> E.ConfluenceConnectionError:
     """A transport failure (no HTTP answer) as a typed error."""
     where = f"{method} {url.split('?', 1)[0]}".strip()
-    detail = redact_text(str(exc))[:300]
+    full = redact_text(str(exc))
+    detail = shorten(full, 300)  # shown; the whole text is what is classified
     host = urlsplit(url or settings.server_url).hostname or ""
 
     def make(cls: type[E.ConfluenceConnectionError], text: str, hint: str,
@@ -431,20 +492,7 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
                    url=url.split("?", 1)[0])
 
     if isinstance(exc, requests.exceptions.SSLError):
-        low = detail.lower()
-        if "hostname" in low or "doesn't match" in low or "ip address mismatch" in low:
-            return make(E.ConfluenceTlsError, "the certificate does not match the host name",
-                        "Use the host name the certificate was issued for in "
-                        "confluence_server_url.", ("confluence_server_url",))
-        if "certificate_verify_failed" in low or "verify failed" in low:
-            return make(E.ConfluenceTlsError, "the server certificate is signed by an unknown "
-                        "certificate authority",
-                        "Behind a TLS-inspecting proxy or with an internal CA, set "
-                        "confluence_ca_cert to your organisation's CA bundle (or export "
-                        "REQUESTS_CA_BUNDLE).", ("confluence_ca_cert",))
-        return make(E.ConfluenceTlsError, "the TLS handshake failed",
-                    "Check confluence_client_cert (mutual TLS) and confluence_ca_cert.",
-                    ("confluence_ca_cert", "confluence_client_cert"))
+        return _tls_error(full.lower(), make)
     if isinstance(exc, requests.exceptions.ProxyError):
         return make(E.ConfluenceProxyError, "the proxy refused or failed the connection",
                     "Check confluence_proxy (or HTTPS_PROXY/NO_PROXY); credentials go into the "
@@ -455,8 +503,9 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
         return make(E.ConfluenceTimeoutError, "no answer within the timeout",
                     "Raise confluence_timeout, or check the network path to the server.",
                     ("confluence_timeout",))
-    low = detail.lower()
-    if any(m in low for m in ("name or service not known", "nodename nor servname",
+    low = full.lower()
+    if any(m in low for m in ("name or service not known", "nameresolutionerror",
+                              "failed to resolve", "nodename nor servname",
                               "getaddrinfo failed", "name resolution", "no address associated",
                               "temporary failure in name")):
         return make(E.ConfluenceNetworkError, f"the host name {host!r} cannot be resolved",
@@ -468,9 +517,7 @@ def classify_exception(exc: BaseException, settings: ConnectionSettings, *, meth
                     "Check the host and port of confluence_server_url, or set "
                     "confluence_proxy.", ("confluence_server_url", "confluence_proxy"))
     if is_dropped_connection(exc):
-        return make(E.ConfluenceNetworkError, "the server closed the connection without an "
-                    "answer", "Retry later; a proxy or load balancer may be dropping requests.",
-                    ("confluence_publish_retry_attempts", "confluence_proxy"))
+        return _dropped_error(urlsplit(url or settings.server_url).scheme, make)
     return make(E.ConfluenceNetworkError, "the request failed before an answer arrived",
                 "Check confluence_server_url and confluence_proxy.",
                 ("confluence_server_url", "confluence_proxy"))
