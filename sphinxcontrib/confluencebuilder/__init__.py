@@ -11,9 +11,11 @@ def setup(app: Any) -> dict[str, Any]:
     from . import config
     from .builder import ConfluenceBuilder, register_builder_hooks
     from .publisher import register as register_publish_events
+    from .singlebuilder import SingleConfluenceBuilder
 
     config.register(app)
     app.add_builder(ConfluenceBuilder)
+    app.add_builder(SingleConfluenceBuilder)
     register_builder_hooks(app)
     register_publish_events(app)
     return {

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str], builder: str = "confluence") -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m sphinxcontrib.confluencebuilder [build]",
-        description="Build the documentation in the work directory with the confluence "
+        prog="python -m sphinxcontrib.confluencebuilder "
+        + ("[build]" if builder == "confluence" else builder),
+        description=f"Build the documentation in the work directory with the {builder} "
         "builder (and publish it when confluence_publish is set).",
     )
     parser.add_argument("--work-dir", default=".",

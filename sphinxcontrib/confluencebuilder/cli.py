@@ -9,6 +9,7 @@ USAGE = """usage: python -m sphinxcontrib.confluencebuilder [command] [options]
 
 commands:
   build             build (and publish) the project in --work-dir (the default command)
+  singleconfluence  the same with the whole toctree as one page
   connection-test   check the connection a publish would use, and explain failures
   publish OUTDIR    publish an existing `-b confluence` output without running Sphinx
   sandbox           run the bundled Confluence emulator in the foreground
@@ -52,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .buildcmd import main as build
 
         return build(args[1:] if args and not args[0].startswith("-") else args)
+    if args[0] == "singleconfluence":
+        from .buildcmd import main as build
+
+        return build(args[1:], builder="singleconfluence")
     command = _command(args[0])
     if command is None:
         print(f"unknown command: {args[0]!r}\n\n{USAGE}", file=sys.stderr)
