@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 def setup(app: Any) -> dict[str, Any]:
     from . import config
     from .builder import ConfluenceBuilder, register_builder_hooks
+    from .generated import register as register_generated
     from .publisher import register as register_publish_events
     from .singlebuilder import SingleConfluenceBuilder
 
@@ -17,6 +18,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_builder(ConfluenceBuilder)
     app.add_builder(SingleConfluenceBuilder)
     register_builder_hooks(app)
+    register_generated(app)
     register_publish_events(app)
     return {
         "version": __version__,

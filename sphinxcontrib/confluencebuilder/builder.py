@@ -21,7 +21,7 @@ from sphinx.builders import Builder
 from sphinx.util import logging
 from sphinx.util.osutil import _last_modified_time
 
-from . import pages
+from . import generated, pages
 from .errors import ConfluenceConfigError
 from .titles import NO_TITLE, TitleOptions, compute_titles
 from .translator import StorageTranslator, early_notices
@@ -115,6 +115,8 @@ class ConfluenceBuilder(Builder):
         self.parents: dict[str, str | None] = {}
         self.order: list[str] = []
         self.secnumbers: dict[str, tuple[int, ...]] = {}
+        #: docnames of the generated pages (genindex, domain indices, search)
+        self.generated: list[str] = []
         self._layout_ready = False
         self.header = self._read_chrome("confluence_header_file")
         self.footer = self._read_chrome("confluence_footer_file")
@@ -169,7 +171,13 @@ class ConfluenceBuilder(Builder):
         self.secnumbers = {
             doc: tuple(nums[""]) for doc, nums in self.env.toc_secnumbers.items() if nums.get("")
         }
-        headings = {doc: heading_of(self.env, doc) for doc in self.order}
+        headings: dict[str, str | None] = {doc: heading_of(self.env, doc) for doc in self.order}
+        extra = generated.select(self)
+        self.generated = [doc for doc, _heading in extra]
+        for doc, heading in extra:
+            self.order.append(doc)
+            self.parents[doc] = root
+            headings[doc] = heading
         self.titles = compute_titles(
             self.order, headings, self.secnumbers, TitleOptions.from_config(self.config)
         )
@@ -200,7 +208,7 @@ class ConfluenceBuilder(Builder):
         self.post_process_images(doctree)  # pick a file for each ``image.*`` glob
         visitor: StorageTranslator = self.create_translator(doctree, self)  # type: ignore[assignment]
         doctree.walkabout(visitor)
-        body = self.header + visitor.astext() + self.footer
+        body = self.decorate(docname, visitor.astext())
         labels = set(visitor.labels) | set(
             getattr(self.config, "confluence_global_labels", None) or ()
         )
@@ -219,6 +227,10 @@ class ConfluenceBuilder(Builder):
             link_titles={d: self.titles[d] for d in links},
         )
         pages.write_page(self.outdir, self.out_suffix, body, meta)
+
+    def decorate(self, docname: str, body: str) -> str:
+        """A page body with the page chrome around it."""
+        return self.header + body + self.footer
 
     def _stale_page_names(self) -> list[str]:
         """Docnames with a page on disk that no longer get a page."""
@@ -241,6 +253,9 @@ class ConfluenceBuilder(Builder):
         if not self._layout_ready:
             self.compute_layout()
         self._remove_stale_pages()
+        for docname in self.generated:
+            if docname in self.titles:
+                generated.write(self, docname, self.decorate)
         metas: dict[str, pages.PageMeta] = {}
         for docname in self.order:
             if docname not in self.titles:
@@ -285,7 +300,7 @@ def _stale_link_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
     builder.compute_layout()
     stale: list[str] = []
     for docname in builder.order:
-        if docname not in builder.titles:
+        if docname not in builder.titles or docname in builder.generated:
             continue
         meta = pages.read_meta(builder.outdir, docname)
         if meta is None:

@@ -74,6 +74,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from docutils.utils import get_source_line
+from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
@@ -84,7 +85,17 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: elements whose ids come from labels and index entries in front of them
+_ID_CARRIERS = (nodes.paragraph, addnodes.desc)
+
+_INDEX_ID = re.compile(r"^index-\d+$")
+
 _ANCHOR_UNSAFE = re.compile(r"[^\w.\-:]+")
+
+
+def anchor_name(ident: str) -> str:
+    """Confluence anchor name for a docutils id (stable, attribute-safe)."""
+    return _ANCHOR_UNSAFE.sub("-", ident).strip("-") or "anchor"
 
 
 class TranslatorBase(SphinxTranslator):
@@ -168,7 +179,7 @@ class TranslatorBase(SphinxTranslator):
 
     def anchor_name(self, ident: str) -> str:
         """Confluence anchor name for a docutils id (stable, attribute-safe)."""
-        return _ANCHOR_UNSAFE.sub("-", ident).strip("-") or "anchor"
+        return anchor_name(ident)
 
     def anchors_for(self, node: nodes.Element) -> str:
         """Anchor macros for every id of a node (empty when it has none).
@@ -181,7 +192,10 @@ class TranslatorBase(SphinxTranslator):
         prefix = ""
         if self.editor == "v2":
             prefix = "".join((self.title_of(self.docname) or "").split())
+        with_index = self.title_of("genindex") is not None
         for ident in node.get("ids", ()):
+            if not with_index and _INDEX_ID.match(ident):
+                continue  # only the general index links to index entries; none is made
             name = self.anchor_name(ident)
             names.append(name)
             if prefix:
@@ -221,6 +235,10 @@ class TranslatorBase(SphinxTranslator):
     def dispatch_visit(self, node: nodes.Node) -> None:
         if self._ignored and node.__class__.__name__ in self._ignored:
             raise nodes.SkipNode
+        if isinstance(node, _ID_CARRIERS) and node.get("ids"):
+            # a label or index entry in front of a paragraph or an object description
+            # moves its id onto it (docutils' PropagateTargets): anchor it here
+            self.body.append(self.anchors_for(node))
         super().dispatch_visit(node)
 
     def unknown_visit(self, node: nodes.Node) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -25,8 +24,6 @@ LIST_STYLES = {
     "lowerroman": "lower-roman",
     "upperroman": "upper-roman",
 }
-
-_INDEX_ID = re.compile(r"^index-\d+$")
 
 #: raw formats whose content is written to the page verbatim
 RAW_STORAGE_FORMATS = ("confluence_storage", "confluence", "storage")
@@ -313,9 +310,6 @@ class StructureMixin(_Base):
     def visit_target(self, node: nodes.target) -> None:
         if node.get("refuri") and not node.children:
             raise nodes.SkipNode  # an external hyperlink target: used by references only
-        ids = node.get("ids", ())
-        if ids and all(_INDEX_ID.match(i) for i in ids):
-            return  # only the (not generated) general index links to index entries
         self.body.append(self.anchors_for(node))
 
     def depart_target(self, node: nodes.target) -> None:
