@@ -23,6 +23,7 @@ from sphinx.util.osutil import _last_modified_time
 
 from . import generated, pages
 from .errors import ConfluenceConfigError
+from .generated.chrome import Chrome, nav_order
 from .titles import NO_TITLE, TitleOptions, compute_titles
 from .translator import StorageTranslator, early_notices
 
@@ -118,22 +119,7 @@ class ConfluenceBuilder(Builder):
         #: docnames of the generated pages (genindex, domain indices, search)
         self.generated: list[str] = []
         self._layout_ready = False
-        self.header = self._read_chrome("confluence_header_file")
-        self.footer = self._read_chrome("confluence_footer_file")
-
-    def _read_chrome(self, option: str) -> str:
-        value = getattr(self.config, option, None)
-        if not value:
-            return ""
-        path = Path(self.confdir, value)
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfluenceConfigError(
-                option,
-                f"cannot read {path}: {exc.strerror or exc}",
-                hint="Give a path relative to the directory of conf.py.",
-            ) from exc
+        self.chrome = Chrome(self.config, self.confdir)
 
     # -- which documents to write ---------------------------------------------------------
 
@@ -187,7 +173,15 @@ class ConfluenceBuilder(Builder):
             while parent is not None and parent not in self.titles:
                 parent = self.parents.get(parent)
             self.parents[doc] = parent
+        self.layout_chrome()
         self._layout_ready = True
+
+    def layout_chrome(self) -> None:
+        """Prev/next sequence, titles and source suffixes for the page chrome."""
+        navdocs = [d for d in self.order if d in self.titles and d not in self.generated]
+        transform = getattr(self.config, "confluence_navdocs_transform", None)
+        suffixes = {doc: Path(self.env.doc2path(doc)).suffix for doc in self.env.found_docs}
+        self.chrome.set_layout(self.titles, nav_order(self, navdocs, transform), suffixes)
 
     def prepare_writing(self, docnames: Set[str]) -> None:
         if not self._layout_ready:  # usually done already in env-get-updated
@@ -216,7 +210,8 @@ class ConfluenceBuilder(Builder):
             pages.store_attachment(self.outdir, name, path)
             for name, path in visitor.attachments.items()
         )
-        links = tuple(sorted(d for d in visitor.links if d in self.titles))
+        linked = set(visitor.links) | set(self.chrome.linked(docname))
+        links = tuple(sorted(d for d in linked if d in self.titles))
         meta = pages.PageMeta(
             docname=docname,
             title=self.titles[docname],
@@ -225,12 +220,13 @@ class ConfluenceBuilder(Builder):
             attachments=attachments,
             links=links,
             link_titles={d: self.titles[d] for d in links},
+            chrome=self.chrome.fingerprint(docname),
         )
         pages.write_page(self.outdir, self.out_suffix, body, meta)
 
     def decorate(self, docname: str, body: str) -> str:
         """A page body with the page chrome around it."""
-        return self.header + body + self.footer
+        return self.chrome.decorate(docname, body)
 
     def _stale_page_names(self) -> list[str]:
         """Docnames with a page on disk that no longer get a page."""
@@ -309,6 +305,8 @@ def _stale_link_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
             stale.append(docname)
         elif any(builder.titles.get(d) != t for d, t in meta.link_titles.items()):
             stale.append(docname)
+        elif meta.chrome != builder.chrome.fingerprint(docname):
+            stale.append(docname)  # header/footer, neighbours or source link changed
     if not stale and builder.has_stale_pages():
         # a page must go although no source changed; Sphinx ends a build with nothing
         # to read before finish(), so rewrite the root page to get there

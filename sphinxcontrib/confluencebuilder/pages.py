@@ -54,6 +54,8 @@ class PageMeta:
     links: tuple[str, ...] = ()
     #: titles of the linked pages at write time (lets incremental builds notice renames)
     link_titles: Mapping[str, str] = field(default_factory=dict)
+    #: fingerprint of the page chrome (header, footer, prev/next, source link) written
+    chrome: str = ""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -73,6 +75,7 @@ class PageMeta:
             attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
             links=tuple(data.get("links", ())),
             link_titles=dict(data.get("link_titles", {})),
+            chrome=str(data.get("chrome", "")),
         )
 
 

@@ -60,6 +60,7 @@ class SingleConfluenceBuilder(ConfluenceBuilder):
         self.titles = compute_titles([root], {root: heading}, {}, TitleOptions.from_config(
             self.config))
         self.generated = []
+        self.layout_chrome()
         self._layout_ready = True
 
     # -- writing ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from .. import pages
 from ..config import is_set_by_user
 from ..storage import element, macro_end, macro_start
 from . import collect
+from .chrome import check_config
 from .indices import domain_index_body, genindex_body
 
 __all__ = ["select", "write", "register", "domain_index_names"]
@@ -119,4 +120,5 @@ def _check_domain_indices(app: Any, config: Any) -> None:
 
 def register(app: Any) -> None:
     collect.register(app)
+    app.connect("config-inited", check_config, priority=450)
     app.connect("config-inited", _check_domain_indices, priority=450)
