@@ -234,6 +234,11 @@ class StateClient:
     def unwatch(self, content_id: str) -> None:
         self._call(lambda: self.state.get_content(content_id).watchers.discard(self.user))
 
+    def set_homepage(self, space: Space, page_id: str) -> None:
+        def put() -> None:
+            self.state.spaces[space.key].homepage_id = page_id
+        self._call(put)
+
 
 # -- reading the emulator's state back -------------------------------------------------------
 

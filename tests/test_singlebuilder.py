@@ -104,7 +104,7 @@ def test_publishes_one_page_with_all_attachments(tmp_path: Path,
     pages = current_pages(server.state)
     assert "Manual" in pages and "First" not in pages and "Second" not in pages
     names = sorted(a.title for a in server.state.children(pages["Manual"].id, "attachment"))
-    assert names == ["data.txt", "one.png"]
+    assert names == ["data.txt", "objects.inv", "one.png"]  # objects.inv: intersphinx
     assert "Second overview" in pages["Manual"].body
 
 

@@ -23,6 +23,7 @@ from sphinx.util.osutil import _last_modified_time
 
 from . import generated, pages
 from .errors import ConfluenceConfigError
+from .generated import inventory
 from .generated.chrome import Chrome, nav_order
 from .titles import NO_TITLE, TitleOptions, compute_titles
 from .translator import StorageTranslator, early_notices
@@ -252,6 +253,7 @@ class ConfluenceBuilder(Builder):
         for docname in self.generated:
             if docname in self.titles:
                 generated.write(self, docname, self.decorate)
+        inventory.write(self, getattr(self, "anchor_map", None))
         metas: dict[str, pages.PageMeta] = {}
         for docname in self.order:
             if docname not in self.titles:

@@ -83,6 +83,7 @@ class SingleConfluenceBuilder(ConfluenceBuilder):
         self.env.resolve_references(tree, root, self)
         mapping, starts, secnumbers = _unique_ids(tree, root, self.env.toc_secnumbers)
         _fix_references(tree, root, mapping, starts)
+        self.anchor_map = mapping
         self.env.toc_secnumbers = {root: secnumbers}
         return tree
 

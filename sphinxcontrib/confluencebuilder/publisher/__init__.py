@@ -24,6 +24,7 @@ from ..errors import (
 from ..pages import Bundle, read_bundle, sha256_file
 from ..rest.base import ConfluenceClient, RemotePage, Space
 from .apply import Applier, AttachmentEvent, PageEvent
+from .intersphinx import publish_inventory
 from .names import attachment_names, rename_references
 from .plan import Placement, Plan, make_plan, title_matches
 from .report import Report, log_plan, report_from_plan, write_plan
@@ -189,11 +190,25 @@ class Publisher:
             report.url = root.url if root is not None else ""
             return report
         report = self.apply(plan)
+        self._after_apply(bundle, report)
         report.requests = self.client.request_count - first
         report.seconds = time.monotonic() - start
         if not report.url and plan.root_docname in report.page_ids:
             report.url = page_url(self.client, report.page_ids[plan.root_docname])
         return report
+
+
+    def _after_apply(self, bundle: Bundle, report: Report) -> None:
+        """Steps that need the page ids: the intersphinx inventory, the homepage."""
+        root_id = report.page_ids.get(bundle.root)
+        if self.settings.publish_intersphinx:
+            publish_inventory(self.client, bundle, report.page_ids, report.page_urls)
+        if self.settings.root_homepage and root_id is not None:
+            space = self.client.get_space(self.settings.space_key)
+            if space.homepage_id != root_id:
+                self.client.set_homepage(space, root_id)
+                logger.info("confluence: the root page is now the homepage of space %s",
+                            space.key)
 
 
 def _check_uploads(plan: Plan) -> None:

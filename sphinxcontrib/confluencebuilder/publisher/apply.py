@@ -316,6 +316,8 @@ class Applier:
         report = self.report
         self.ids[change.docname] = done.page_id
         self.done[change.docname] = done
+        if done.url:
+            report.page_urls[change.docname] = done.url
         if change.docname == self.plan.root_docname:
             report.url = done.url
         bucket = {"create": report.created, "update": report.updated, "move": report.moved,

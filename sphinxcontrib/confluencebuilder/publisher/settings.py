@@ -59,6 +59,10 @@ class PublishSettings:
     #: None: upload when the hash differs; True: always; False: never
     asset_override: bool | None = None
     concurrency: int = DEFAULT_CONCURRENCY
+    #: attach an intersphinx ``objects.inv`` of the published pages to the root page
+    publish_intersphinx: bool = True
+    #: make the root page the space homepage after publishing
+    root_homepage: bool = False
     #: name of the plan file written in the output directory on a dry run
     plan_file: str = "confluence-plan.json"
     #: confluence_parent_override_transform: (docname, parent page id) -> page id or None
@@ -166,5 +170,7 @@ def from_config(config: Any, *, confdir: str | os.PathLike[str] | None = None,
         full_width=get("full_width"),
         asset_override=get("asset_override"),
         concurrency=int(concurrency),
+        publish_intersphinx=bool(get("publish_intersphinx", True)),
+        root_homepage=bool(get("root_homepage", False)),
         parent_transform=get("parent_override_transform"),
     )

@@ -189,6 +189,9 @@ class SwitchingClient:
     def unwatch(self, content_id: str) -> None:
         self._run("unwatch", content_id)
 
+    def set_homepage(self, space: Space, page_id: str) -> None:
+        self._run("set_homepage", space, page_id)
+
 
 def make_client(settings: ConnectionSettings, session: requests.Session | None = None, *,
                 sleep: Callable[[float], None] = time.sleep) -> SwitchingClient:

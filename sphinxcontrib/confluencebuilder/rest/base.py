@@ -150,6 +150,10 @@ class ConfluenceClient(Protocol):
 
     def unwatch(self, content_id: str) -> None: ...
 
+    def set_homepage(self, space: Space, page_id: str) -> None:
+        """Make a page of the space its homepage."""
+        ...
+
     def close(self) -> None:
         """End of a run: report what the server flagged once (e.g. deprecated endpoints)."""
         ...

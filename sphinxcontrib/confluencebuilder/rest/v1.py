@@ -433,6 +433,12 @@ class V1Client:
     def unwatch(self, content_id: str) -> None:
         self._delete(self._v1(f"user/watch/content/{content_id}"), f"page {content_id}")
 
+    def set_homepage(self, space: Space, page_id: str) -> None:
+        # the v1 space update is the one way to set it, on Data Center and on Cloud
+        self._call("PUT", self._v1(f"space/{quote(space.key, safe='~')}"),
+                   json={"name": space.name, "homepage": {"id": page_id}},
+                   subject=f"space {space.key!r}")
+
 
 def _with(page: RemotePage, **changes: Any) -> RemotePage:
     from dataclasses import replace
