@@ -31,7 +31,8 @@ def entries(builder: Any, anchors: Mapping[tuple[str, str], str] | None = None
 
 
 def write(builder: Any, anchors: Mapping[tuple[str, str], str] | None = None) -> None:
-    found = list(entries(builder, anchors))
+    found = sorted(entries(builder, anchors), key=lambda e: (e["type"], e["name"],
+                                                             e["docname"], e["anchor"]))
     config = builder.config
     data = {"project": config.project, "version": config.version, "entries": found}
     (builder.outdir / INVENTORY_DATA).write_text(json.dumps(data, indent=0) + "\n",
