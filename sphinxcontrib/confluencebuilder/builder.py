@@ -11,6 +11,7 @@ publisher.
 from __future__ import annotations
 
 import datetime as _dt
+import mimetypes
 from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +42,8 @@ def resolve_editor(config: Any) -> str:
     """``confluence_editor`` if set, else 'v2' on Cloud and 'v1' elsewhere."""
     editor = getattr(config, "confluence_editor", None)
     if editor:
-        if editor not in ("v1", "v2"):
+        if editor not in ("v1", "v2") and not getattr(config, "confluence_adv_permit_editor",
+                                                      False):
             raise ConfluenceConfigError(
                 "confluence_editor", f"must be 'v1' or 'v2' (or unset), got {editor!r}"
             )
@@ -101,6 +103,8 @@ class ConfluenceBuilder(Builder):
         "image/x-ms-bmp",
     ]
     supported_remote_images = True
+    #: sphinx.ext.linkcode adds its [source] links for builders of this format
+    supported_linkcode = "confluence_storage"
     supported_data_uri_images = False
 
     current_docname: str | None = None
@@ -113,6 +117,13 @@ class ConfluenceBuilder(Builder):
                 "confluence_file_suffix", f"{suffix!r} must not end with a dot (e.g. '.conf')"
             )
         self.out_suffix = suffix
+        extra = list(getattr(self.config, "confluence_additional_mime_types", None) or ())
+        for media_type in extra:
+            if mimetypes.guess_extension(str(media_type), strict=False) is None:
+                logger.warning("confluence_additional_mime_types: unknown MIME type %r",
+                               media_type, type="confluence", subtype="config")
+        self.supported_image_types = [*type(self).supported_image_types,
+                                      *(m for m in extra if m not in self.supported_image_types)]
         self.titles: dict[str, str] = {}
         self.parents: dict[str, str | None] = {}
         self.order: list[str] = []
@@ -278,7 +289,8 @@ class ConfluenceBuilder(Builder):
             "root": self.config.root_doc,
         }
         pages.write_manifest(
-            self.outdir, info=info, order=self.order, metas=metas, suffix=self.out_suffix
+            self.outdir, info=info, order=self.order, metas=metas, suffix=self.out_suffix,
+            embed=bool(getattr(self.config, "confluence_manifest_data", False)),
         )
         if getattr(self.config, "confluence_publish", False):
             from .publisher import publish_from_builder

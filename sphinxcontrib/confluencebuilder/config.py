@@ -114,7 +114,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("parent_page", "str", alt=("int",)),
     _o("publish_root", "int"),
     _o("page_hierarchy", "bool", True),
-    _o("root_homepage", "bool", False, supported=False),
+    _o("root_homepage", "bool", False),
     _o("publish_orphan", "bool", True),
     _o("publish_orphan_container", "int"),
     _o("parent_override_transform", "callable"),
@@ -146,33 +146,33 @@ OPTIONS: tuple[Option, ...] = (
     _o("watch", "bool", False),
     _o("version_comment", "str"),
     _o("full_width", "bool"),
-    _o("publish_intersphinx", "bool", True, supported=False),
+    _o("publish_intersphinx", "bool", True),
     _o("asset_override", "bool"),
     # -- publishing extras (new in this project; append publish options here)
     _o("publish_concurrency", "int", 8),      # why 8: doc/publishing.rst, Concurrency
     _o("cleanup_max_deletes", "int", 25),
     _o("cleanup_force", "bool", False),
     # -- attachments and images (2.5)
-    _o("additional_mime_types", "list", rebuild=_ENV, supported=False),
-    _o("manifest_data", "bool", False, supported=False),
+    _o("additional_mime_types", "list", rebuild=_ENV),
+    _o("manifest_data", "bool", False),
     # -- content and formatting (2.6)
     _o("editor", "str", rebuild=_ENV, choices=("v1", "v2")),
     _o("default_alignment", "str", rebuild=_ENV, choices=("left", "center", "right")),
     _o("default_table_width", "int", alt=("str",), rebuild=_ENV),
     _o("code_block_theme", "str", rebuild=_ENV),
     _o("lang_overrides", "dict", alt=("callable",), rebuild=_ENV),
-    _o("domain_indices", "bool", False, alt=("list",), rebuild=_ENV, supported=False),
-    _o("use_index", "bool", rebuild=_ENV, supported=False),
-    _o("include_search", "bool", rebuild=_ENV, supported=False),
+    _o("domain_indices", "bool", False, alt=("list",), rebuild=_ENV),
+    _o("use_index", "bool", rebuild=_ENV),
+    _o("include_search", "bool", rebuild=_ENV),
     _o("header_file", "path", rebuild=_ENV),
     _o("footer_file", "path", rebuild=_ENV),
-    _o("header_data", "dict", rebuild=_ENV, supported=False),
-    _o("footer_data", "dict", rebuild=_ENV, supported=False),
+    _o("header_data", "dict", rebuild=_ENV),
+    _o("footer_data", "dict", rebuild=_ENV),
     _o("page_generation_notice", "bool", False, alt=("str",), rebuild=_ENV),
     _o("prev_next_buttons_location", "str", rebuild=_ENV,
-       choices=("top", "bottom", "both"), supported=False),
-    _o("navdocs_transform", "callable", supported=False),
-    _o("sourcelink", "dict", rebuild=_ENV, supported=False),
+       choices=("top", "bottom", "both")),
+    _o("navdocs_transform", "callable"),
+    _o("sourcelink", "dict", rebuild=_ENV),
     _o("mentions", "dict", rebuild=_ENV, supported=False),
     _o("jira_servers", "dict", rebuild=_ENV, supported=False),
     _o("latex_macro", "str", alt=("dict",), rebuild=_ENV),
@@ -182,21 +182,21 @@ OPTIONS: tuple[Option, ...] = (
     _o("tab_macro", "dict", rebuild=_ENV, supported=False),
     _o("mermaid_html_macro", "bool", False, rebuild=_ENV, supported=False),
     _o("file_suffix", "str", ".conf"),
-    _o("link_suffix", "str", supported=False),
-    Option("singleconfluence_toctree", "bool", False, supported=False),
+    _o("link_suffix", "str"),
+    Option("singleconfluence_toctree", "bool", False),
     # -- advanced switches (2.7)
     _o("adv_admonition_overrides", "dict", rebuild=_ENV),
-    _o("adv_bulk_archiving", "bool", False, supported=False),
-    _o("adv_disable_anchor_fix", "bool", False, supported=False),
+    _o("adv_bulk_archiving", "bool", False),
+    _o("adv_disable_anchor_fix", "bool", False),
     _o("adv_disable_cloud_prop_delay", "bool", False, supported=False),
     _o("adv_disable_init", "bool", False, supported=False),
     _o("adv_embedded_certs", "bool", False, supported=False),
     _o("adv_ignore_nodes", "list", rebuild=_ENV),
-    _o("adv_inlined_images", "bool", False, supported=False),
-    _o("adv_node_handler", "dict", supported=False),
-    _o("adv_permit_editor", "bool", False, supported=False),
-    _o("adv_restricted", "list", supported=False),
-    _o("adv_win32_imgmath_hack", "bool", False, supported=False),
+    _o("adv_inlined_images", "bool", False),
+    _o("adv_node_handler", "dict"),
+    _o("adv_permit_editor", "bool", False),
+    _o("adv_restricted", "list"),
+    _o("adv_win32_imgmath_hack", "bool", False),
     _o("adv_cloud", "bool"),
     # -- misc (2.8)
     _o("disable_env_conf", "bool", False),
@@ -422,8 +422,11 @@ EXTRA_CHECKS += [_check_labels, _check_cleanup, _check_suffix, _check_publish_de
 
 def validate(config: Any, options: Iterable[Option] = OPTIONS) -> None:
     """Check every option's value, then the cross-option rules."""
+    permit_editor = bool(getattr(config, "confluence_adv_permit_editor", False))
     for opt in options:
         value = getattr(config, opt.name, opt.default)
+        if opt.name == "confluence_editor" and permit_editor:
+            opt = Option(opt.name, opt.kind, opt.default, opt.rebuild)  # any editor name
         validate_option(opt, value)
         if not opt.supported and value != opt.default and is_set_by_user(config, opt.name):
             logger.warning("%s is accepted for compatibility but has no effect in this version",

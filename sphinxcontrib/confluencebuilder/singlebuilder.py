@@ -39,7 +39,6 @@ class SingleConfluenceBuilder(ConfluenceBuilder):
     """Writes the root document with every document of its toctree inlined."""
 
     name = "singleconfluence"
-    supported_linkcode = "singleconfluence"
     allow_parallel = False
 
     # -- which documents --------------------------------------------------------------

@@ -63,6 +63,8 @@ class PublishSettings:
     publish_intersphinx: bool = True
     #: make the root page the space homepage after publishing
     root_homepage: bool = False
+    #: archive every stale page in one request (confluence_adv_bulk_archiving)
+    bulk_archiving: bool = False
     #: name of the plan file written in the output directory on a dry run
     plan_file: str = "confluence-plan.json"
     #: confluence_parent_override_transform: (docname, parent page id) -> page id or None
@@ -172,5 +174,6 @@ def from_config(config: Any, *, confdir: str | os.PathLike[str] | None = None,
         concurrency=int(concurrency),
         publish_intersphinx=bool(get("publish_intersphinx", True)),
         root_homepage=bool(get("root_homepage", False)),
+        bulk_archiving=bool(get("adv_bulk_archiving", False)),
         parent_transform=get("parent_override_transform"),
     )

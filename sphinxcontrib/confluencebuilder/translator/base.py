@@ -115,6 +115,10 @@ class TranslatorBase(SphinxTranslator):
         self._unknown_warned: set[str] = set()
         self._missing_images: set[int] = set()  # image nodes reported missing (images.py)
         self._ignored: frozenset[str] = frozenset(self.option("confluence_adv_ignore_nodes") or ())
+        #: confluence_adv_node_handler: node class (or its name) -> handler(translator, node)
+        self._handlers: dict[str, Any] = {
+            key if isinstance(key, str) else key.__name__: value
+            for key, value in (self.option("confluence_adv_node_handler") or {}).items()}
 
     # -- configuration -----------------------------------------------------------
 
@@ -190,7 +194,7 @@ class TranslatorBase(SphinxTranslator):
         """
         names: list[str] = []
         prefix = ""
-        if self.editor == "v2":
+        if self.editor == "v2" and not self.option("confluence_adv_disable_anchor_fix"):
             prefix = "".join((self.title_of(self.docname) or "").split())
         with_index = self.title_of("genindex") is not None
         for ident in node.get("ids", ()):
@@ -234,6 +238,10 @@ class TranslatorBase(SphinxTranslator):
 
     def dispatch_visit(self, node: nodes.Node) -> None:
         if self._ignored and node.__class__.__name__ in self._ignored:
+            raise nodes.SkipNode
+        handler = self._handlers.get(node.__class__.__name__)
+        if handler is not None:
+            handler(self, node)  # confluence_adv_node_handler writes the node itself
             raise nodes.SkipNode
         if isinstance(node, _ID_CARRIERS) and node.get("ids"):
             # a label or index entry in front of a paragraph or an object description
