@@ -108,6 +108,9 @@ class ConfluenceBuilder(Builder):
     supported_data_uri_images = False
 
     current_docname: str | None = None
+    #: a build of named files only (``sphinx-build ... index.rst``): documents not
+    #: written by it may have no page on disk, and the bundle says so
+    partial = False
 
     def init(self) -> None:
         self.editor = resolve_editor(self.config)
@@ -134,6 +137,10 @@ class ConfluenceBuilder(Builder):
         self.chrome = Chrome(self.config, self.confdir)
 
     # -- which documents to write ---------------------------------------------------------
+
+    def build_specific(self, filenames: Any) -> None:
+        self.partial = True
+        super().build_specific(filenames)
 
     def get_outdated_docs(self) -> Iterator[str]:
         for docname in self.env.found_docs:
@@ -270,6 +277,8 @@ class ConfluenceBuilder(Builder):
             if docname not in self.titles:
                 continue
             meta = pages.read_meta(self.outdir, docname)
+            if meta is None and self.partial:
+                continue  # not written by this partial build: not in the bundle
             if meta is None:
                 logger.warning(
                     "page of %r is missing from %s; rebuild with -E",
@@ -288,6 +297,8 @@ class ConfluenceBuilder(Builder):
             "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "root": self.config.root_doc,
         }
+        if len(metas) < sum(1 for d in self.order if d in self.titles):
+            info["partial"] = True
         pages.write_manifest(
             self.outdir, info=info, order=self.order, metas=metas, suffix=self.out_suffix,
             embed=bool(getattr(self.config, "confluence_manifest_data", False)),

@@ -174,6 +174,10 @@ class Publisher:
         if not self.settings.project:
             self.settings = replace(self.settings,
                                     project=str(bundle.manifest.get("project", "")))
+        if bundle.manifest.get("partial") and self.settings.cleanup:
+            logger.info("confluence: the output holds part of the documentation only "
+                        "(a partial build); cleanup is skipped")
+            self.settings = replace(self.settings, cleanup_purge=False, cleanup_archive=False)
         start = time.monotonic()
         first = self.client.request_count
         plan = self.plan(bundle)
