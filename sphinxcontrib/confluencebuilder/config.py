@@ -416,7 +416,29 @@ def _check_required_for_publish(config: Any) -> None:
                                         f"variable {name.upper()}.")
 
 
-EXTRA_CHECKS += [_check_labels, _check_cleanup, _check_suffix, _check_publish_debug,
+#: options the earlier sphinxcontrib-confluencebuilder removed -> what to use instead
+REMOVED_OPTIONS: dict[str, str] = {
+    "confluence_asset_force_standalone": "nothing: attachments always live on their page",
+    "confluence_lang_transform": "confluence_lang_overrides",
+    "confluence_master_homepage": "confluence_root_homepage",
+    "confluence_parent_page_id_check": "confluence_parent_page with the page id",
+    "confluence_publish_disable_api_prefix": "confluence_publish_override_api_prefix",
+    "confluence_publish_subset": "confluence_publish_allowlist",
+    "confluence_purge_from_master": "confluence_cleanup_from_root",
+    "confluence_purge_from_root": "confluence_cleanup_from_root",
+    "confluence_space_name": "confluence_space_key",
+}
+
+
+def _check_removed(config: Any) -> None:
+    given = set(getattr(config, "_raw_config", None) or ()) | \
+        set(getattr(config, "_overrides", None) or ())
+    for name in sorted(given & set(REMOVED_OPTIONS)):
+        logger.warning("%s was removed and has no effect; use %s instead", name,
+                       REMOVED_OPTIONS[name], type="confluence", subtype="unsupported_option")
+
+
+EXTRA_CHECKS += [_check_removed, _check_labels, _check_cleanup, _check_suffix, _check_publish_debug,
                  _check_adv_cloud, _check_required_for_publish]
 
 
