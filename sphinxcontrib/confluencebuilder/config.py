@@ -107,7 +107,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("publish_retry_attempts", "int", 2),
     _o("publish_retry_duration", "number", 4),
     _o("publish_debug", "str", alt=("bool",), choices=_DEBUG_CHOICES),
-    _o("page_search_mode", "str", choices=("default", "content", "search"), supported=False),
+    _o("page_search_mode", "str", choices=("default", "content", "search")),
     # -- connection extras (new in this project; append connection options here)
     _o("publish_credential_provider", "callable", alt=("str",)),
     # -- page hierarchy, placement and titles (2.3)
@@ -139,7 +139,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("cleanup_archive", "bool", False),
     _o("cleanup_from_root", "bool", False),
     _o("cleanup_search_mode", "str",
-       choices=("direct", "search", "direct-aggressive", "search-aggressive"), supported=False),
+       choices=("direct", "search", "direct-aggressive", "search-aggressive")),
     _o("global_labels", "list", rebuild=_ENV),
     _o("append_labels", "bool", True),
     _o("disable_notifications", "bool", True),
@@ -190,7 +190,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("adv_disable_anchor_fix", "bool", False),
     _o("adv_disable_cloud_prop_delay", "bool", False, supported=False),
     _o("adv_disable_init", "bool", False, supported=False),
-    _o("adv_embedded_certs", "bool", False, supported=False),
+    _o("adv_embedded_certs", "bool", False),
     _o("adv_ignore_nodes", "list", rebuild=_ENV),
     _o("adv_inlined_images", "bool", False),
     _o("adv_node_handler", "dict"),

@@ -94,6 +94,10 @@ class ConnectionSettings:
     gateway_root: str = GATEWAY_ROOT
     #: options answered on the terminal (confluence_ask_user, confluence_ask_password)
     asked: tuple[str, ...] = ()
+    #: v1 title look-ups: 'content' (content listing, then CQL) or 'search' (CQL only)
+    page_search_mode: str = "content"
+    #: confluence_adv_embedded_certs: trust only the certificates bundled with requests
+    embedded_certs: bool = False
 
     # -- derived values -------------------------------------------------------------
 
@@ -501,5 +505,8 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         api_prefixes=prefixes,
         asked=tuple(name for key, name in (("user", ASK_USER), ("secret", ASK_PASSWORD))
                     if key in asked),
+        page_search_mode="search" if _opt(config, "page_search_mode") == "search"
+        else "content",
+        embedded_certs=bool(_opt(config, "adv_embedded_certs", False)),
         **creds,
     )

@@ -175,6 +175,8 @@ class V1Client:
     def find_page_by_title(self, space: Space, title: str, *,
                            properties: tuple[str, ...] = (),
                            status: str = "current") -> RemotePage | None:
+        if self.settings.page_search_mode == "search":  # CQL only (slow title listing)
+            return self._find_case_insensitive(space, title, properties, status)
         data = self._call("GET", self._v1("content"), subject=f"space {space.key!r}", params={
             "type": "page", "spaceKey": space.key, "title": title, "status": status,
             "expand": self._expand(properties)}) or {}
@@ -189,10 +191,13 @@ class V1Client:
         params = {"cql": cql, "expand": self._expand(properties)}
         if status != "current":
             params["cqlcontext"] = json.dumps({"contentStatuses": [status]})
+        found = None
         for item in self._paged_v1("content/search", params):
-            if str(item.get("title", "")).lower() == title.lower():
+            if item.get("title") == title:
                 return self._page(item, properties, space.key)
-        return None
+            if found is None and str(item.get("title", "")).lower() == title.lower():
+                found = item
+        return None if found is None else self._page(found, properties, space.key)
 
     def list_pages(self, space: Space, *, ancestor_id: str | None = None,
                    properties: tuple[str, ...] = ()) -> list[RemotePage]:
