@@ -60,3 +60,21 @@ def test_embedded_certs_trust_only_the_bundled_store(confluence_emulator_factory
     assert make_client(emulator_settings(server)).get_space("DOCS").key == "DOCS"
     with pytest.raises(ConfluenceTlsError):
         make_client(emulator_settings(server, adv_embedded_certs=True)).get_space("DOCS")
+
+
+@pytest.mark.parametrize("api", ["v1", "v2"])
+@pytest.mark.parametrize(("mode", "status", "skipped"), [
+    (False, "open", False), (True, "open", True), (True, "resolved", True),
+    ("ignored-resolved", "resolved", False), ("ignored-resolved", "reopened", True)])
+def test_skip_commented_pages(confluence_emulator_factory: Any, tmp_path: Any, api: str,
+                              mode: Any, status: str, skipped: bool) -> None:
+    server = confluence_emulator_factory(mode="cloud")
+    out = tmp_path / "out"
+    write_bundle(out, [Doc("index", "Root"), Doc("a", "A", "index", body="<p>one</p>")])
+    publish(client_for(server, api_mode=api), out)
+    page = current_pages(server.state)["A"]
+    server.state.add_inline_comment(page, status)
+    write_bundle(out, [Doc("index", "Root"), Doc("a", "A", "index", body="<p>two</p>")])
+    report = publish(client_for(server, api_mode=api), out, skip_commented=mode)
+    assert (page.body == "<p>one</p>") is skipped
+    assert ("a" in report.skipped) is skipped

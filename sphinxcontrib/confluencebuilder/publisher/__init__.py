@@ -24,6 +24,7 @@ from ..errors import (
 from ..pages import Bundle, read_bundle, sha256_file
 from ..rest.base import ConfluenceClient, RemotePage, Space
 from .apply import Applier, AttachmentEvent, PageEvent
+from .comments import skip_commented
 from .intersphinx import publish_inventory
 from .names import attachment_names, rename_references
 from .plan import Placement, Plan, make_plan, title_matches
@@ -142,6 +143,7 @@ class Publisher:
         plan = make_plan(bundle.pages, root=bundle.root, outdir=str(bundle.outdir),
                          remote=remote.pages, placement=remote.placement,
                          settings=self.settings, adoptable=self._adoptable(bundle, remote))
+        plan = skip_commented(self.client, plan, self.settings.skip_commented)
         _check_uploads(plan)
         if any(r.mode == "archive" for r in plan.removals) and \
                 self.client.server_info().get("type") != "cloud":

@@ -438,6 +438,14 @@ class V1Client:
     def unwatch(self, content_id: str) -> None:
         self._delete(self._v1(f"user/watch/content/{content_id}"), f"page {content_id}")
 
+    def inline_comment_statuses(self, page_id: str) -> list[str]:
+        """Resolution status of every inline comment of a page ('open', 'resolved' ...)."""
+        items = self._paged_v1(f"content/{page_id}/child/comment",
+                               {"location": "inline", "expand": "extensions.resolution"},
+                               subject=f"page {page_id}")
+        return [str(((i.get("extensions") or {}).get("resolution") or {}).get("status")
+                    or "open") for i in items]
+
     def set_homepage(self, space: Space, page_id: str) -> None:
         # the v1 space update is the one way to set it, on Data Center and on Cloud
         self._call("PUT", self._v1(f"space/{quote(space.key, safe='~')}"),

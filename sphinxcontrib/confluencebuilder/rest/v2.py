@@ -298,6 +298,11 @@ class V2Client(V1Client):
             for item in self._paged_v2(f"pages/{page_id}/attachments", {},
                                        subject=f"page {page_id}")]
 
+    def inline_comment_statuses(self, page_id: str) -> list[str]:
+        return [str(i.get("resolutionStatus") or "open") for i in
+                self._paged_v2(f"pages/{page_id}/inline-comments", {},
+                               subject=f"page {page_id}")]
+
     def delete_attachment(self, attachment_id: str) -> None:
         self._delete(self._v2(f"attachments/{attachment_id}"), f"attachment {attachment_id}")
 
