@@ -73,7 +73,8 @@ def test_skip_commented_pages(confluence_emulator_factory: Any, tmp_path: Any, a
     write_bundle(out, [Doc("index", "Root"), Doc("a", "A", "index", body="<p>one</p>")])
     publish(client_for(server, api_mode=api), out)
     page = current_pages(server.state)["A"]
-    server.state.add_inline_comment(page, status)
+    with server.state.lock:
+        page.inline_comments.append((server.state.next_id(), status))
     write_bundle(out, [Doc("index", "Root"), Doc("a", "A", "index", body="<p>two</p>")])
     report = publish(client_for(server, api_mode=api), out, skip_commented=mode)
     assert (page.body == "<p>one</p>") is skipped

@@ -107,7 +107,7 @@ class Content:
     media_type: str = ""
     comment: str = ""
     data: bytes = b""
-    #: inline comments of a page: (comment id, resolution status)
+    #: inline comments: (id, 'open' | 'reopened' | 'resolved' | 'dangling')
     inline_comments: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -450,13 +450,6 @@ class State:
     def attachment_named(self, page: Content, filename: str) -> Content | None:
         return next((a for a in self.children(page.id, "attachment")
                      if a.title == filename), None)
-
-    def add_inline_comment(self, page: Content, status: str = "open") -> str:
-        """An inline comment on a page ('open', 'reopened', 'resolved' or 'dangling')."""
-        with self.lock:
-            comment_id = self.next_id()
-            page.inline_comments.append((comment_id, status))
-        return comment_id
 
     def download(self, page_id: str, filename: str) -> Content | None:
         """The current attachment behind ``/download/attachments/<page>/<name>`` (for the shell);
