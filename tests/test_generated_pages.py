@@ -118,3 +118,22 @@ def test_unknown_domain_index_is_a_config_error(tmp_path: Path) -> None:
                                           "'py-nothing'.*py-modindex"):
         build(tmp_path, confluence_domain_indices=["py-nothing"])
     assert not (tmp_path / "out" / "scb-manifest.json").exists()
+
+
+def test_adv_disable_init_keeps_other_builders_clean(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+
+    def env_refs(**conf: Any) -> Any:
+        with docutils_namespace():
+            app = Sphinx(str(src), str(src), str(tmp_path / "html"), str(tmp_path / "dt"),
+                         "html", confoverrides=conf, status=io.StringIO(),
+                         warning=io.StringIO(), freshenv=True)
+            app.build()
+        return getattr(app.env, "confluence_generated_refs", None)
+
+    assert env_refs() == {"index": ["genindex", "py-modindex", "search"]}
+    assert env_refs(confluence_adv_disable_init=True) is None
+    # the confluence builder itself is not affected
+    out, _ = build(tmp_path / "c", confluence_adv_disable_init=True)
+    assert (out / "genindex.conf").exists()

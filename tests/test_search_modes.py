@@ -79,3 +79,39 @@ def test_skip_commented_pages(confluence_emulator_factory: Any, tmp_path: Any, a
     report = publish(client_for(server, api_mode=api), out, skip_commented=mode)
     assert (page.body == "<p>one</p>") is skipped
     assert ("a" in report.skipped) is skipped
+
+
+@pytest.mark.parametrize("disabled", [False, True])
+def test_cloud_property_write_on_a_new_page_waits_and_tries_again(
+        confluence_emulator_factory: Any, monkeypatch: Any, disabled: bool) -> None:
+    from connection_helpers import RecordingSleep
+
+    from sphinxcontrib.confluencebuilder.errors import ConfluenceNotFoundError
+    from sphinxcontrib.confluencebuilder.rest.base import Space
+    from sphinxcontrib.confluencebuilder.testing.state import EmulatorError
+
+    server = confluence_emulator_factory(mode="cloud")
+    real = server.state.set_property
+    refused: list[str] = []
+
+    def not_yet(item: Any, key: str, *args: Any, **kwargs: Any) -> Any:
+        if len(refused) < 2:  # Cloud does not show the new page to the property API yet
+            refused.append(key)
+            raise EmulatorError(404, "No content found with id")
+        return real(item, key, *args, **kwargs)
+
+    monkeypatch.setattr(server.state, "set_property", not_yet)
+    sleep = RecordingSleep()
+    client = make_client(emulator_settings(server, api_mode="v2", cloud=True,
+                                           adv_disable_cloud_prop_delay=disabled),
+                         sleep=sleep)
+    space: Space = client.get_space("DOCS")
+    if disabled:
+        with pytest.raises(ConfluenceNotFoundError):
+            client.create_page(space, "Fresh", "<p>x</p>", None, properties={"k": {"v": 1}})
+        assert 0.5 not in sleep.calls
+    else:
+        client.create_page(space, "Fresh", "<p>x</p>", None, properties={"k": {"v": 1}})
+        assert 0.5 in sleep.calls
+        page = current_pages(server.state)["Fresh"]
+        assert page.properties["k"].value == {"v": 1}

@@ -98,6 +98,8 @@ class ConnectionSettings:
     page_search_mode: str = "content"
     #: confluence_adv_embedded_certs: trust only the certificates bundled with requests
     embedded_certs: bool = False
+    #: Cloud: pause before trying again a refused property write on a new page
+    cloud_prop_delay: float = 0.5
 
     # -- derived values -------------------------------------------------------------
 
@@ -508,5 +510,6 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         page_search_mode="search" if _opt(config, "page_search_mode") == "search"
         else "content",
         embedded_certs=bool(_opt(config, "adv_embedded_certs", False)),
+        cloud_prop_delay=0.0 if _opt(config, "adv_disable_cloud_prop_delay") else 0.5,
         **creds,
     )

@@ -26,7 +26,15 @@ def referenced(env: Any) -> set[str]:
     return found
 
 
+def _disabled(app: Any) -> bool:
+    """confluence_adv_disable_init: nothing for builders other than ours."""
+    return bool(getattr(app.config, "confluence_adv_disable_init", False)) and \
+        getattr(app.builder, "format", "") != "confluence_storage"
+
+
 def _doctree_read(app: Any, doctree: nodes.document) -> None:
+    if _disabled(app):
+        return
     env = app.env
     names: set[str] = set()
     for toctree in doctree.findall(addnodes.toctree):
@@ -67,7 +75,7 @@ def _merge(app: Any, env: Any, docnames: Any, other: Any) -> None:
 
 def _missing_doc(app: Any, env: Any, node: Any, contnode: nodes.Node) -> Any:
     """``:doc:`genindex``` (and friends): a link to the generated page when there is one."""
-    if node.get("reftype") != "doc":
+    if node.get("reftype") != "doc" or _disabled(app):
         return None
     target = VIRTUAL.get(node.get("reftarget", ""), node.get("reftarget", ""))
     titles = getattr(app.builder, "titles", None) or {}
