@@ -54,6 +54,8 @@ def test_publish_after_partial_build_touches_nothing_else(tmp_path: Path, monkey
     monkeypatch.setenv("CONFLUENCE_API_TOKEN", server.api_token)
     assert run(src, tmp_path / "full", opts=conf)[0] == 0
     before = {t: (c.id, c.version.number) for t, c in current_pages(server.state).items()}
+    inventory = server.state.download(before["Part Home"][0], "objects.inv")
+    assert inventory is not None and inventory.version.number == 1
     (src / "a.rst").write_text("A\n=\n\nFirst, changed.\n")
     count = len(writes(server))
     code, err = run(src, tmp_path / "partial", str(src / "a.rst"), opts=conf)
@@ -62,5 +64,7 @@ def test_publish_after_partial_build_touches_nothing_else(tmp_path: Path, monkey
     assert after["A"] == (before["A"][0], before["A"][1] + 1)
     for title in ("Part Home", "B"):
         assert after[title] == before[title]  # neither removed nor rewritten
+    # the inventory of the whole documentation is not replaced by a partial one
+    assert server.state.download(before["Part Home"][0], "objects.inv").version.number == 1
     changed = [w for w in writes(server)[count:] if w.get("method") in ("PUT", "DELETE")]
     assert all(before["A"][0] in w.get("path", "") for w in changed), changed

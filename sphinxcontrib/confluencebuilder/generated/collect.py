@@ -82,7 +82,11 @@ def _missing_doc(app: Any, env: Any, node: Any, contnode: nodes.Node) -> Any:
     if target not in getattr(app.builder, "generated", ()) or target not in titles:
         return None
     ref = nodes.reference("", "", internal=True, refuri=target)
-    ref += contnode
+    if node.get("refexplicit"):
+        ref += contnode
+    else:  # the page's title, as :doc: shows a document's title
+        ref += contnode.__class__("", titles[target]) if isinstance(
+            contnode, nodes.TextElement) else nodes.Text(titles[target])
     return ref
 
 

@@ -207,8 +207,10 @@ class Publisher:
     def _after_apply(self, bundle: Bundle, report: Report) -> None:
         """Steps that need the page ids: the intersphinx inventory, the homepage."""
         root_id = report.page_ids.get(bundle.root)
-        if self.settings.publish_intersphinx:
-            publish_inventory(self.client, bundle, report.page_ids, report.page_urls)
+        if self.settings.publish_intersphinx and not bundle.manifest.get("partial"):
+            # a partial output knows part of the objects: the inventory stays as it is
+            publish_inventory(self.client, bundle, report.page_ids, report.page_urls,
+                              replace=not self.settings.onlynew)
         if self.settings.root_homepage and root_id is not None:
             space = self.client.get_space(self.settings.space_key)
             if space.homepage_id != root_id:

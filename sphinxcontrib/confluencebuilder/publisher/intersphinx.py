@@ -74,9 +74,10 @@ def published_rows(data: Mapping[str, Any], titles: Mapping[str, str],
 
 
 def publish_inventory(client: ConfluenceClient, bundle: Bundle, ids: Mapping[str, str],
-                      urls: Mapping[str, str]) -> bool:
+                      urls: Mapping[str, str], *, replace: bool = True) -> bool:
     """Write ``objects.inv`` with the page addresses and attach it to the root page
-    (a new version only when it changed). True when it was uploaded."""
+    (a new version only when it changed, and only with ``replace``: only-new leaves an
+    existing one alone). True when it was uploaded."""
     data = read_entries(bundle.outdir)
     root_id = ids.get(bundle.root)
     if data is None or root_id is None:
@@ -88,7 +89,7 @@ def publish_inventory(client: ConfluenceClient, bundle: Bundle, ids: Mapping[str
     (bundle.outdir / INVENTORY).write_bytes(blob)
     digest = hashlib.sha256(blob).hexdigest()
     existing = next((a for a in client.list_attachments(root_id) if a.name == INVENTORY), None)
-    if existing is not None and digest in existing.comment:
+    if existing is not None and (digest in existing.comment or not replace):
         return False
     client.upload_attachment(root_id, INVENTORY, blob, MEDIA_TYPE,
                              comment=f"intersphinx inventory sha256:{digest}",
