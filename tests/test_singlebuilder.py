@@ -114,3 +114,15 @@ def test_cli_selects_the_single_builder(tmp_path: Path) -> None:
     out = src / "_build" / "singleconfluence"
     assert sorted(p.name for p in out.glob("*.conf")) == ["index.conf"]
     assert "Second overview" in (out / "index.conf").read_text(encoding="utf-8")
+
+
+def test_section_and_figure_numbers_of_every_document(tmp_path: Path) -> None:
+    src = _copy(tmp_path)
+    (src / "index.rst").write_text((src / "index.rst").read_text().replace(
+        ".. toctree::\n", ".. toctree::\n   :numbered:\n"))
+    (src / "second.rst").write_text((src / "second.rst").read_text()
+                                    + "\n.. figure:: img/one.png\n\n   The figure.\n")
+    build_single(src, tmp_path / "out", numfig=True)
+    body = (tmp_path / "out" / "index.conf").read_text(encoding="utf-8")
+    assert "1.1. Overview" in body and "2.1. Overview" in body  # numbered per document
+    assert "Fig. 2.1 The figure." in body  # numbered within its document

@@ -80,10 +80,12 @@ class SingleConfluenceBuilder(ConfluenceBuilder):
         _inline(self, tree, root, included, keep)
         tree["docname"] = root
         self.env.resolve_references(tree, root, self)
-        mapping, starts, secnumbers = _unique_ids(tree, root, self.env.toc_secnumbers)
+        mapping, starts = _unique_ids(tree, root)
         _fix_references(tree, root, mapping, starts)
         self.anchor_map = mapping
+        secnumbers, fignumbers = _merge_numbers(self.env, mapping)
         self.env.toc_secnumbers = {root: secnumbers}
+        self.env.toc_fignumbers = {root: fignumbers}
         return tree
 
 
@@ -133,14 +135,12 @@ def _owner_walk(node: nodes.Element, docname: str) -> Iterator[tuple[nodes.Eleme
             yield from _owner_walk(child, docname)
 
 
-def _unique_ids(tree: nodes.document, root: str,
-                secnumbers: dict[str, dict[str, tuple[int, ...]]]
-                ) -> tuple[dict[tuple[str, str], str], dict[str, str], dict[str, tuple[int, ...]]]:
-    """Rename ids a document shares with an earlier one; return (doc, old id) -> new id,
-    each document's start anchor and the section numbers under the new ids."""
+def _unique_ids(tree: nodes.document, root: str
+                ) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """Rename ids a document shares with an earlier one; return (doc, old id) -> new id
+    and each document's start anchor."""
     used: set[str] = set()
     mapping: dict[tuple[str, str], str] = {}
-    merged: dict[str, tuple[int, ...]] = {}
     for node, doc in _owner_walk(tree, root):
         ids = node.get("ids", ())
         if not ids:
@@ -157,13 +157,25 @@ def _unique_ids(tree: nodes.document, root: str,
             used.add(new)
             mapping.setdefault((doc, ident), new)
             new_ids.append(new)
-            number = secnumbers.get(doc, {}).get("#" + ident)
-            if number:
-                merged["#" + new] = number
         node["ids"] = new_ids
     starts = {doc: new for (doc, ident), new in mapping.items()
               if ident == DOC_ANCHOR.format(doc)}
-    return mapping, starts, merged
+    return mapping, starts
+
+
+def _merge_numbers(env: Any, mapping: dict[tuple[str, str], str]
+                   ) -> tuple[dict[str, tuple[int, ...]], dict[str, dict[str, tuple[int, ...]]]]:
+    """Section and figure/table numbers of every document under the ids on the page."""
+    secnumbers: dict[str, tuple[int, ...]] = {}
+    fignumbers: dict[str, dict[str, tuple[int, ...]]] = {}
+    for (doc, ident), new in mapping.items():
+        number = env.toc_secnumbers.get(doc, {}).get("#" + ident)
+        if number:
+            secnumbers["#" + new] = number
+        for figtype, numbers in env.toc_fignumbers.get(doc, {}).items():
+            if ident in numbers:
+                fignumbers.setdefault(figtype, {})[new] = numbers[ident]
+    return secnumbers, fignumbers
 
 
 def _fix_references(tree: nodes.document, root: str, mapping: dict[tuple[str, str], str],
