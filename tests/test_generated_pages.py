@@ -109,8 +109,10 @@ def test_options_switch_pages_on_and_off(tmp_path: Path) -> None:
     out, _ = build(tmp_path, confluence_use_index=False, confluence_include_search=False,
                    confluence_domain_indices=False, suppress_warnings=["confluence"])
     assert not (out / "genindex.conf").exists() and not (out / "py-modindex.conf").exists()
-    out, _ = build(tmp_path, plain, confluence_domain_indices=["py-modindex"])
-    assert (out / "py-modindex.conf").exists()
+    out, _ = build(tmp_path, plain, confluence_domain_indices=["py-modindex"],
+                   confluence_page_generation_notice="Generated.")
+    assert (out / "py-modindex.conf").read_text().startswith(
+        '<p style="font-size: small; color: #707070;"><em>Generated.</em></p>')
 
 
 def test_unknown_domain_index_is_a_config_error(tmp_path: Path) -> None:

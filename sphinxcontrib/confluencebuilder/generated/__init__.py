@@ -19,6 +19,7 @@ from sphinx.locale import _
 from .. import pages
 from ..config import is_set_by_user
 from ..storage import element, macro_end, macro_start
+from ..translator.structure import generation_notice
 from . import collect
 from .chrome import check_config
 from .indices import domain_index_body, genindex_body
@@ -101,6 +102,7 @@ def write(builder: Any, docname: str, decorate: Any) -> None:
         parent=builder.parents.get(docname),
         labels=tuple(sorted(getattr(builder.config, "confluence_global_labels", None) or ())),
         links=links, link_titles={d: builder.titles[d] for d in links})
+    body = generation_notice(builder.config) + body
     pages.write_page(builder.outdir, builder.out_suffix, decorate(docname, body), meta)
 
 

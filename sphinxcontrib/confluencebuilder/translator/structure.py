@@ -54,18 +54,7 @@ class StructureMixin(_Base):
     # -- document --------------------------------------------------------------------
 
     def visit_document(self, node: nodes.document) -> None:
-        notice = self.option("confluence_page_generation_notice", False)
-        if notice:
-            text = (
-                notice
-                if isinstance(notice, str)
-                else ("This page has been automatically generated; edit its source instead.")
-            )
-            self.body.append(
-                start_tag("p", {"style": "font-size: small; color: #707070;"})
-                + element("em", text)
-                + end_tag("p")
-            )
+        self.body.append(generation_notice(self.config))
 
     def depart_document(self, node: nodes.document) -> None:
         pass
@@ -332,6 +321,17 @@ class StructureMixin(_Base):
 
     def depart_compact_paragraph(self, node: addnodes.compact_paragraph) -> None:
         self.pop_end()
+
+
+def generation_notice(config: object) -> str:
+    """The confluence_page_generation_notice paragraph ('' when off)."""
+    notice = getattr(config, "confluence_page_generation_notice", False)
+    if not notice:
+        return ""
+    text = notice if isinstance(notice, str) else \
+        "This page has been automatically generated; edit its source instead."
+    return (start_tag("p", {"style": "font-size: small; color: #707070;"})
+            + element("em", text) + end_tag("p"))
 
 
 def _pass(self: object, node: nodes.Node) -> None:
