@@ -24,3 +24,6 @@ exclude_patterns = ["_build"]
 # environment variables in CI); the title prefix keeps these pages apart from others
 # in a shared space.
 confluence_page_hierarchy = True
+
+# reStructuredText examples (the markup reference) have no Confluence highlighter
+confluence_lang_overrides = {"rst": "none"}

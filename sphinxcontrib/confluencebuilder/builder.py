@@ -231,6 +231,7 @@ class ConfluenceBuilder(Builder):
         )
         linked = set(visitor.links) | set(self.chrome.linked(docname))
         links = tuple(sorted(d for d in linked if d in self.titles))
+        props = visitor.page_properties  # confluence_metadata
         meta = pages.PageMeta(
             docname=docname,
             title=self.titles[docname],
@@ -240,6 +241,8 @@ class ConfluenceBuilder(Builder):
             links=links,
             link_titles={d: self.titles[d] for d in links},
             chrome=self.chrome.fingerprint(docname),
+            guid=props.get("guid"),
+            full_width=props.get("full_width"),
         )
         pages.write_page(self.outdir, self.out_suffix, body, meta)
 

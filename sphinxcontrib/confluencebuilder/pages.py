@@ -57,6 +57,10 @@ class PageMeta:
     link_titles: Mapping[str, str] = field(default_factory=dict)
     #: fingerprint of the page chrome (header, footer, prev/next, source link) written
     chrome: str = ""
+    #: user-managed id of the page (``confluence_metadata :guid:``), passed to events
+    guid: str | None = None
+    #: per-page full width (``confluence_metadata :full-width:``); None: the option's
+    full_width: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -77,6 +81,8 @@ class PageMeta:
             links=tuple(data.get("links", ())),
             link_titles=dict(data.get("link_titles", {})),
             chrome=str(data.get("chrome", "")),
+            guid=data.get("guid"),
+            full_width=data.get("full_width"),
         )
 
 

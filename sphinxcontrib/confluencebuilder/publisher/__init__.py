@@ -36,8 +36,8 @@ __all__ = ["Publisher", "PublishSettings", "Report", "Plan", "from_config",
 
 logger = logging.getLogger(__name__)
 
-EVENTS = ("confluence-publish-page", "confluence-publish-attachment",
-          "confluence-publish-point")
+EVENTS = ("confluence-publish-override-pageid", "confluence-publish-page",
+          "confluence-publish-attachment", "confluence-publish-point")
 
 
 class ConfluencePublishFailed(SphinxError):
@@ -55,8 +55,11 @@ class Remote:
 class Publisher:
     def __init__(self, client: ConfluenceClient, settings: PublishSettings, *,
                  on_page: PageEvent | None = None,
-                 on_attachment: AttachmentEvent | None = None) -> None:
+                 on_attachment: AttachmentEvent | None = None,
+                 page_ids: dict[str, str] | None = None) -> None:
         self.client = client
+        #: docname -> page id to write it to (confluence-publish-override-pageid)
+        self.page_ids = dict(page_ids or {})
         self.settings = settings
         self.on_page = on_page
         self.on_attachment = on_attachment
@@ -142,7 +145,8 @@ class Publisher:
         remote = remote if remote is not None else self.preflight()
         plan = make_plan(bundle.pages, root=bundle.root, outdir=str(bundle.outdir),
                          remote=remote.pages, placement=remote.placement,
-                         settings=self.settings, adoptable=self._adoptable(bundle, remote))
+                         settings=self.settings, adoptable=self._adoptable(bundle, remote),
+                         page_ids=self.page_ids)
         plan = skip_commented(self.client, plan, self.settings.skip_commented)
         _check_uploads(plan)
         if any(r.mode == "archive" for r in plan.removals) and \
@@ -270,13 +274,15 @@ def publish_from_builder(app: Any, outdir: Any) -> Report:
     register(app)
     try:
         bundle = read_bundle(outdir)
+        page_ids = override_page_ids(app, bundle)
         settings = from_config(app.config, confdir=app.confdir)
         client = make_client(connection_from_config(app.config, base_dir=app.confdir))
         publisher = Publisher(
             client, settings,
             on_page=lambda doc, pid, meta: app.emit("confluence-publish-page", doc, pid, meta),
             on_attachment=lambda doc, key, aid, meta: app.emit(
-                "confluence-publish-attachment", doc, key, aid, meta))
+                "confluence-publish-attachment", doc, key, aid, meta),
+            page_ids=page_ids)
         try:
             report = publisher.publish(bundle)
         finally:
@@ -287,3 +293,22 @@ def publish_from_builder(app: Any, outdir: Any) -> Report:
     if report.url and not report.dryrun:
         app.emit("confluence-publish-point", report.url)
     return report
+
+
+def override_page_ids(app: Any, bundle: Bundle) -> dict[str, str]:
+    """Ask ``confluence-publish-override-pageid`` (docname, {guid, title}) for each page;
+    the first handler that returns an id decides where the document is written."""
+    found: dict[str, str] = {}
+    for page in bundle.pages:
+        meta = {"guid": page.meta.guid, "title": page.title}
+        value = app.emit_firstresult("confluence-publish-override-pageid", page.docname, meta)
+        if value is None or value == "":
+            continue
+        text = str(value).strip()
+        if not text.isdigit():
+            raise ConfluencePublishError(
+                f"the confluence-publish-override-pageid event returned {value!r} for "
+                f"document {page.docname!r}; expected a page id (digits) or None",
+                hint="Return the numeric id of an existing page, or None.")
+        found[page.docname] = text
+    return found

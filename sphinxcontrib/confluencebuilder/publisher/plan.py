@@ -9,7 +9,7 @@ cleanup.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -252,11 +252,26 @@ def title_matches(pages: Sequence[Page], remote: Sequence[RemotePage],
     return out
 
 
+def _override(page_id: str, docname: str, index: RemoteIndex, space: Space) -> RemotePage:
+    page = index.by_id.get(page_id)
+    if page is None:
+        raise ConfluencePublishError(
+            f"the confluence-publish-override-pageid event gave page id {page_id} for "
+            f"document {docname!r}, but space {space.key!r} has no such page (or the "
+            "publishing user cannot see it)",
+            hint="Return the id of an existing page of the space, or None to let the "
+                 "publisher choose.")
+    return page
+
+
 def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence[RemotePage],
               placement: Placement, settings: PublishSettings,
-              adoptable: Collection[str] = ()) -> Plan:
+              adoptable: Collection[str] = (),
+              page_ids: Mapping[str, str] | None = None) -> Plan:
     """``adoptable``: ids of unclaimed pages holding exactly our body at version 1 (a
-    create of ours whose identity property was never written); they are taken back."""
+    create of ours whose identity property was never written); they are taken back.
+    ``page_ids``: docname -> the page id a document must be written to (the
+    ``confluence-publish-override-pageid`` event), taking precedence over matching."""
 
     index = RemoteIndex(remote, settings.project)
     #: every document of the bundle, published now or left out (allow/deny list, orphans)
@@ -279,7 +294,9 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
         level = 0 if parent_doc is None else changes[parent_doc].level + 1
         found = None
         how = None
-        if doc == root and placement.root_page is not None:
+        if page_ids and doc in page_ids:
+            found, how = _override(page_ids[doc], doc, index, placement.space), "override"
+        elif doc == root and placement.root_page is not None:
             found, how = placement.root_page, "root"
         else:
             match = index.find(doc, title, documents)
@@ -309,8 +326,10 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
         parent_key = parent_doc if parent_doc is not None else f"id:{parent_id}"
         labels = tuple(sorted(set(page.meta.labels) | set(settings.global_labels)))
         body = rename_references(page.body, attachment_names(page))
+        page_appearance = appearance if page.meta.full_width is None else (
+            "full-width" if page.meta.full_width else "default")
         digest = content_hash(title=title, body=body, parent=parent_key, labels=labels,
-                              appearance=appearance)
+                              appearance=page_appearance)
         keep_parent = doc == root and placement.root_page is not None
         reasons: list[str] = []
         if found is None:
@@ -318,9 +337,9 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
         elif settings.onlynew:
             action = "skip"
         else:
-            if how in ("title", "root", "recovered") and recorded is None:
+            if how in ("title", "root", "recovered", "override") and recorded is None:
                 reasons.append({"title": "taken over", "root": "publish root",
-                                "recovered": "recovered"}[how])
+                                "recovered": "recovered", "override": "page id override"}[how])
             if how == "renamed":
                 reasons.append("renamed document")
             if recorded is not None and recorded.version != found.version:
@@ -377,9 +396,9 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
             remove_labels=tuple(sorted(rec_labels - set(labels))),
             replace_labels=not settings.append_labels,
             labels_changed=labels_changed,
-            appearance=appearance,
-            appearance_changed=(appearance is not None and action != "skip"
-                                and (recorded is None or recorded.appearance != appearance
+            appearance=page_appearance,
+            appearance_changed=(page_appearance is not None and action != "skip"
+                                and (recorded is None or recorded.appearance != page_appearance
                                      or settings.force)),
             attachments=() if action == "skip" else _attachments(
                 page, found, recorded, outdir, settings, settings.force),

@@ -18,6 +18,7 @@ from .code import CodeMixin
 from .diagrams import DiagramsMixin, notice_dot_early
 from .domains import DomainsMixin
 from .images import ImagesMixin
+from .macros import MacrosMixin
 from .math_blocks import notice_math_early
 from .references import ReferencesMixin
 from .structure import StructureMixin
@@ -25,6 +26,7 @@ from .tables import TablesMixin
 
 
 class StorageTranslator(
+    MacrosMixin,
     CodeMixin,
     AdmonitionsMixin,
     TablesMixin,

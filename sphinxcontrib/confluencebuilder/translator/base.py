@@ -30,6 +30,8 @@ Contract for the node-family mixins (``structure``, ``references``, ``images``,
     Record that this page links to another document (page metadata).
 ``self.labels``
     Set of page labels (page metadata).
+``self.page_properties``
+    Other page metadata (``guid``, ``full_width``) set by ``confluence_metadata``.
 ``self.context: list[str]``
     A stack for closing markup: push in ``visit_X``, pop and append in ``depart_X``
     (``self.push_end(text)`` / ``self.pop_end()``).
@@ -109,6 +111,8 @@ class TranslatorBase(SphinxTranslator):
         self.editor: str = getattr(builder, "editor", "v1")
         self.labels: set[str] = set()
         self.links: set[str] = set()
+        #: per-page publish metadata from ``confluence_metadata`` (guid, full_width)
+        self.page_properties: dict[str, Any] = {}
         #: attachment file name on this page -> absolute path of the local file
         self.attachments: dict[str, str] = {}
         self._attachment_names: dict[str, str] = {}

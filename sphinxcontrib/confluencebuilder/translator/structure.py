@@ -290,7 +290,8 @@ class StructureMixin(_Base):
         elif "html" in formats:
             self.warn(
                 "raw html is not published to Confluence and was dropped; use "
-                "'.. raw:: confluence_storage' for storage-format markup",
+                "'.. raw:: confluence_storage' for storage-format markup, or allow it "
+                "with confluence_permit_raw_html (True or an HTML macro name)",
                 node,
                 subtype="raw-html",
             )
