@@ -169,3 +169,9 @@ def test_bad_chrome_stops_before_anything_is_written(tmp_path: Path, confluence_
               confluence_api_token=server.api_token, **conf)
     assert not list((tmp_path / "out").glob("*.conf"))
     assert len(server.requests) == before
+
+
+def test_navdocs_transform_returning_no_list_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="confluence_navdocs_transform: must return a list"):
+        build(project(tmp_path), tmp_path / "out", confluence_prev_next_buttons_location="top",
+              confluence_navdocs_transform=lambda builder, docs: None)

@@ -191,6 +191,6 @@ def nav_order(builder: Any, docnames: list[str],
         return docnames
     result = transform(builder, list(docnames))
     if not isinstance(result, (list, tuple)) or not all(isinstance(d, str) for d in result):
-        raise ConfluenceConfigError("confluence_navdocs_transform", "must return a list of "
-                                    f"docnames, got {type(result).__name__}")
+        raise _fail("confluence_navdocs_transform", "must return a list of docnames, got "
+                    f"{type(result).__name__}")
     return [d for d in result if d in builder.titles]

@@ -44,9 +44,12 @@ def cleanup_scope(settings: PublishSettings, *, base_parent_id: str | None,
     return base_parent_id, True
 
 
-def within_reach(index: RemoteIndex, page: RemotePage, scope_id: str | None) -> bool:
+def within_reach(index: RemoteIndex, page: RemotePage, scope_id: str | None,
+                 mode: str) -> bool:
     """Non-aggressive confluence_cleanup_search_mode: a page is looked at only when every
     page between it and the cleanup scope was published by this project."""
+    if mode.endswith("-aggressive"):
+        return True
     chain = index.ancestors(page.id)
     if scope_id is None:
         chain = chain[:-1]  # the top of the space's page tree (its homepage)
@@ -70,11 +73,9 @@ def plan_removals(index: RemoteIndex, settings: PublishSettings, *, scope_id: st
     mode = "archive" if settings.cleanup_archive else "delete"
     candidates: dict[str, RemotePage] = {}
     warnings: list[str] = []
-    aggressive = settings.cleanup_search_mode.endswith("-aggressive")
     for page in index.descendants(scope_id):
-        if page.id in kept_ids or page.id in protected or not index.is_ours(page):
-            continue
-        if not aggressive and not within_reach(index, page, scope_id):
+        if page.id in kept_ids or page.id in protected or not index.is_ours(page) or \
+                not within_reach(index, page, scope_id, settings.cleanup_search_mode):
             continue
         ident = identity_of(page)
         if ident is not None and ident.docname in current:
