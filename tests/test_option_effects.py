@@ -137,3 +137,15 @@ def test_adv_bulk_archiving(confluence_emulator_factory: Any, tmp_path: Path, bu
     publish(client_for(server), out, cleanup_archive=True, bulk_archiving=bulk)
     archive = [r for r in writes(server)[before:] if "archive" in r.get("path", "")]
     assert len(archive) == calls
+
+
+def test_adv_restricted_and_win32_hack_for_math(tmp_path: Path) -> None:
+    if not (shutil.which("latex") and shutil.which("dvipng")):
+        pytest.skip("LaTeX and dvipng are not installed")
+    src = project(tmp_path, "Opts Home\n=========\n\n.. math:: a^2 + b^2 = c^2\n")
+    body, _ = build(src, tmp_path / "a")
+    assert "<ac:image" in body and not (tmp_path / "a" / "confluence-math").exists()
+    build(src, tmp_path / "b", confluence_adv_win32_imgmath_hack=True)
+    assert list((tmp_path / "b" / "confluence-math").glob("math-*.png"))
+    body, warnings = build(src, tmp_path / "c", confluence_adv_restricted=["ext-imgmath"])
+    assert "<ac:image" not in body and "a^2 + b^2 = c^2" in body and "math" not in warnings

@@ -181,7 +181,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("html_macro", "str", "html", rebuild=_ENV),
     _o("permit_raw_html", "bool", False, alt=("str",), rebuild=_ENV),
     _o("tab_macro", "dict", rebuild=_ENV),
-    _o("mermaid_html_macro", "bool", False, rebuild=_ENV, supported=False),
+    _o("mermaid_html_macro", "bool", False, rebuild=_ENV),
     _o("file_suffix", "str", ".conf"),
     _o("link_suffix", "str"),
     Option("singleconfluence_toctree", "bool", False),

@@ -254,11 +254,14 @@ OPTION_DOCS: Mapping[str, tuple[str, str]] = {
     "confluence_adv_node_handler": ("Node class (or name) -> function (translator, node) "
                                     "writing it.", "{'my_node': write_my_node}"),
     "confluence_adv_permit_editor": ("Allow any confluence_editor value.", "True"),
-    "confluence_adv_restricted": ("Turn off conversions, e.g. 'ext-graphviz' and "
-                                  "'ext-inheritance_diagram' (diagrams stay text).",
-                                  "['ext-graphviz']"),
-    "confluence_adv_win32_imgmath_hack": ("Keep rendered images and their temporary files "
-                                          "on the output directory's volume.", "True"),
+    "confluence_adv_restricted": ("Turn off conversions: 'ext-imgmath' (equations as "
+                                  "images), 'ext-graphviz', 'ext-inheritance_diagram', "
+                                  "'ext-sphinxcontrib.mermaid' (diagrams as images); what "
+                                  "they convert is published as its source, without a "
+                                  "warning.", "['ext-graphviz']"),
+    "confluence_adv_win32_imgmath_hack": ("Keep drawn equations, diagrams and their "
+                                          "temporary files on the output directory's volume "
+                                          "(instead of the doctree directory's).", "True"),
     "confluence_adv_cloud": ("Deprecated: use confluence_cloud.", "True"),
     "confluence_disable_env_conf": ("Do not read CONFLUENCE_* environment variables.",
                                     "True"),
