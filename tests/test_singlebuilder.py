@@ -126,3 +126,17 @@ def test_section_and_figure_numbers_of_every_document(tmp_path: Path) -> None:
     body = (tmp_path / "out" / "index.conf").read_text(encoding="utf-8")
     assert "1.1. Overview" in body and "2.1. Overview" in body  # numbered per document
     assert "Fig. 2.1 The figure." in body  # numbered within its document
+
+
+def test_inventory_of_the_single_page_uses_its_anchors(tmp_path: Path) -> None:
+    import json
+
+    build_single(_copy(tmp_path), tmp_path / "out")
+    out = tmp_path / "out"
+    entries = json.loads((out / "scb-inventory.json").read_text())["entries"]
+    where = {e["name"]: (e["docname"], e["anchor"]) for e in entries}
+    assert where["second"] == ("index", "document-second")
+    assert where["overview"] == ("index", "first-overview")
+    assert "genindex" not in where  # no such page in a single-page build
+    anchors = _anchors((out / "index.conf").read_text(encoding="utf-8"))
+    assert all(a in anchors for _d, a in where.values() if a)

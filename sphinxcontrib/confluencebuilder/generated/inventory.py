@@ -19,9 +19,11 @@ def entries(builder: Any, anchors: Mapping[tuple[str, str], str] | None = None
     root = builder.config.root_doc
     for domain in builder.env.domains.sorted():
         for name, dispname, typ, docname, anchor, prio in domain.get_objects():
-            if anchors is not None:
-                anchor = anchors.get((docname, anchor), anchor) if anchor else \
-                    anchors.get((docname, f"document-{docname}"), "")
+            if anchors is not None:  # one page: documents not on it are left out
+                start = anchors.get((docname, f"document-{docname}"))
+                if docname != root and start is None:
+                    continue
+                anchor = anchors.get((docname, anchor), anchor) if anchor else (start or "")
                 docname = root
             if docname not in builder.titles:
                 continue
