@@ -108,9 +108,9 @@ class ConfluenceBuilder(Builder):
     supported_data_uri_images = False
 
     current_docname: str | None = None
-    #: a build of named files only (``sphinx-build ... index.rst``): documents not
-    #: written by it may have no page on disk, and the bundle says so
-    partial = False
+    #: documents this run writes (Sphinx's write set); a document outside it without a
+    #: page on disk comes from a build of named files only (``sphinx-build ... index.rst``)
+    writing: Set[str] = frozenset()
 
     def init(self) -> None:
         self.editor = resolve_editor(self.config)
@@ -125,7 +125,8 @@ class ConfluenceBuilder(Builder):
             if mimetypes.guess_extension(str(media_type), strict=False) is None:
                 logger.warning("confluence_additional_mime_types: unknown MIME type %r",
                                media_type, type="confluence", subtype="config")
-        self.supported_image_types = [*type(self).supported_image_types,
+        # an instance value: the extra types of this project only
+        self.supported_image_types = [*type(self).supported_image_types,  # type: ignore[misc]
                                       *(m for m in extra if m not in self.supported_image_types)]
         self.titles: dict[str, str] = {}
         self.parents: dict[str, str | None] = {}
@@ -137,10 +138,6 @@ class ConfluenceBuilder(Builder):
         self.chrome = Chrome(self.config, self.confdir)
 
     # -- which documents to write ---------------------------------------------------------
-
-    def build_specific(self, filenames: Any) -> None:
-        self.partial = True
-        super().build_specific(filenames)
 
     def get_outdated_docs(self) -> Iterator[str]:
         for docname in self.env.found_docs:
@@ -203,6 +200,7 @@ class ConfluenceBuilder(Builder):
         self.chrome.set_layout(self.titles, nav_order(self, navdocs, transform), suffixes)
 
     def prepare_writing(self, docnames: Set[str]) -> None:
+        self.writing = frozenset(docnames)
         if not self._layout_ready:  # usually done already in env-get-updated
             self.compute_layout()
 
@@ -280,8 +278,8 @@ class ConfluenceBuilder(Builder):
             if docname not in self.titles:
                 continue
             meta = pages.read_meta(self.outdir, docname)
-            if meta is None and self.partial:
-                continue  # not written by this partial build: not in the bundle
+            if meta is None and docname not in self.writing:
+                continue  # a partial build did not write it: not in the bundle
             if meta is None:
                 logger.warning(
                     "page of %r is missing from %s; rebuild with -E",
