@@ -8,13 +8,14 @@ __version__ = "0.1.0"
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from . import config, markup, tools
+    from . import config, configguard, markup, tools
     from .builder import ConfluenceBuilder, register_builder_hooks
     from .generated import register as register_generated
     from .publisher import register as register_publish_events
     from .singlebuilder import SingleConfluenceBuilder
 
     config.register(app)
+    configguard.register(app)
     app.add_builder(ConfluenceBuilder)
     app.add_builder(SingleConfluenceBuilder)
     register_builder_hooks(app)
