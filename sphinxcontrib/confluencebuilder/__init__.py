@@ -11,7 +11,7 @@ def setup(app: Any) -> dict[str, Any]:
     from . import config, configguard, markup, tools
     from .builder import ConfluenceBuilder, register_builder_hooks
     from .generated import register as register_generated
-    from .publisher import register as register_publish_events
+    from .publishglue import register as register_publish_events
     from .singlebuilder import SingleConfluenceBuilder
     from .userstop import install as install_clean_errors
 
