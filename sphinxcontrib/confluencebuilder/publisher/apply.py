@@ -139,6 +139,8 @@ class Applier:
                     hint="Ask a space administrator for permission to add and edit pages, "
                          "or check the user or token used for publishing.",
                     options=("confluence_space_key", "confluence_server_user")) from exc
+            except ConfluenceConflictError:
+                raise  # the client already re-read the version and retried the write
             except ConfluenceConnectionError as exc:
                 if attempt == ATTEMPTS or not _transient(exc):
                     raise
@@ -272,21 +274,13 @@ class Applier:
                     archived.title, where, ident.docname, change.docname)
 
     def _update(self, change: PageChange, parent_id: str | None) -> RemotePage:
+        """One update; the client re-reads the version on a 409 and the transport retries
+        5xx, 429 and drops, so no retry here (retries never multiply across layers)."""
         current = RemotePage(change.page_id or "", change.title, self.plan.space.key,
                              change.old_parent_id, change.version or 0)
-        for attempt in range(ATTEMPTS):
-            try:
-                return self.client.update_page(
-                    current, change.title, change.body, parent_id,
-                    version_message=self.settings.version_comment,
-                    minor_edit=self.settings.minor_edit)
-            except ConfluenceConnectionError as exc:
-                if not (_transient(exc) or isinstance(exc, ConfluenceConflictError)):
-                    raise
-                if attempt == ATTEMPTS - 1:
-                    raise
-                current = self.client.get_page(current.id)  # fresh version, then again
-        raise AssertionError("unreachable")
+        return self.client.update_page(current, change.title, change.body, parent_id,
+                                       version_message=self.settings.version_comment,
+                                       minor_edit=self.settings.minor_edit)
 
     def _vacate_title(self, change: PageChange) -> PageDone:
         """Give the page a temporary title so another page of ours can take its own."""
