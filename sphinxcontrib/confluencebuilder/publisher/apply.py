@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.util import logging
-from sphinx.util.console import bold
 
 from ..errors import (
     ConfluenceConflictError,
@@ -30,7 +29,7 @@ from ..titles import MAX_TITLE
 from .identity import Identity, attachment_comment, comment_hash, identity_of
 from .order import put_in_order
 from .plan import AttachmentChange, PageChange, Plan
-from .progress import Progress
+from .progress import Progress, bold
 from .report import Report, left_behind_names, plan_line
 from .schedule import Driver
 from .settings import APPEARANCE_KEYS, IDENTITY_KEY, PublishSettings
