@@ -22,6 +22,7 @@ from ..storage import element, macro_end, macro_start
 from ..translator.structure import generation_notice
 from . import collect
 from .chrome import check_config
+from .compat import sorted_domains
 from .indices import domain_index_body, genindex_body
 
 __all__ = ["select", "write", "register", "domain_index_names"]
@@ -40,7 +41,7 @@ def _domain_indices(builder: Any, refs: set[str]) -> Iterator[tuple[str, str]]:
     config = builder.config
     value = getattr(config, "confluence_domain_indices", False)
     auto = not is_set_by_user(config, "confluence_domain_indices")
-    for name, (domain, index_cls) in domain_index_names(builder.env.domains.sorted()).items():
+    for name, (domain, index_cls) in domain_index_names(sorted_domains(builder.env)).items():
         listed = isinstance(value, (list, tuple)) and name in value
         if value is True:
             content, _collapse = index_cls(domain).generate()
@@ -88,7 +89,7 @@ def body_of(builder: Any, docname: str) -> tuple[str, set[str]]:
         return genindex_body(IndexEntries(builder.env).create_index(builder), titles)
     if docname == "search":
         return search_body(builder.config), set()
-    domain, index_cls = domain_index_names(builder.env.domains.sorted())[docname]
+    domain, index_cls = domain_index_names(sorted_domains(builder.env))[docname]
     content, _collapse = index_cls(domain).generate()
     return domain_index_body(content, titles)
 
