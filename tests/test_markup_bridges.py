@@ -120,3 +120,50 @@ def test_a_bridge_is_inactive_without_its_extension(tmp_path):
     result = build(src, tmp_path / "out")
     assert not macros(result.tree(), "expand")
     assert "Body" in result.body()
+
+
+CODE_TABS = """\
+.. tabs::
+
+   .. code-tab:: python
+
+      print("hi")
+
+   .. code-tab:: c Custom
+
+      int x;
+
+.. tabs::
+
+   .. group-tab:: Linux
+
+      Linux text.
+
+   .. tab:: Outer
+
+      Outer text.
+
+      .. tabs::
+
+         .. tab:: Inner
+
+            Inner text.
+"""
+
+
+@pytest.mark.parametrize("editor", ["v1", "v2"])
+def test_code_group_and_nested_tabs_keep_their_content(tmp_path, editor):
+    result = _build(tmp_path, CODE_TABS, "sphinx_tabs.tabs", editor)
+    assert result.warnings == ""
+    tree = result.tree()
+    expands = {params(m)["title"]: m for m in macros(tree, "expand")}
+    assert list(expands) == ["Python", "Custom", "Linux", "Outer", "Inner"]
+    (python,) = macros(rich_body(expands["Python"]), "code")
+    assert params(python).get("language") == "python"
+    assert 'print("hi")' in text_of(python)
+    (c_code,) = macros(rich_body(expands["Custom"]), "code")
+    assert "int x;" in text_of(c_code)
+    assert text_of(rich_body(expands["Linux"])).strip() == "Linux text."
+    outer = text_of(rich_body(expands["Outer"]))
+    assert "Outer text." in outer and "Inner text." in outer
+    assert macros(rich_body(expands["Outer"]), "expand")  # the inner set is inside
