@@ -132,3 +132,4 @@ def test_include_of_a_missing_document_warns_once(tmp_path):
     assert len(lines) == 1, lines
     assert "document 'missingdoc' does not exist" in lines[0]
     assert not macros(result.tree(), "excerpt-include")
+
