@@ -110,6 +110,16 @@ OPTIONS: tuple[Option, ...] = (
     _o("page_search_mode", "str", choices=("default", "content", "search"), supported=False),
     # -- connection extras (new in this project; append connection options here)
     _o("publish_credential_provider", "callable", alt=("str",)),
+    # OAuth 2.0 client credentials (RFC 6749 4.4); see doc/sso.rst, OAuth 2.0
+    _o("oauth2_token_url", "str"),
+    _o("oauth2_client_id", "str"),
+    _o("oauth2_client_secret", "str", secret=True),
+    _o("oauth2_scopes", "list", alt=("str",)),
+    _o("oauth2_audience", "str"),
+    _o("oauth2_client_auth", "str", "client_secret_basic",
+       choices=("client_secret_basic", "client_secret_post")),
+    _o("oauth2_header", "str", "Authorization"),
+    _o("oauth2_refresh_margin", "number", 60),
     # -- page hierarchy, placement and titles (2.3)
     _o("parent_page", "str", alt=("int",)),
     _o("publish_root", "int"),

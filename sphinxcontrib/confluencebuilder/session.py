@@ -30,6 +30,7 @@ from sphinx.util import logging
 
 from . import __version__
 from .errors import ConfluenceConfigError
+from .oauth2 import OAuth2ClientCredentials
 from .settings import REDACTED, ConnectionSettings, redact_url
 
 logger = logging.getLogger(__name__)
@@ -357,6 +358,22 @@ def refresh_credentials(session: requests.Session, settings: ConnectionSettings)
 # -- the session ---------------------------------------------------------------------
 
 
+def oauth2_auth(settings: ConnectionSettings, context: ssl.SSLContext,
+                inner: AuthBase | None) -> OAuth2ClientCredentials:
+    """The client-credentials auth; the token endpoint is reached with the same TLS
+    trust, client certificate and proxy as Confluence, but never with its cookies."""
+    assert settings.oauth2 is not None
+    fetcher = requests.Session()
+    fetcher.mount("https://", TlsAdapter(context))
+    fetcher.verify = settings.ca_cert or settings.verify_ssl
+    if settings.proxy:
+        fetcher.proxies = {"http": settings.proxy, "https": settings.proxy}
+    fetcher.headers["User-Agent"] = default_headers()["User-Agent"]
+    keep = inner if settings.oauth2.header.lower() != "authorization" else None
+    return OAuth2ClientCredentials(settings.oauth2, fetcher, timeout=settings.timeout,
+                                   on_secret=register_secrets, inner=keep)
+
+
 def default_headers() -> dict[str, str]:
     nocheck = "nocheck" if os.environ.get("CONFLUENCEBUILDER_LEGACY_NOCHECK") else "no-check"
     return {
@@ -381,6 +398,8 @@ def build_session(settings: ConnectionSettings) -> requests.Session:
     session.headers.update(settings.headers)
     _load_cookies(session, settings)
     context = make_ssl_context(settings)
+    if settings.oauth2 is not None:
+        session.auth = oauth2_auth(settings, context, session.auth)
     session.mount("https://", TlsAdapter(context))
     if settings.ca_cert:
         session.verify = settings.ca_cert
