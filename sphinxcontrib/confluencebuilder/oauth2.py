@@ -202,6 +202,12 @@ def token_form(settings: OAuth2Settings) -> tuple[dict[str, str], dict[str, str]
 def request_token(settings: OAuth2Settings, fetcher: requests.Session,
                   timeout: float) -> dict[str, Any]:
     """POST the token request; the parsed answer (with ``access_token``) or OAuth2TokenError."""
+    return read_token_answer(post_token(settings, fetcher, timeout), settings)
+
+
+def post_token(settings: OAuth2Settings, fetcher: requests.Session,
+               timeout: float) -> requests.Response:
+    """The token endpoint's raw answer; OAuth2TokenError when it cannot be reached."""
     form, headers = token_form(settings)
     url = settings.token_url
     try:
@@ -213,7 +219,7 @@ def request_token(settings: OAuth2Settings, fetcher: requests.Session,
             f"({type(exc).__name__})", hint="Check the address, the network route and any "
             "proxy (confluence_proxy, HTTPS_PROXY) to the identity provider.",
             options=(_URL_OPTION, "confluence_proxy"), url=url) from None
-    return read_token_answer(response, settings)
+    return response
 
 
 def _json(response: requests.Response) -> Any:

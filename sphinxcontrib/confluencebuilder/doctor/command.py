@@ -123,9 +123,11 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
         return _finish(report, printer, args.json)
 
     from .live import LiveChecks
+    from .oauth2 import OAuth2LiveChecks
 
     printer.heading(4, "Live checks (through the session a publish would use; read-only)")
-    LiveChecks(settings, session, report).run()
+    live = OAuth2LiveChecks if settings.oauth2 is not None else LiveChecks
+    live(settings, session, report).run()
     _show(printer, report, shown)
     return _finish(report, printer, args.json)
 

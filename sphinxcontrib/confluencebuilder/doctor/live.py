@@ -77,7 +77,7 @@ class LiveChecks:
     def check(self, step: str, response: requests.Response, subject: str = "") -> None:
         error = classify_response(response, self.settings, subject=subject)
         if error is not None:
-            self.fail(step, error, read_answer(Answer.from_response(response), self.settings))
+            self.fail(step, error, self.read_answer(Answer.from_response(response)))
 
     def call(self, step: str, function: Callable[..., Any], *args: Any) -> Any:
         """A client call; a failure is diagnosed, reported and raises StepFailed."""
@@ -96,7 +96,10 @@ class LiveChecks:
             response = self.session.get(exc.url, allow_redirects=False, timeout=self.timeout)
         except requests.RequestException as again:
             return from_transport_error(again, self.settings)
-        return read_answer(Answer.from_response(response), self.settings)
+        return self.read_answer(Answer.from_response(response))
+
+    def read_answer(self, answer: Answer) -> Diagnosis | None:
+        return read_answer(answer, self.settings)
 
     def fail(self, step: str, error: Any, diagnosis: Diagnosis | None) -> None:
         # the doctor's reading is more specific than the REST layer's; use its options
