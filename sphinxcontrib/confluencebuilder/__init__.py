@@ -8,11 +8,12 @@ __version__ = "0.1.0"
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from . import config, markup, tools
+    from . import config, configguard, markup, tools
     from .builder import ConfluenceBuilder, register_builder_hooks
     from .publisher import register as register_publish_events
 
     config.register(app)
+    configguard.register(app)
     app.add_builder(ConfluenceBuilder)
     register_builder_hooks(app)
     register_publish_events(app)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from requests.utils import should_bypass_proxies
 
 from .. import config as options
+from ..configguard import configured_secrets
 from ..settings import redact_url
 from .report import Report, Setting
 
@@ -110,17 +111,12 @@ def environment_secrets() -> list[str]:
 
 def config_secrets(config: Any) -> list[str]:
     """Every secret value the configuration holds (for redaction)."""
-    found: list[str] = []
-    for name in options.SECRET_OPTIONS | _HIDDEN_VALUES:
+    found = configured_secrets(config)
+    for name in _HIDDEN_VALUES:
         value = getattr(config, name, None)
-        if isinstance(value, str):
-            found += [value, value.strip(), value.strip().strip("'\"")]
-        elif isinstance(value, dict):
-            found += [str(v) for v in value.values()]
-    proxy = getattr(config, "confluence_proxy", None)
-    if isinstance(proxy, str) and "://" in proxy:
-        found.append(urlsplit(proxy).password or "")
-    return [s for s in found if s and len(s) >= 3]
+        if isinstance(value, str) and len(value) >= 3:
+            found.append(value)
+    return found
 
 
 # -- sanity checks ----------------------------------------------------------------------

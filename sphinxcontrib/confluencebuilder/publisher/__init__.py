@@ -17,6 +17,7 @@ from sphinx.util import logging
 
 from ..errors import (
     ConfluenceBuildError,
+    ConfluenceConfigError,
     ConfluenceError,
     ConfluenceNotFoundError,
     ConfluencePublishError,
@@ -27,7 +28,13 @@ from .apply import Applier, AttachmentEvent, PageEvent
 from .names import attachment_names, rename_references
 from .plan import Placement, Plan, make_plan, title_matches
 from .report import Report, log_plan, report_from_plan, write_plan
-from .settings import IDENTITY_KEY, SPACE_ROOT, PublishSettings, from_config
+from .settings import (
+    IDENTITY_KEY,
+    SPACE_ROOT,
+    TRANSFORM_OPTION,
+    PublishSettings,
+    from_config,
+)
 
 __all__ = ["Publisher", "PublishSettings", "Report", "Plan", "from_config",
            "publish_from_builder", "register", "EVENTS"]
@@ -146,6 +153,7 @@ class Publisher:
                          settings=self.settings, adoptable=self._adoptable(bundle, remote),
                          page_ids=self.page_ids)
         _check_uploads(plan)
+        _check_parent_transform(plan, remote, self.settings)
         if any(r.mode == "archive" for r in plan.removals) and \
                 self.client.server_info().get("type") != "cloud":
             raise ConfluencePublishError(
@@ -217,6 +225,28 @@ def _check_uploads(plan: Plan) -> None:
                 f"{att.path} (attachment {att.name!r} of document {att.docname!r}) does not "
                 "match the sha256 recorded at build time",
                 hint="The output was changed after the build; rebuild it.")
+
+
+def _check_parent_transform(plan: Plan, remote: Remote, settings: PublishSettings) -> None:
+    """Ask confluence_parent_override_transform, before the first write, about every page
+    whose parent exists already: its answer must be a page of the space. (A page whose
+    parent is created by this publish is asked once that parent exists.)"""
+    if settings.parent_transform is None:
+        return
+    known = {p.id for p in remote.pages}
+    ids = {c.docname: c.page_id for c in plan.pages}
+    for change in plan.pages:
+        if change.keep_parent or change.action == "skip":
+            continue
+        parent = change.parent_id if change.parent_doc is None else ids.get(change.parent_doc)
+        if change.parent_doc is not None and parent is None:
+            continue
+        chosen = settings.parent_for(change.docname, parent)
+        if chosen is not None and chosen != parent and chosen not in known:
+            raise ConfluenceConfigError(
+                TRANSFORM_OPTION, f"returned page id {chosen} for document "
+                f"{change.docname!r}, which is not a page of space {plan.space.key!r}",
+                hint="Return the id of an existing page of the space, or None.")
 
 
 def page_url(client: ConfluenceClient, page_id: str) -> str:

@@ -91,3 +91,6 @@ def _setup_logging() -> None:
     logger.addHandler(handler)
     logger.setLevel(std_logging.INFO)
     logger.propagate = False
+    from ..redaction import install_log_filter
+
+    install_log_filter()  # every line redacted, as in a build

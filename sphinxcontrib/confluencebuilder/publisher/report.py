@@ -10,6 +10,7 @@ from typing import Any
 
 from sphinx.util import logging
 
+from ..redaction import redact
 from .plan import Plan
 
 logger = logging.getLogger(__name__)
@@ -118,11 +119,13 @@ def log_plan(plan: Plan) -> None:
 
 
 def write_plan(plan: Plan, report: Report, outdir: str | os.PathLike[str], name: str) -> Path:
-    """Write the plan (and its summary) as JSON into the output directory."""
+    """Write the plan (and its summary) as JSON into the output directory, redacted
+    (titles, URLs and warnings may carry what a server sent back)."""
     path = Path(outdir) / name
     data = plan.to_json()
     data["report"] = report.to_json()
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = redact(json.dumps(data, indent=1, ensure_ascii=False))
+    tmp.write_text(text + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return path
