@@ -238,3 +238,31 @@ def test_settings_and_session_never_show_the_secret(cloud):
     session = build_session(settings)
     for text in (repr(settings), str(settings.oauth2), repr(session.auth)):
         assert cloud.oauth.client_secret not in text
+
+
+# -- no secret at rest or in output --------------------------------------------------------
+
+
+def test_no_client_secret_or_access_token_in_any_output(cloud, tmp_path, monkeypatch):
+    from hostile_helpers import build, find_secrets, make_project, scan_tree
+    from publish_helpers import current_pages
+
+    # two tokens: every token is revoked after the 5th API call, so one is renewed on 401
+    cloud.configure(oauth_expire_after=5)
+    monkeypatch.setenv("CONFLUENCE_OAUTH2_CLIENT_SECRET", cloud.oauth.client_secret)
+    conf = (f"confluence_publish = True\nconfluence_server_url = {cloud.gateway_url!r}\n"
+            f"confluence_oauth2_token_url = {cloud.token_url!r}\n"
+            f"confluence_oauth2_client_id = {cloud.oauth.client_id!r}\n"
+            "confluence_publish_debug = 'headers-and-data'\n")
+    src = make_project(tmp_path, conf, pages=3)
+    out = tmp_path / "out"
+    first = build(src, out, verbosity=2)
+    assert "Page1" in current_pages(cloud.state)
+    second = build(src, out, verbosity=2, confluence_publish_dryrun="1")
+    assert (out / "confluence-plan.json").is_file()
+    assert (out / ".doctrees" / "environment.pickle").is_file()
+    assert len(cloud.oauth.history) >= 2
+    secrets = [cloud.oauth.client_secret, *cloud.oauth.history]
+    assert scan_tree(tmp_path / "out", secrets) == {}
+    for result in (first, second):
+        assert find_secrets(result.status + result.warning, secrets) == []

@@ -29,6 +29,7 @@ from sphinx.util import logging
 
 from . import __version__
 from .errors import ConfluenceConfigError
+from .expiring import ExpiringCredential, check_lifetime, credential_lifetime
 from .oauth2 import OAuth2ClientCredentials
 from .redaction import REDACTED, RedactingFilter, redact, redact_url
 
@@ -225,9 +226,14 @@ def fetch_credentials(settings: ConnectionSettings) -> dict[str, Any]:
         result = _run_command(provider)
     if isinstance(result, str):
         result = {"token": result}
-    if not isinstance(result, Mapping) or set(result) - {"token", "user", "headers", "cookies"}:
+    if not isinstance(result, Mapping) or set(result) - {"token", "user", "headers", "cookies",
+                                                         "expires_in", "expires_at"}:
         raise ConfluenceConfigError(PROVIDER_OPTION, "must return a token string or a dict "
-                                    "with keys token, user, headers, cookies")
+                                    "with keys token, user, headers, cookies, expires_in "
+                                    "or expires_at")
+    lifetime_problem = check_lifetime(result)
+    if lifetime_problem:
+        raise ConfluenceConfigError(PROVIDER_OPTION, lifetime_problem)
     creds = dict(result)
     token = creds.get("token")
     if token is not None:
@@ -270,13 +276,21 @@ def _run_command(command: str) -> Any:
 
 def apply_credentials(session: requests.Session, settings: ConnectionSettings,
                       creds: Mapping[str, Any]) -> None:
-    """Install credentials from the provider on ``session`` (replacing earlier ones)."""
+    """Install credentials from the provider on ``session`` (replacing earlier ones);
+    a credential with a reported lifetime is renewed before it ends (expiring.py)."""
+    if isinstance(session.auth, ExpiringCredential):
+        session.auth = session.auth.inner
     if creds.get("token"):
         session.auth = _token_auth(creds.get("user") or settings.user, creds["token"])
     session.headers.update(creds.get("headers") or {})
     host = cookie_domain(settings)
     for name, value in (creds.get("cookies") or {}).items():
         session.cookies.set(name, value, domain=host, path="/")
+    lifetime = credential_lifetime(creds)
+    if lifetime is not None:
+        session.auth = ExpiringCredential(session.auth, lifetime, session,
+                                          lambda: refresh_credentials(session, settings),
+                                          tuple(creds.get("headers") or ()))
 
 
 def refresh_credentials(session: requests.Session, settings: ConnectionSettings) -> bool:

@@ -65,6 +65,8 @@ class TokenIssuer:
     knobs: OAuthKnobs = field(default_factory=OAuthKnobs)
     issued: int = 0
     _tokens: dict[str, float] = field(default_factory=dict)
+    #: every access token handed out (tests scan outputs for them)
+    history: list[str] = field(default_factory=list)
     _api_calls: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -122,6 +124,7 @@ class TokenIssuer:
                           secrets.token_urlsafe(32)))
         with self._lock:
             self._tokens[token] = time.monotonic() + lifetime
+            self.history.append(token)
             self.issued += 1
         return {"access_token": token, "token_type": "Bearer", "expires_in": lifetime,
                 "scope": " ".join(scopes)}
