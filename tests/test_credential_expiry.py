@@ -55,8 +55,8 @@ def test_a_long_lifetime_is_not_renewed(confluence_emulator_factory):
 def test_command_printing_json_with_expires_at(confluence_emulator_factory, tmp_path):
     server = confluence_emulator_factory(mode="dc")
     script = tmp_path / "cli.py"
-    script.write_text("import json, time\nprint(json.dumps({'token': %r, 'expires_at': "
-                      "time.time() - 5}))\n" % server.pat, encoding="utf-8")
+    line = f"print(json.dumps({{'token': {server.pat!r}, 'expires_at': time.time() - 5}}))"
+    script.write_text("import json, time\n" + line + "\n", encoding="utf-8")
     client = make_client(emulator_settings(
         server, publish_token=None, publish_credential_provider=f"{sys.executable} {script}"))
     client.get_space("DOCS")

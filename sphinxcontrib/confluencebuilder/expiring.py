@@ -73,9 +73,9 @@ class ExpiringCredential(AuthBase):
         # the request was prepared with the old headers and cookies: bring it up to date
         for name in self.header_names:
             if name in self.session.headers:
-                request.headers[name] = self.session.headers[name]
+                request.headers[name] = str(self.session.headers[name])
         request.headers.pop("Cookie", None)
         request.prepare_cookies(self.session.cookies)
-        if isinstance(fresh, ExpiringCredential) and fresh is not self:
-            fresh = fresh.inner
-        return fresh(request) if fresh is not None and fresh is not self else request
+        if isinstance(fresh, ExpiringCredential):
+            fresh = fresh.inner if fresh is not self else None
+        return fresh(request) if isinstance(fresh, AuthBase) else request

@@ -144,7 +144,7 @@ class OAuth2ClientCredentials(AuthBase):
         if self.inner is not None:
             request = self.inner(request)
         self._apply(request, self.token())
-        request.register_hook("response", self._on_response)
+        request.register_hook("response", self._on_response)  # type: ignore[no-untyped-call]
         return request
 
     def _apply(self, request: requests.PreparedRequest, token: str) -> None:
@@ -172,7 +172,7 @@ class OAuth2ClientCredentials(AuthBase):
         retried = response.connection.send(again, **kwargs)
         retried.history.append(response)
         retried.request = again
-        return retried  # type: ignore[no-any-return]
+        return retried
 
 
 # -- the token request -------------------------------------------------------------------

@@ -14,7 +14,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
 from .errors import ConfluenceConfigError
@@ -168,7 +168,7 @@ def oauth2_from_config(config: Any) -> OAuth2Settings | None:
                           client_secret=_secret(_opt(config, "client_secret")),
                           scopes=_scopes(_opt(config, "scopes")),
                           audience=audience.strip() or None if audience else None,
-                          client_auth=method, header=_header(_opt(config, "header")),
+                          client_auth=cast(ClientAuth, method), header=_header(_opt(config, "header")),
                           refresh_margin=float(margin))
 
 

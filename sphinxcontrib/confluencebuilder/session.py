@@ -288,7 +288,7 @@ def apply_credentials(session: requests.Session, settings: ConnectionSettings,
         session.cookies.set(name, value, domain=host, path="/")
     lifetime = credential_lifetime(creds)
     if lifetime is not None:
-        session.auth = ExpiringCredential(session.auth, lifetime, session,
+        session.auth = ExpiringCredential(_as_auth(session.auth), lifetime, session,
                                           lambda: refresh_credentials(session, settings),
                                           tuple(creds.get("headers") or ()))
 
@@ -303,6 +303,21 @@ def refresh_credentials(session: requests.Session, settings: ConnectionSettings)
 
 
 # -- the session ---------------------------------------------------------------------
+
+
+def _as_auth(auth: Any) -> AuthBase | None:
+    """``session.auth`` as an AuthBase (a ``(user, password)`` tuple becomes Basic)."""
+    if isinstance(auth, tuple):
+        return HTTPBasicAuth(*auth)
+    return auth if auth is None or isinstance(auth, AuthBase) else _Callable(auth)
+
+
+class _Callable(AuthBase):
+    def __init__(self, function: Any) -> None:
+        self.function = function
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return self.function(request)  # type: ignore[no-any-return]
 
 
 def oauth2_auth(settings: ConnectionSettings, context: ssl.SSLContext,
@@ -346,7 +361,7 @@ def build_session(settings: ConnectionSettings) -> requests.Session:
     _load_cookies(session, settings)
     context = make_ssl_context(settings)
     if settings.oauth2 is not None:
-        session.auth = oauth2_auth(settings, context, session.auth)
+        session.auth = oauth2_auth(settings, context, _as_auth(session.auth))
     session.mount("https://", TlsAdapter(context))
     if settings.ca_cert:
         session.verify = settings.ca_cert

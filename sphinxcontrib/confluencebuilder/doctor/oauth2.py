@@ -25,7 +25,7 @@ from ..oauth2 import (
     read_token_answer,
     token_lifetime,
 )
-from ..session import register_secrets
+from ..redaction import register as register_secrets
 from .advice import Answer, Diagnosis
 from .live import STEPS, LiveChecks
 
@@ -100,6 +100,12 @@ class OAuth2LiveChecks(LiveChecks):
 
     def read_answer(self, answer: Answer) -> Diagnosis | None:
         return oauth2_reading(answer, self.settings) or super().read_answer(answer)
+
+
+def live_checks(settings: Any, session: requests.Session, report: Any) -> LiveChecks:
+    """The live checks for ``settings``: with the token step when OAuth 2.0 is set."""
+    kind = OAuth2LiveChecks if settings.oauth2 is not None else LiveChecks
+    return kind(settings, session, report)
 
 
 def oauth2_reading(answer: Answer, settings: Any) -> Diagnosis | None:
