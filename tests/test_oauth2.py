@@ -266,3 +266,31 @@ def test_no_client_secret_or_access_token_in_any_output(cloud, tmp_path, monkeyp
     assert scan_tree(tmp_path / "out", secrets) == {}
     for result in (first, second):
         assert find_secrets(result.status + result.warning, secrets) == []
+
+
+# -- bad input stops a Sphinx build before anything is written ------------------------------
+
+
+@pytest.mark.parametrize(("lines", "option", "words"), [
+    ("confluence_oauth2_token_url = 'http://idp.example.com/token'\n",
+     "confluence_oauth2_token_url", "plain http"),
+    ("", "confluence_oauth2_client_secret", "CONFLUENCE_OAUTH2_CLIENT_SECRET"),
+    ("confluence_oauth2_client_auth = 'private_key_jwt'\n", "confluence_oauth2_client_auth",
+     "client_secret_post"),
+])
+def test_bad_oauth2_options_stop_the_build(cloud, tmp_path, capsys, lines, option, words):
+    from hostile_helpers import make_project
+    from sphinx.cmd.build import build_main
+
+    conf = (f"confluence_publish = True\nconfluence_server_url = {cloud.gateway_url!r}\n"
+            f"confluence_oauth2_client_id = {cloud.oauth.client_id!r}\n")
+    if "token_url" not in lines:
+        conf += f"confluence_oauth2_token_url = {cloud.token_url!r}\n"
+    src = make_project(tmp_path, conf + lines)
+    out = tmp_path / "out"
+    code = build_main(["-b", "confluence", "-E", "-q", "-d", str(out / ".doctrees"),
+                       str(src), str(out)])
+    err = capsys.readouterr().err
+    assert code != 0 and option in err and words in err, err
+    assert "Configuration error" in err  # Sphinx's own report of a ConfigError
+    assert cloud.requests == [] and not list(out.glob("*.meta.json"))
