@@ -4,6 +4,7 @@ accounts through the gateway, identity-aware proxies in front of Data Center, ba
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import replace
 from typing import Any
@@ -76,12 +77,13 @@ def test_a_50_page_publish_asks_for_one_token(cloud, tmp_path):
 
 
 def test_tokens_living_2s_are_renewed_during_a_publish(cloud, tmp_path):
-    # every API answer takes 50 ms, so the publish outlives several 2 s tokens however
-    # fast the machine is; a slow machine only makes it longer
+    # every API answer takes 50 ms and at most 2 are in flight: 150+ calls take 4 s or
+    # more however fast the machine is (a slow machine only makes it longer), so the
+    # publish outlives 2 s tokens, which the client renews 1 s before they end
     cloud.configure(oauth_lifetime=2.0, latency=0.05)
     out = write_bundle(tmp_path / "out", tree_docs(50))
-    client = oauth_client(cloud, publish_concurrency=4)
-    report = publish(client, out, concurrency=4)
+    client = oauth_client(cloud)
+    report = publish(client, out, concurrency=2)
     assert len(report.created) == 50
     cache = client.transport.session.auth.cache
     assert token_posts(cloud) == cache.requests >= 2
@@ -294,3 +296,23 @@ def test_bad_oauth2_options_stop_the_build(cloud, tmp_path, capsys, lines, optio
     assert code != 0 and option in err and words in err, err
     assert "Configuration error" in err  # Sphinx's own report of a ConfigError
     assert cloud.requests == [] and not list(out.glob("*.meta.json"))
+
+
+def test_an_echoed_client_secret_never_reaches_the_error():
+    from connection_helpers import tiny_server
+
+    secret = "echoed-client-secret-0123456789"
+
+    def handler(_request: Any) -> tuple[int, dict[str, str], bytes]:
+        body = {"error": "invalid_client", "error_description": f"bad secret {secret}"}
+        return 401, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+    with tiny_server(handler) as idp:
+        settings = from_config(config.defaults(
+            server_url="http://127.0.0.1:9/", space_key="DOCS",
+            oauth2_token_url=idp.url + "token", oauth2_client_id="cid",
+            oauth2_client_secret=secret))
+        with pytest.raises(OAuth2TokenError) as caught:
+            build_session(settings).auth.token()
+    assert caught.value.cause == "oauth2-invalid-client"
+    assert secret not in str(caught.value) and "bad secret" in str(caught.value)

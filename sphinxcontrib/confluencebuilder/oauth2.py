@@ -33,6 +33,7 @@ from requests.auth import AuthBase
 
 from .errors import ConfluenceAuthError
 from .oauth2_settings import OAuth2Settings
+from .redaction import redact
 
 #: assumed lifetime when the answer says nothing about expiry (a 401 still renews)
 DEFAULT_LIFETIME = 3600.0
@@ -255,7 +256,9 @@ def token_error(data: dict[str, Any], status: int, settings: OAuth2Settings
                 ) -> OAuth2TokenError:
     """An RFC 6749 section 5.2 error answer explained."""
     code = str(data.get("error") or "")
-    said = str(data.get("error_description") or data.get("message") or "")[:200]
+    # the provider's words, without anything secret it may have echoed
+    said = redact(str(data.get("error_description") or data.get("message") or ""),
+                  [settings.client_secret])[:200]
     detail = f"the token endpoint refused the request (HTTP {status}, {code or 'no error code'}"
     detail += f": {said})" if said else ")"
     low = f"{code} {said}".lower()
