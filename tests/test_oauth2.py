@@ -316,3 +316,12 @@ def test_an_echoed_client_secret_never_reaches_the_error():
             build_session(settings).auth.token()
     assert caught.value.cause == "oauth2-invalid-client"
     assert secret not in str(caught.value) and "bad secret" in str(caught.value)
+
+
+def test_data_center_own_oauth2_provider(confluence_emulator_factory):
+    dc = confluence_emulator_factory(mode="dc", context_path="/confluence")
+    client = oauth_client(dc, oauth2_token_url=dc.origin + "/confluence/rest/oauth2/latest/token")
+    assert client.get_space("DOCS").key == "DOCS"
+    assert token_posts(dc) == 0  # counted by path below: the DC path
+    assert sum(1 for r in dc.requests if r["path"].endswith("/oauth2/latest/token")) == 1
+    assert api_calls(dc)[-1]["headers"]["Authorization"] == "Bearer ********"
