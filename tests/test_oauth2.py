@@ -325,3 +325,25 @@ def test_data_center_own_oauth2_provider(confluence_emulator_factory):
     assert token_posts(dc) == 0  # counted by path below: the DC path
     assert sum(1 for r in dc.requests if r["path"].endswith("/oauth2/latest/token")) == 1
     assert api_calls(dc)[-1]["headers"]["Authorization"] == "Bearer ********"
+
+
+def test_publish_outdir_with_a_service_account(cloud, tmp_path, monkeypatch, capsys):
+    from hostile_helpers import build, find_secrets, make_project, scan_tree
+    from publish_helpers import current_pages
+
+    from sphinxcontrib.confluencebuilder.publisher.command import main as publish_main
+
+    conf = (f"confluence_server_url = {cloud.gateway_url!r}\nconfluence_cloud = True\n"
+            f"confluence_oauth2_token_url = {cloud.token_url!r}\n"
+            f"confluence_oauth2_client_id = {cloud.oauth.client_id!r}\n")
+    src = make_project(tmp_path, conf)
+    out = tmp_path / "out"
+    build(src, out)  # builds only: no secret is needed yet
+    monkeypatch.setenv("CONFLUENCE_OAUTH2_CLIENT_SECRET", cloud.oauth.client_secret)
+    assert publish_main([str(out), "--work-dir", str(src)]) == 0
+    assert {"Home", "Page1"} <= set(current_pages(cloud.state))
+    assert token_posts(cloud) == 1
+    captured = capsys.readouterr()
+    secrets = [cloud.oauth.client_secret, *cloud.oauth.history]
+    assert find_secrets(captured.out + captured.err, secrets) == []
+    assert scan_tree(out, secrets) == {}

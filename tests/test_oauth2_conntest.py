@@ -34,7 +34,7 @@ def doctor(tmp_path: Path, capsys: Any, server: Any, *, creds: str = "none", **k
     url = server.gateway_url if server.mode == "cloud" else server.url
     creds_lines = oauth_lines(server, **kw) + ("\n" + creds if creds != "none" else "")
     run = run_doctor(capsys, write_project(tmp_path / "p", server, creds=creds_lines, url=url))
-    run.assert_no_secret(*secrets_of(server), server.oauth.client_secret)
+    run.assert_no_secret(*secrets_of(server), server.oauth.client_secret, *server.oauth.history)
     return run
 
 
