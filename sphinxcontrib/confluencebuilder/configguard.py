@@ -16,8 +16,6 @@ import math
 from typing import Any
 from urllib.parse import urlsplit
 
-from sphinx.errors import ConfigError
-
 from .config import BY_NAME, LIVE_OPTIONS, OPTIONS, SECRET_OPTIONS, parse_env_value
 from .errors import ConfluenceConfigError
 from .liveconfig import seal
@@ -25,6 +23,7 @@ from .oauth2_settings import check_token_url, oauth2_from_config
 from .redaction import install_log_filter
 from .redaction import register as register_secrets
 from .settings import check_url
+from .userstop import ConfluenceConfigStop
 
 
 def register(app: Any) -> None:
@@ -41,7 +40,7 @@ def _before_validation(app: Any, config: Any) -> None:
     try:
         convert_overrides(config)
     except ConfluenceConfigError as exc:
-        raise ConfigError(f"confluence: {exc}") from None
+        raise ConfluenceConfigStop(f"confluence: {exc}", exc) from None
 
 
 def _after_validation(app: Any, config: Any) -> None:
@@ -50,7 +49,7 @@ def _after_validation(app: Any, config: Any) -> None:
         for check in (_check_numbers, _check_urls, _check_transform, _check_oauth2):
             check(config)
     except ConfluenceConfigError as exc:
-        raise ConfigError(f"confluence: {exc}") from None
+        raise ConfluenceConfigStop(f"confluence: {exc}", exc) from None
 
 
 #: the largest sensible value of options counted in seconds or attempts: a larger one

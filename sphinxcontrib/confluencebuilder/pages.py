@@ -13,6 +13,7 @@ its recorded hash and returns the pages parents-first.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import mimetypes
@@ -23,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import bundlecheck
 from .errors import ConfluenceBuildError
 
 MANIFEST = "scb-manifest.json"
@@ -54,6 +56,8 @@ class PageMeta:
     links: tuple[str, ...] = ()
     #: titles of the linked pages at write time (lets incremental builds notice renames)
     link_titles: Mapping[str, str] = field(default_factory=dict)
+    #: fingerprint of the page chrome (header, footer, prev/next, source link) written
+    chrome: str = ""
     #: user-managed id of the page (``confluence_metadata :guid:``), passed to events
     guid: str | None = None
     #: per-page full width (``confluence_metadata :full-width:``); None: the option's
@@ -77,6 +81,7 @@ class PageMeta:
             attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
             links=tuple(data.get("links", ())),
             link_titles=dict(data.get("link_titles", {})),
+            chrome=str(data.get("chrome", "")),
             guid=data.get("guid"),
             full_width=data.get("full_width"),
         )
@@ -206,24 +211,60 @@ def write_manifest(
     order: Iterable[str],
     metas: Mapping[str, PageMeta],
     suffix: str,
+    embed: bool = False,
 ) -> dict[str, Any]:
     """Write ``scb-manifest.json``; ``info`` holds project, version, release, editor,
-    generated and root. Only documents in ``metas`` are listed."""
+    generated and root. Only documents in ``metas`` are listed. With ``embed``
+    (confluence_manifest_data) each page and attachment carries its data in base64."""
     pages: dict[str, Any] = {}
     ordered = [d for d in order if d in metas]
     for docname in ordered:
         meta = metas[docname]
         file = body_path(outdir, docname, suffix)
+        data = file.read_bytes()
         pages[docname] = {
             "title": meta.title,
             "parent": meta.parent,
-            "body_sha256": sha256_bytes(file.read_bytes()),
+            "body_sha256": sha256_bytes(data),
             "file": docname + suffix,
             "meta": docname + META_SUFFIX,
         }
+        if embed:
+            pages[docname]["data"] = base64.b64encode(data).decode("ascii")
+            pages[docname]["attachments"] = [
+                {"name": a.name, "media_type": a.media_type, "sha256": a.sha256,
+                 "path": a.path,
+                 "data": base64.b64encode((outdir / a.path).read_bytes()).decode("ascii")}
+                for a in meta.attachments]
     manifest = {"spec": MANIFEST_SPEC, **info, "order": ordered, "pages": pages}
     _write_text(outdir / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     return manifest
+
+
+def _read_page(root: Path, docname: str, entry: Mapping[str, Any]) -> Page:
+    """One page of a bundle: body and metadata, both inside ``root``, checked."""
+    file = bundlecheck.inside(root, entry["file"], "page file")
+    meta_file = bundlecheck.inside(root, entry["meta"], "metadata file")
+    try:
+        data = file.read_bytes()
+        raw = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfluenceBuildError(
+            f"page {docname!r} of {root} is missing or unreadable: {exc}",
+            hint="Rebuild the documentation.",
+        ) from exc
+    bundlecheck.check_meta(raw, docname, meta_file)
+    meta = PageMeta.from_json(raw)
+    if sha256_bytes(data) != entry["body_sha256"]:
+        raise ConfluenceBuildError(
+            f"{file} does not match the sha256 recorded in {MANIFEST}",
+            hint="The output was changed after the build; rebuild it.",
+        )
+    try:
+        body = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise bundlecheck.refuse(file, "the page body is not UTF-8 text") from None
+    return Page(meta=meta, body=body, file=file)
 
 
 def read_bundle(outdir: str | os.PathLike[str]) -> Bundle:
@@ -231,7 +272,9 @@ def read_bundle(outdir: str | os.PathLike[str]) -> Bundle:
 
     Raises ``ConfluenceBuildError`` when the manifest is missing or of another spec,
     a page file is missing, or a body no longer matches its recorded sha256 (the
-    directory was edited or is half-written: rebuild it).
+    directory was edited or is half-written: rebuild it). Nothing in the directory is
+    trusted (``bundlecheck``): shapes, paths (inside it, symlinks followed) and every
+    attachment's size and sha256 are checked before anything is returned.
     """
     root = Path(outdir)
     manifest_file = root / MANIFEST
@@ -252,23 +295,10 @@ def read_bundle(outdir: str | os.PathLike[str]) -> Bundle:
             hint="Rebuild with this version of sphinxcontrib-confluencebuilder.",
         )
     pages: list[Page] = []
-    for docname in manifest.get("order", []):
-        entry = manifest["pages"][docname]
-        file = root / entry["file"]
-        try:
-            data = file.read_bytes()
-            meta = PageMeta.from_json(
-                json.loads((root / entry["meta"]).read_text(encoding="utf-8"))
-            )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ConfluenceBuildError(
-                f"page {docname!r} of {root} is missing or unreadable: {exc}",
-                hint="Rebuild the documentation.",
-            ) from exc
-        if sha256_bytes(data) != entry["body_sha256"]:
-            raise ConfluenceBuildError(
-                f"{file} does not match the sha256 recorded in {MANIFEST}",
-                hint="The output was changed after the build; rebuild it.",
-            )
-        pages.append(Page(meta=meta, body=data.decode("utf-8"), file=file))
+    for docname, entry in bundlecheck.manifest_pages(manifest, manifest_file):
+        pages.append(_read_page(root, docname, entry))
+    for page in pages:  # every attachment checked before the first write
+        for att in page.meta.attachments:
+            bundlecheck.check_attachment_file(root, att.path, att.size, att.sha256,
+                                              ATTACHMENTS_DIR)
     return Bundle(outdir=root, manifest=manifest, pages=tuple(pages))

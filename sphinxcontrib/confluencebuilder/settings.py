@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_API_PREFIXES: Mapping[str, str] = {"v1": "rest/api/", "v2": "api/v2/"}
 #: where scoped Cloud tokens must be sent (``<root><cloudId>/wiki/``)
 GATEWAY_ROOT = "https://api.atlassian.com/ex/confluence/"
+#: bounds of every request (confluence_timeout, confluence_request_deadline,
+#: confluence_response_size_limit): seconds per socket read, seconds per request, bytes
+DEFAULT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_BYTES = 30.0, 300.0, 256 * 1024 * 1024
 DEBUG_FLAGS = ("headers", "data", "urllib3", "deprecated")
 _DEBUG_VALUES: Mapping[str, frozenset[str]] = {
     "none": frozenset(),
@@ -82,7 +85,11 @@ class ConnectionSettings:
     client_cert_pass: str | None = None
     verify_ssl: bool = True
     proxy: str | None = None
-    timeout: float | None = None
+    #: seconds one socket read may wait; the whole request, answer included, must end
+    #: within ``deadline`` seconds and its answer stay below ``max_bytes`` (rest/bounded.py)
+    timeout: float = DEFAULT_TIMEOUT
+    deadline: float = DEFAULT_DEADLINE
+    max_bytes: int = DEFAULT_MAX_BYTES
     publish_delay: float = 0.0
     retry_attempts: int = 2
     retry_duration: float = 4.0
@@ -97,6 +104,12 @@ class ConnectionSettings:
     gateway_root: str = GATEWAY_ROOT
     #: options answered on the terminal (confluence_ask_user, confluence_ask_password)
     asked: tuple[str, ...] = ()
+    #: v1 title look-ups: 'content' (content listing, then CQL) or 'search' (CQL only)
+    page_search_mode: str = "content"
+    #: confluence_adv_embedded_certs: trust only the certificates bundled with requests
+    embedded_certs: bool = False
+    #: Cloud: pause before trying again a refused property write on a new page
+    cloud_prop_delay: float = 0.5
 
     # -- derived values -------------------------------------------------------------
 
@@ -517,7 +530,9 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         client_cert_pass=client_cert_pass,
         verify_ssl=verify,
         proxy=proxy,
-        timeout=float(timeout) if timeout else None,
+        timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
+        deadline=_number(config, "request_deadline", DEFAULT_DEADLINE),
+        max_bytes=int(_number(config, "response_size_limit", DEFAULT_MAX_BYTES)),
         publish_delay=_number(config, "publish_delay", 0.0),
         retry_attempts=int(_number(config, "publish_retry_attempts", 2)),
         retry_duration=_number(config, "publish_retry_duration", 4.0),
@@ -525,5 +540,9 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         api_prefixes=prefixes,
         asked=tuple(name for key, name in (("user", ASK_USER), ("secret", ASK_PASSWORD))
                     if key in asked),
+        page_search_mode="search" if _opt(config, "page_search_mode") == "search"
+        else "content",
+        embedded_certs=bool(_opt(config, "adv_embedded_certs", False)),
+        cloud_prop_delay=0.0 if _opt(config, "adv_disable_cloud_prop_delay") else 0.5,
         **creds,
     )

@@ -24,7 +24,8 @@ RELEVANT_OPTIONS = (
     "confluence_request_session_override", "confluence_proxy", "confluence_ca_cert",
     "confluence_client_cert", "confluence_client_cert_pass",
     "confluence_disable_ssl_validation", "confluence_publish_override_api_prefix",
-    "confluence_timeout", "confluence_publish_delay", "confluence_ask_user",
+    "confluence_timeout", "confluence_request_deadline", "confluence_response_size_limit",
+    "confluence_publish_delay", "confluence_ask_user",
     "confluence_ask_password", "confluence_parent_page", "confluence_publish_root",
 )
 #: options whose values are never printed, on top of config.SECRET_OPTIONS
@@ -56,6 +57,10 @@ def _printable(name: str, value: Any) -> str:
     if isinstance(value, str) and "://" in value:
         return redact_url(value)
     return repr(value)
+
+
+#: for other commands (``report``): a value safe to print, never a secret
+printable_value = _printable
 
 
 def _source(config: Any, name: str) -> str:

@@ -47,12 +47,13 @@ def _issued_at(token: str, response: requests.Response) -> float | None:
 class OAuth2LiveChecks(LiveChecks):
     """The live checks, preceded by the token step and reading answers for OAuth 2.0."""
 
-    def run(self) -> None:
+    def run(self, steps: tuple[str, ...] | None = None) -> None:
         if self.step_token():
-            super().run()
+            super().run(steps)
             return
-        for _, title in STEPS:
-            self.report.add("skipped", "skip", f"{title}: not checked (no access token)")
+        for name, title in STEPS:
+            if steps is None or name in steps:
+                self.report.add("skipped", "skip", f"{title}: not checked (no access token)")
 
     def step_token(self) -> bool:
         oauth = self.settings.oauth2
@@ -61,7 +62,7 @@ class OAuth2LiveChecks(LiveChecks):
             requests.Session()
         started = time.monotonic()
         try:
-            response = post_token(oauth, fetcher, self.timeout)
+            response = post_token(oauth, fetcher, self.settings.timeout or 30.0)
             data = read_token_answer(response, oauth)
         except OAuth2TokenError as exc:
             self.report.add("token", "fail", exc.message, cause=exc.cause, fix=exc.hint,
@@ -102,10 +103,11 @@ class OAuth2LiveChecks(LiveChecks):
         return oauth2_reading(answer, self.settings) or super().read_answer(answer)
 
 
-def live_checks(settings: Any, session: requests.Session, report: Any) -> LiveChecks:
+def live_checks(settings: Any, session: requests.Session, report: Any,
+                **options: Any) -> LiveChecks:
     """The live checks for ``settings``: with the token step when OAuth 2.0 is set."""
     kind = OAuth2LiveChecks if settings.oauth2 is not None else LiveChecks
-    return kind(settings, session, report)
+    return kind(settings, session, report, **options)
 
 
 def oauth2_reading(answer: Answer, settings: Any) -> Diagnosis | None:
