@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from sphinx.environment.adapters.indexentries import IndexEntries
-from sphinx.errors import ConfigError
 from sphinx.locale import _
 
 from .. import pages
 from ..config import is_set_by_user
+from ..errors import ConfluenceConfigError
 from ..storage import element, macro_end, macro_start
 from ..translator.structure import generation_notice
+from ..userstop import ConfluenceConfigStop
 from . import collect
 from .chrome import check_config
 from .compat import sorted_domains
@@ -115,10 +116,10 @@ def _check_domain_indices(app: Any, config: Any) -> None:
     known = domain_index_names(app.registry.domains.values())
     unknown = [name for name in value if name not in known]
     if unknown:
-        raise ConfigError(
-            f"confluence: confluence_domain_indices: unknown index {unknown[0]!r}\n"
-            "Name indices as <domain>-<index>; known here: " + ", ".join(sorted(known))
-            + "\n(options: confluence_domain_indices)")
+        error = ConfluenceConfigError(
+            "confluence_domain_indices", f"unknown index {unknown[0]!r}",
+            hint="Name indices as <domain>-<index>; known here: " + ", ".join(sorted(known)))
+        raise ConfluenceConfigStop(f"confluence: {error}", error)
 
 
 def register(app: Any) -> None:
