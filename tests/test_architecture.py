@@ -11,13 +11,15 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sphinxcontrib" / "confluencebuilder"
 PREFIX = "sphinxcontrib.confluencebuilder"
-#: layers that run without a Sphinx application (connection-test, publish OUTDIR, wipe)
-LOWER = ("publisher", "rest", "session", "credentials", "redaction")
+#: layers that run without a Sphinx application (connection-test, publish OUTDIR, wipe);
+#: expiring and oauth2 are the session's auth family
+LOWER = ("publisher", "rest", "session", "credentials", "redaction", "expiring", "oauth2")
 #: Sphinx's logging helpers and terminal colours need no application
 SPHINX_OK = ("sphinx.util.logging", "sphinx.util.console")
 #: what the lower layers may import from the product
-LOWER_MAY_IMPORT = ("publisher", "rest", "session", "credentials", "redaction", "errors",
-                    "settings", "storage", "pages", "titles")
+LOWER_MAY_IMPORT = ("publisher", "rest", "session", "credentials", "redaction", "expiring",
+                    "oauth2", "oauth2_settings", "errors", "settings", "storage", "pages",
+                    "titles")
 #: what the emulator may import from the product: pure storage-format helpers
 TESTING_MAY_IMPORT = ("testing", "storage")
 #: the known exceptions, each with its reason; anything new fails

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import requests
 from sphinx.util import logging
 
-from ..errors import ConfluenceBadResponseError, ConfluenceConnectionError
+from ..errors import ConfluenceBadResponseError, ConfluenceConnectionError, ConfluenceError
 from ..session import build_session, redact_headers, redact_text, refresh_credentials
 from ..settings import ConnectionSettings
 from .bounded import bounded_request
@@ -136,6 +136,8 @@ class Transport:
                 if recovered is not None:
                     return recovered
                 continue
+            except ConfluenceError:
+                raise  # our own auth (OAuth 2.0 token endpoint) explained the failure
             except Exception as exc:  # noqa: BLE001 - user auth objects and hooks run here
                 raise _unsent(method, url, exc) from None
             status = response.status_code
