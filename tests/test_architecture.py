@@ -56,13 +56,17 @@ def _imports(path: Path, *, packages: bool = True) -> set[str]:
             if node.level:
                 anchor = anchor_parts[:len(anchor_parts) - (node.level - 1)]
                 base = ".".join(anchor + ([base] if base else []))
-            if packages:
+            names = {f"{base}.{a.name}" for a in node.names}
+            # ``from . import faults`` depends on the module faults, not on the package's
+            # __init__ (counting the package would hide every cycle through it)
+            if packages and not names <= MODULES.keys():
                 out.add(base)
-            out.update(f"{base}.{a.name}" for a in node.names)
+            out.update(names)
     return out
 
 
-MODULES = {_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+MODULES: dict[str, Path] = {}
+MODULES.update({_name(p): p for p in sorted(PACKAGE.rglob("*.py"))})
 DEPS = {name: {d for d in _imports(p) if d in MODULES and d != name}
         for name, p in MODULES.items()}
 

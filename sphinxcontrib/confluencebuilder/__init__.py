@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from . import config, configguard, markup, tools
+    from . import config, configguard, markup, spelling, tools
     from .builder import ConfluenceBuilder, register_builder_hooks
     from .generated import register as register_generated
     from .publishglue import register as register_publish_events
@@ -17,6 +17,7 @@ def setup(app: Any) -> dict[str, Any]:
 
     install_clean_errors()
     config.register(app)
+    spelling.register(app)
     configguard.register(app)
     app.add_builder(ConfluenceBuilder)
     app.add_builder(SingleConfluenceBuilder)

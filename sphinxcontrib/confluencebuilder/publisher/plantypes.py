@@ -179,3 +179,17 @@ class Placement:
     root_page: RemotePage | None = None
     #: parent of orphan documents (None: space root)
     orphan_parent_id: str | None = None
+
+
+@dataclass
+class PageDone:
+    """What one step of applying a plan made (a page, and its attachments)."""
+
+    change: PageChange
+    page_id: str
+    version: int
+    url: str = ""
+    attachments: list[tuple[AttachmentChange, str]] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    #: version of the page's identity property after this step, when known
+    identity_version: int | None = None
