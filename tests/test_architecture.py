@@ -19,7 +19,9 @@ SPHINX_OK = ("sphinx.util.logging", "sphinx.util.console")
 #: what the lower layers may import from the product
 LOWER_MAY_IMPORT = ("publisher", "rest", "session", "credentials", "redaction", "expiring",
                     "oauth2", "oauth2_settings", "errors", "settings", "storage", "pages",
-                    "titles")
+                    "titles",
+                    # the settings family: URL checks and the terminal prompts it asks
+                    "urls", "prompts")
 #: what the emulator may import from the product: pure storage-format helpers
 TESTING_MAY_IMPORT = ("testing", "storage")
 #: the known exceptions, each with its reason; anything new fails
