@@ -149,3 +149,15 @@ def test_the_emulator_imports_only_pure_storage_helpers_of_the_product() -> None
            if dep.startswith(PREFIX + ".") and _top(dep) not in TESTING_MAY_IMPORT
            and dep != PREFIX and not _known(name, dep)]
     assert bad == []
+
+
+def test_the_architecture_page_names_only_files_that_exist() -> None:
+    """doc/architecture.rst stays true: every ``path.py`` or ``dir/`` it names exists."""
+    import re
+
+    text = (PACKAGE.parent.parent / "doc" / "architecture.rst").read_text(encoding="utf-8")
+    named = set(re.findall(r"``([a-z_0-9/]+(?:\.py|/))``", text))
+    assert {"publisher/", "rest/bounded.py", "testing/model.py"} <= named
+    missing = [n for n in sorted(named) if not n.startswith(("tests/", "sphinxcontrib/"))
+               and not (PACKAGE / n).exists()]
+    assert missing == []
