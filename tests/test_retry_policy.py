@@ -95,3 +95,28 @@ def test_429_is_sent_one_plus_rate_limit_retries(confluence_emulator_factory) ->
     sent = server.requests[before:]
     assert [r["status"] for r in sent] == [429] * (1 + settings.rate_limit_retries)
     assert len(sleep.calls) >= settings.rate_limit_retries  # it waited before each retry
+
+
+@pytest.mark.parametrize("mode", ["dc", "cloud"])
+def test_a_stuck_5xx_page_update_is_sent_one_plus_retry_attempts_in_a_publish(
+        confluence_emulator_factory, tmp_path, mode: str) -> None:
+    """Before: the applier's guard repeated the step after the transport's own retries
+    (3 x 3 = 9 PUTs with two retry attempts)."""
+    from sphinxcontrib.confluencebuilder.pages import read_bundle
+    from sphinxcontrib.confluencebuilder.publisher import Publisher, PublishSettings
+
+    server = confluence_emulator_factory(mode=mode)
+    out = write_bundle(tmp_path / "out", [Doc("index", "Home", body="<p>one</p>")])
+    page_id = publish(client_for(server), out).page_ids["index"]
+    write_bundle(out, [Doc("index", "Home", body="<p>two</p>")])
+    client = client_for(server, publish_retry_attempts=2)
+    publisher = Publisher(client, PublishSettings(space_key="DOCS", project="Proj"))
+    plan = publisher.plan(read_bundle(out))
+    assert [p.action for p in plan.pages] == ["update"]
+    server.configure(error_rate=1.0)
+    before = len(server.requests)
+    with pytest.raises(E.ConfluenceError):
+        publisher.apply(plan)
+    puts = [r for r in server.requests[before:] if r["method"] == "PUT"]
+    assert 1 <= len(puts) <= 1 + 2  # one send and publish_retry_attempts = 2 retries
+    assert all(page_id in r["path"] for r in puts)

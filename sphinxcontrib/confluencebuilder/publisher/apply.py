@@ -130,8 +130,8 @@ class Applier:
             except ConfluenceConflictError:
                 raise  # the client already re-read the version and retried the write
             except ConfluenceConnectionError as exc:
-                if attempt == ATTEMPTS or not _transient(exc):
-                    raise
+                if attempt == ATTEMPTS or not _transient(exc) or exc.retried:
+                    raise  # not transient, or the transport's retries are used up
                 logger.info("confluence: retrying %s after: %s", change.docname, exc.message)
         raise AssertionError("unreachable")
 

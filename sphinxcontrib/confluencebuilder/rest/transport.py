@@ -158,6 +158,7 @@ class Transport:
             failure = classify_response(response, self.settings, subject=subject,
                                         allow_empty=allow_empty)
             if failure is not None:
+                failure.retried = tries.used
                 raise failure
             return self._reply(response)
 
@@ -168,6 +169,7 @@ class Transport:
         error = classify_exception(exc, s, method=tries.method, url=tries.url)
         if not (is_dropped_connection(exc) and tries.errors < s.retry_attempts
                 and (tries.safe or tries.recover)):
+            error.retried = tries.used
             raise error from None
         recovered = tries.recovered()
         if recovered is not None:
@@ -330,6 +332,11 @@ class _Tries:
     errors: int = 0
     rate: int = 0
     refreshed: bool = False
+
+    @property
+    def used(self) -> bool:
+        """Whether this request was retried (a layer above must not repeat it)."""
+        return bool(self.errors or self.rate)
 
     def recovered(self) -> Reply | None:
         """Before repeating a non-idempotent call: its result if it already happened."""
