@@ -107,6 +107,11 @@ class Content:
     media_type: str = ""
     comment: str = ""
     data: bytes = b""
+    #: page bodies by version number (as text: JSON keys), for the page views' history
+    history: dict[str, str] = field(default_factory=dict)
+
+    def body_at(self, number: int) -> str | None:
+        return self.body if number == self.version.number else self.history.get(str(number))
 
     @property
     def version(self) -> Version:
@@ -355,7 +360,7 @@ class State:
             page = Content(cid, "page", title, space_key, status=status,
                            parent_id=None if parent_id is None else str(parent_id),
                            position=self.counter, body=body,
-                           versions=[Version(1, now(), by, message)])
+                           versions=[Version(1, now(), by, message)], history={"1": body})
             if by is not None:      # Confluence makes the author a watcher (autowatch)
                 page.watchers.add(by)
             self.content[cid] = page
@@ -387,6 +392,7 @@ class State:
             page.title, page.status = new_title, new_status
             if body is not None:
                 page.body = body
+            page.history[str(version)] = page.body
             page.versions.append(Version(version, now(), by, message, minor_edit))
             if by is not None:      # editing a page makes the editor watch it, too
                 page.watchers.add(by)
