@@ -13,6 +13,7 @@ commands:
   publish OUTDIR    publish an existing `-b confluence` output without running Sphinx
   sandbox           run the bundled Confluence emulator in the foreground
   demo [SRCDIR]     build SRCDIR and publish it to a throwaway local emulator
+  preview [SRCDIR]  build SRCDIR, publish it to a local emulator and show the pages
 
 Run a command with --help for its options.
 """
@@ -35,6 +36,10 @@ def _command(name: str) -> Callable[[Sequence[str]], int] | None:
         from .demo import main as demo
 
         return demo
+    if name == "preview":
+        from .preview import main as preview
+
+        return preview
     return None
 
 

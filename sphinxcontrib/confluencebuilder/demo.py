@@ -40,6 +40,8 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--mode", choices=("cloud", "dc"), default="cloud")
     parser.add_argument("--out", help="output directory (default: SRCDIR/_build/confluence)")
     parser.add_argument("-j", "--jobs", default="1", help="parallel build jobs")
+    parser.add_argument("--serve", action="store_true",
+                        help="keep the emulator serving the pages until Ctrl-C")
     args = parser.parse_args(list(argv))
 
     if not os.path.isfile(os.path.join(args.srcdir, "conf.py")):
@@ -78,4 +80,10 @@ def main(argv: Sequence[str]) -> int:
         print()
         print(f"Pages in space {server.space_key} of the emulator:")
         _print_tree(server.tree())
+        print(f"\nSpace home: {server.home_url}", flush=True)
+        if args.serve:
+            from .preview import serve
+
+            print("Serving the pages; press Ctrl-C to stop.", flush=True)
+            serve(server)
         return int(status)

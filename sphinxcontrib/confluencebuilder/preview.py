@@ -1,0 +1,133 @@
+"""``preview [SRCDIR]``: build a project, publish it to a fresh emulator and show it.
+
+The project is built with ``-b confluence`` and published through the real publisher
+to a bundled emulator on 127.0.0.1; the connection options are given as ``-D``
+overrides, so a ``conf.py`` that names a real Confluence never receives this publish.
+Then the emulator serves the pages until Ctrl-C (``--open`` starts a browser on the
+space home), or, with ``--export DIR``, the rendered space is written as static HTML
+for a pull-request review and the command exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m sphinxcontrib.confluencebuilder preview",
+        description="Build a Sphinx project, publish it to a local Confluence emulator and "
+                    "show the pages in a browser (or export them as static HTML).")
+    p.add_argument("srcdir", nargs="?", default="doc", help="documentation source (doc)")
+    p.add_argument("--mode", choices=("cloud", "dc"), default="cloud")
+    p.add_argument("--out", help="build output directory (default: SRCDIR/_build/confluence)")
+    p.add_argument("-j", "--jobs", default="1", help="parallel build jobs")
+    p.add_argument("--port", type=int, default=0, help="TCP port (default: any free port)")
+    p.add_argument("--export", metavar="DIR", help="write the rendered space as static HTML "
+                   "to DIR and exit (unless --serve)")
+    p.add_argument("--serve", action="store_true", help="keep serving after --export")
+    p.add_argument("--open", action="store_true", help="open the space home in a browser")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop serving by itself after this many seconds")
+    return p
+
+
+def overrides(server: Any) -> list[str]:
+    """``-D`` options that publish to ``server`` whatever conf.py says."""
+    values = {"confluence_publish": "1", "confluence_server_url": server.url,
+              "confluence_space_key": server.space_key}
+    if server.mode == "cloud":
+        values.update(confluence_cloud="1", confluence_server_user=server.user,
+                      confluence_api_token=server.api_token)
+    else:
+        values["confluence_publish_token"] = server.pat
+    return [arg for key, value in values.items() for arg in ("-D", f"{key}={value}")]
+
+
+def _parent_page(srcdir: str) -> str | None:
+    """The parent page title conf.py names, which a fresh emulator must have."""
+    from sphinx.config import Config
+
+    try:
+        raw = Config.read(os.path.abspath(srcdir))._raw_config
+    except Exception:  # noqa: BLE001 -- the build reports a broken conf.py properly
+        return None
+    value = raw.get("confluence_parent_page")
+    return value if isinstance(value, str) and value else None
+
+
+def build_and_publish(server: Any, srcdir: str, outdir: str, jobs: str) -> int:
+    """Build ``srcdir`` and publish it to ``server``; Sphinx's exit status."""
+    from sphinx.cmd.build import build_main
+
+    parent = _parent_page(srcdir)
+    if parent is not None:
+        home = server.state.spaces[server.space_key].homepage_id
+        server.state.create_page(server.space_key, parent, "", home, by=server.account_id)
+    return int(build_main(["-b", "confluence", "-j", jobs, *overrides(server), srcdir, outdir]))
+
+
+def serve(server: Any, time_limit: float | None = None) -> None:
+    """Block until Ctrl-C, SIGTERM or ``time_limit`` seconds."""
+    done = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        done.wait(time_limit)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if not os.path.isfile(os.path.join(args.srcdir, "conf.py")):
+        print(f"preview: {args.srcdir!r} has no conf.py; give the documentation source "
+              "directory, e.g. `preview doc`", file=sys.stderr)
+        return 2
+    from .testing import ConfluenceEmulator
+    from .testing.export import export_problem, export_space
+
+    if export_problem(args.export):
+        print(f"preview: {export_problem(args.export)}", file=sys.stderr)
+        return 2
+
+    try:
+        server = ConfluenceEmulator(mode=args.mode, port=args.port).start()
+    except (OSError, ValueError) as exc:
+        print(f"preview: cannot start the emulator: {exc}", file=sys.stderr)
+        return 1
+    try:
+        outdir = args.out or os.path.join(args.srcdir, "_build", "confluence")
+        status = build_and_publish(server, args.srcdir, outdir, args.jobs)
+        if status != 0:
+            print("preview: the build or the publish failed (see above); nothing to show",
+                  file=sys.stderr)
+            return status
+        if args.export:
+            index = export_space(server.state, server.space_key, args.export)
+            print(f"Static preview written: {index}")
+        print(f"Space home: {server.home_url}", flush=True)
+        if args.export and not (args.serve or args.open):
+            return 0
+        if args.open:
+            import webbrowser
+
+            webbrowser.open(server.home_url)
+        print("Serving the pages; press Ctrl-C to stop.", flush=True)
+        serve(server, args.time_limit)
+        return 0
+    finally:
+        server.stop()
