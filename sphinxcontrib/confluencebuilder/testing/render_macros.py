@@ -238,6 +238,28 @@ def children(ctx: Ctx, el: ET.Element) -> str:
     return f'<ul class="children-macro">{items}</ul>'
 
 
+_ADF_PANELS = {"info": "info", "note": "note", "warning": "warning", "error": "warning",
+               "success": "tip", "tip": "tip"}
+
+
+def adf_extension(ctx: Ctx, el: ET.Element) -> str:
+    """The Cloud editor's ADF nodes: panels are rendered, others use their fallback."""
+    node = child(el, "ac:adf-node")
+    kind = attr(node, "type") if node is not None else ""
+    if node is not None and kind == "panel":
+        attrs = {attr(a, "key"): (a.text or "") for a in node if name_of(a) == "ac:adf-attribute"}
+        panel_type = attrs.get("panel-type", "info")
+        css = _ADF_PANELS.get(panel_type, "info")
+        content = child(node, "ac:adf-content")
+        return (f'<div class="admonition admonition-{css}" role="note">'
+                f'<span class="admonition-icon">{esc(panel_type)}</span>'
+                f'{inner(ctx, content) if content is not None else ""}</div>')
+    fallback = child(el, "ac:adf-fallback")
+    detail = "shown by its fallback" if fallback is not None else ""
+    return placeholder("editor node", kind or "adf-extension", detail,
+                       inner(ctx, fallback) if fallback is not None else "")
+
+
 _MACROS: dict[str, Handler] = {
     "code": code, "noformat": code, "panel": panel, "expand": expand, "status": status,
     "anchor": anchor, "toc": toc, "excerpt": excerpt, "excerpt-include": excerpt_include,
@@ -247,7 +269,8 @@ _MACROS: dict[str, Handler] = {
 }
 
 ELEMENTS: dict[str, Handler] = {
-    "ac:structured-macro": macro, "ac:macro": macro, **render_links.ELEMENTS,
+    "ac:structured-macro": macro, "ac:macro": macro, "ac:adf-extension": adf_extension,
+    **render_links.ELEMENTS,
 }
 
 
