@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
+from ..storage import WRAPPER_START
 from . import render_links
 from .render import (
     TOC_MARK,
@@ -284,8 +285,11 @@ def render_body(state: State, page: Content, linker: Linker, body: str
     try:
         root = parse(body)
     except ET.ParseError as exc:
-        return placeholder("storage that does not parse", str(exc),
-                           f"<pre>{esc(body)}</pre>"), []
+        line, col = exc.position
+        where = f"line {line}, column {col - len(WRAPPER_START) if line == 1 else col}"
+        reason = str(exc).split(":")[0]
+        return placeholder("storage that does not parse", f"{reason} at {where}",
+                           inner=f"<pre>{esc(body)}</pre>"), []
     out = inner(ctx, root)
     for index, p in enumerate(ctx.tocs):
         out = out.replace(TOC_MARK.format(index), toc_html(ctx, p))
