@@ -52,14 +52,11 @@ def overrides(server: Any) -> list[str]:
 
 
 def _parent_page(srcdir: str) -> str | None:
-    """The parent page title conf.py names, which a fresh emulator must have."""
-    from sphinx.config import Config
+    """The parent page title the project names, which a fresh emulator must have;
+    raises :class:`~.project.ProjectLoadError` for a conf.py that does not load."""
+    from .project import load_project_config
 
-    try:
-        raw = Config.read(os.path.abspath(srcdir))._raw_config
-    except Exception:  # noqa: BLE001 -- the build reports a broken conf.py properly
-        return None
-    value = raw.get("confluence_parent_page")
+    value = load_project_config(srcdir).config.confluence_parent_page
     return value if isinstance(value, str) and value else None
 
 
@@ -67,7 +64,7 @@ def build_and_publish(server: Any, srcdir: str, outdir: str, jobs: str) -> int:
     """Build ``srcdir`` and publish it to ``server``; Sphinx's exit status."""
     from sphinx.cmd.build import build_main
 
-    parent = _parent_page(srcdir)
+    parent = _parent_page(srcdir)  # before the build: a broken conf.py is explained
     if parent is not None:
         home = server.state.spaces[server.space_key].homepage_id
         server.state.create_page(server.space_key, parent, "", home, by=server.account_id)
@@ -97,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"preview: {args.srcdir!r} has no conf.py; give the documentation source "
               "directory, e.g. `preview doc`", file=sys.stderr)
         return 2
+    from .project import ProjectLoadError
     from .testing import ConfluenceEmulator
     from .testing.export import export_problem, export_space
 
@@ -111,7 +109,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         outdir = args.out or os.path.join(args.srcdir, "_build", "confluence")
-        status = build_and_publish(server, args.srcdir, outdir, args.jobs)
+        try:
+            status = build_and_publish(server, args.srcdir, outdir, args.jobs)
+        except ProjectLoadError as exc:
+            hint = f"\n  {exc.hint}" if exc.hint else ""
+            print(f"preview: {exc.message}{hint}", file=sys.stderr)
+            return exc.exit_code
         if status != 0:
             print("preview: the build or the publish failed (see above); nothing to show",
                   file=sys.stderr)

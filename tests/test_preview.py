@@ -1,0 +1,171 @@
+"""Where to look: ``preview``, ``sandbox --export``, ``demo --serve`` and the static export
+(a folder of HTML that works from disk)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import requests
+from view_helpers import by_class, get_page, parse_html, publish_project, text_of
+
+from sphinxcontrib.confluencebuilder import preview
+from sphinxcontrib.confluencebuilder.testing import sandbox
+from sphinxcontrib.confluencebuilder.testing.export import export_space
+
+ROOTS = Path(__file__).parent / "roots"
+DOC = Path(__file__).parent.parent / "doc"
+
+
+def check_export(folder: Path) -> dict[str, int]:
+    """Every local link and image of every exported file resolves to a file on disk (and
+    an anchor to an id in it); no link needs a server. Returns what was checked."""
+    seen = {"pages": 0, "links": 0, "images": 0}
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(path: Path) -> set[str]:
+        if path not in ids:
+            root = parse_html(path.read_text("utf-8"))
+            ids[path] = {el.get("id") for el in root.iter() if el.get("id")}
+        return ids[path]
+
+    for page in sorted(folder.rglob("*.html")):
+        seen["pages"] += 1
+        root = parse_html(page.read_text("utf-8"))
+        for el in root.iter():
+            ref = el.get("href") if el.tag == "a" else el.get("src") if el.tag == "img" else None
+            if ref is None or urlsplit(ref).scheme in ("http", "https", "mailto"):
+                continue
+            assert not ref.startswith("/"), f"{page}: {ref} needs a server"
+            parts = urlsplit(ref)
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert target.is_file(), f"{page.name}: {ref} is missing"
+            assert folder.resolve() in target.parents, f"{ref} leaves the export"
+            if parts.fragment and target.suffix == ".html":
+                assert unquote(parts.fragment) in ids_of(target), f"{page.name}: {ref}"
+            seen["images" if el.tag == "img" else "links"] += 1
+    return seen
+
+
+def test_export_of_a_published_project_works_from_disk(tmp_path, confluence_emulator):
+    src = tmp_path / "views"
+    import shutil
+
+    shutil.copytree(ROOTS / "test-views", src)
+    publish_project(src, tmp_path / "out", confluence_emulator)
+    index = export_space(confluence_emulator.state, "DOCS", tmp_path / "site")
+    seen = check_export(tmp_path / "site")
+    assert seen["images"] >= 1 and seen["links"] >= 10
+    root = parse_html(index.read_text("utf-8"))
+    titles = [text_of(a) for a in by_class(root, "page-tree")[0].iter("a")]
+    assert titles[:1] == ["Documentation Home"] and "Guide Page" in titles
+    page = confluence_emulator.state.find_pages("DOCS", "Views Home")[0]
+    png = next((tmp_path / "site" / "attachments" / page.id).glob("pic.png"))
+    assert png.read_bytes() == (ROOTS / "test-views" / "pic.png").read_bytes()
+
+
+def test_preview_export_of_doc_is_self_contained(tmp_path, capsys):
+    status = preview.main([str(DOC), "--out", str(tmp_path / "out"),
+                           "--export", str(tmp_path / "site")])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "Static preview written:" in out and "/wiki/spaces/DOCS/overview" in out
+    seen = check_export(tmp_path / "site")
+    assert seen["pages"] >= 11 and seen["images"] >= 1 and seen["links"] >= 50
+
+
+def test_preview_needs_a_project_and_a_directory(tmp_path, capsys):
+    assert preview.main([str(tmp_path)]) == 2
+    assert "has no conf.py" in capsys.readouterr().err
+    afile = tmp_path / "file.txt"
+    afile.write_text("x")
+    assert preview.main([str(ROOTS / "test-views"), "--export", str(afile)]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_preview_publishes_to_the_emulator_whatever_conf_py_names(tmp_path, capsys):
+    src = tmp_path / "proj"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        "extensions = ['sphinxcontrib.confluencebuilder']\n"
+        "confluence_server_url = 'https://real.invalid/wiki/'\n"
+        "confluence_space_key = 'REAL'\nconfluence_parent_page = 'Team Docs'\n", "utf-8")
+    (src / "index.rst").write_text("Proj Home\n=========\n\nBody.\n", "utf-8")
+    assert preview.main([str(src), "--out", str(tmp_path / "out"),
+                         "--export", str(tmp_path / "site")]) == 0
+    index = parse_html((tmp_path / "site" / "index.html").read_text("utf-8"))
+    tree = by_class(index, "page-tree")[0]
+    parent = next(li for li in tree.iter("li") if text_of(li.find("a")) == "Team Docs")
+    assert "Proj Home" in [text_of(a) for a in parent.iter("a")]
+
+
+def test_preview_reports_a_failed_build(tmp_path, capsys):
+    src = tmp_path / "bad"
+    src.mkdir()
+    (src / "conf.py").write_text("raise RuntimeError('broken conf')\n", "utf-8")
+    assert preview.main([str(src), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "broken conf" in err and "Traceback" not in err
+    (src / "conf.py").write_text("extensions = ['sphinxcontrib.confluencebuilder']\n"
+                                 "confluence_publish_root = 4242\n", "utf-8")
+    (src / "index.rst").write_text("Title\n=====\n", "utf-8")
+    assert preview.main([str(src), "--out", str(tmp_path / "out")]) != 0
+    assert "nothing to show" in capsys.readouterr().err
+
+
+def test_sandbox_export_writes_the_persisted_space(tmp_path, confluence_emulator, capsys):
+    src = tmp_path / "views"
+    import shutil
+
+    shutil.copytree(ROOTS / "test-views", src)
+    publish_project(src, tmp_path / "out", confluence_emulator)
+    store = confluence_emulator.save(tmp_path / "state.json")
+    assert sandbox.main(["--persist", str(store), "--json", "--time-limit", "0.1",
+                         "--export", str(tmp_path / "site")]) == 0
+    first, *rest = capsys.readouterr().out.splitlines()
+    assert json.loads(first)["home"].endswith("/wiki/spaces/DOCS/overview")
+    assert any("Static preview written" in line for line in rest)
+    assert check_export(tmp_path / "site")["images"] >= 1
+    afile = tmp_path / "file.txt"
+    afile.write_text("x")
+    assert sandbox.main(["--time-limit", "0.1", "--export", str(afile)]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
+    """Start a serving command; returns it and the space-home URL it printed."""
+    proc = subprocess.Popen([sys.executable, "-m", "sphinxcontrib.confluencebuilder", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("Space home:"):
+            return proc, line.split(":", 1)[1].strip()
+    proc.wait(timeout=30)
+    pytest.fail("no space home printed:\n" + "".join(lines) + proc.stderr.read())
+
+
+@pytest.mark.parametrize("command", ["demo", "preview"])
+def test_demo_serve_and_preview_keep_serving_until_interrupted(tmp_path, command):
+    extra = ["--serve"] if command == "demo" else ["--time-limit", "120"]
+    proc, home = _serve(command, str(ROOTS / "test-views"), "--out", str(tmp_path / "o"),
+                        *extra)
+    try:
+        _, root = get_page(home)
+        tree = [text_of(a) for a in by_class(root, "page-tree")[0].iter("a")]
+        assert "Views Home" in tree and "Guide Page" in tree
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    with pytest.raises(requests.ConnectionError):
+        requests.get(home, timeout=5)
