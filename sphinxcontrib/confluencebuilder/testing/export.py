@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .page_html import diff_document, document, page_document, sidebar, tree_html
+from .page_html import body_at, diff_document, document, page_document, sidebar, tree_html
 from .render import esc
 from .state import Content, State
 
@@ -89,11 +89,11 @@ def _write_page(state: State, page: Content, linker: FileLinker, root: Path) -> 
     (pages / linker.page(page)).write_text(page_document(state, page, linker), "utf-8")
     last = page.version.number
     for number in range(1, last):
-        if page.body_at(number) is None:
+        if body_at(page, number) is None:
             continue
         (pages / linker.version(page, number)).write_text(
             page_document(state, page, linker, number), "utf-8")
-        if page.body_at(number + 1) is not None:
+        if body_at(page, number + 1) is not None:
             (pages / linker.diff(page, number, number + 1)).write_text(
                 diff_document(state, page, linker, number, number + 1), "utf-8")
     atts = state.children(page.id, "attachment")

@@ -30,6 +30,11 @@ _BLOCK_END = re.compile(r"(</(?:p|h[1-6]|li|tr|table|ul|ol|pre|blockquote|div|"
                         r"ac:structured-macro|ac:parameter|ac:plain-text-body)>|<br\s*/>)")
 
 
+def body_at(page: Content, number: int) -> str | None:
+    """The body of version ``number`` (None when it was not kept, e.g. an old snapshot)."""
+    return page.body if number == page.version.number else page.history.get(str(number))
+
+
 def when(stamp: str) -> str:
     try:
         moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ")
@@ -117,7 +122,7 @@ def page_document(state: State, page: Content, linker: Linker, number: int | Non
     space = state.spaces[page.space_key]
     current = page.version.number
     number = current if number is None else number
-    body = page.body_at(number)
+    body = body_at(page, number)
     if body is None:
         content = f'<p class="missing">The body of version {number} was not kept.</p>'
     else:
@@ -146,7 +151,7 @@ def _lines(body: str) -> list[str]:
 def diff_document(state: State, page: Content, linker: Linker, old: int, new: int) -> str:
     """What changed in the storage of ``page`` between two versions, line by line."""
     space = state.spaces[page.space_key]
-    before, after = page.body_at(old), page.body_at(new)
+    before, after = body_at(page, old), body_at(page, new)
     rows = []
     if before is None or after is None:
         rows.append('<tr><td class="missing">The body of one of these versions was not '

@@ -123,8 +123,7 @@ def image(ctx: Ctx, el: ET.Element) -> str:
     cls = f"image image-{align}" if align in ("left", "right", "center") else "image"
     title = attr(el, "ac:title")
     title_attr = f' title="{esc(title)}"' if title else ""
-    return (f'<img class="{cls}" src="{esc(src)}" alt="{esc(alt)}"{title_attr}{extra}'
-            ' loading="lazy"/>')
+    return f'<img class="{cls}" src="{esc(src)}" alt="{esc(alt)}"{title_attr}{extra}/>'
 
 
 def file_macro(ctx: Ctx, el: ET.Element) -> str:

@@ -107,11 +107,7 @@ class Content:
     media_type: str = ""
     comment: str = ""
     data: bytes = b""
-    #: page bodies by version number (as text: JSON keys), for the page views' history
-    history: dict[str, str] = field(default_factory=dict)
-
-    def body_at(self, number: int) -> str | None:
-        return self.body if number == self.version.number else self.history.get(str(number))
+    history: dict[str, str] = field(default_factory=dict)  # page body by version number
 
     @property
     def version(self) -> Version:
