@@ -113,6 +113,12 @@ def test_data_center_urls_under_the_context_path(tmp_path):
         assert by_class(body_of(home), "admonition-info")
         cols = list(body_of(home).iter("col"))
         assert [c.get("style") for c in cols] == ["width: 20%", "width: 80%"]
+        # the v1 editor's code macro carries title and collapse itself
+        titled = next(b for b in by_class(body_of(home), "code-block")
+                      if by_class(b, "code-title"))
+        assert text_of(by_class(titled, "code-title")[0]) == "example.py"
+        folded = next(d for d in by_class(body_of(home), "code-collapse", "details"))
+        assert "folded: true" in text_of(folded)
     finally:
         _stop(server)
 

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -169,3 +171,31 @@ def test_demo_serve_and_preview_keep_serving_until_interrupted(tmp_path, command
     assert "Traceback" not in err
     with pytest.raises(requests.ConnectionError):
         requests.get(home, timeout=5)
+
+
+def test_preview_open_starts_the_browser_on_the_space_home(tmp_path):
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "browser.py"
+    script.write_text("import sys, pathlib\n"
+                      f"pathlib.Path({str(opened)!r}).write_text(sys.argv[1])\n", "utf-8")
+    env = dict(os.environ, BROWSER=f"{sys.executable} {script} %s")
+    proc = subprocess.Popen([sys.executable, "-m", "sphinxcontrib.confluencebuilder", "preview",
+                             str(ROOTS / "test-views"), "--out", str(tmp_path / "o"),
+                             "--open", "--time-limit", "120"], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        home = next(line for line in proc.stdout if line.startswith("Space home:"))
+        home = home.split(":", 1)[1].strip()
+        next(line for line in proc.stdout if line.startswith("Serving"))
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    for _ in range(300):  # the browser command runs on its own; give it time to start
+        if opened.exists() and opened.read_text():
+            break
+        time.sleep(0.1)
+    assert opened.read_text() == home
