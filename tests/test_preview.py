@@ -90,7 +90,9 @@ def test_preview_needs_a_project_and_a_directory(tmp_path, capsys):
     assert "is a file" in capsys.readouterr().err
 
 
-def test_preview_publishes_to_the_emulator_whatever_conf_py_names(tmp_path, capsys):
+def test_preview_publishes_to_the_emulator_whatever_conf_py_names(tmp_path, capsys,
+                                                                   monkeypatch):
+    monkeypatch.setenv("CONFLUENCE_SERVER_URL", "https://env.invalid/wiki/")
     src = tmp_path / "proj"
     src.mkdir()
     (src / "conf.py").write_text(
@@ -101,9 +103,8 @@ def test_preview_publishes_to_the_emulator_whatever_conf_py_names(tmp_path, caps
     assert preview.main([str(src), "--out", str(tmp_path / "out"),
                          "--export", str(tmp_path / "site")]) == 0
     index = parse_html((tmp_path / "site" / "index.html").read_text("utf-8"))
-    tree = by_class(index, "page-tree")[0]
-    parent = next(li for li in tree.iter("li") if text_of(li.find("a")) == "Team Docs")
-    assert "Proj Home" in [text_of(a) for a in parent.iter("a")]
+    tree = [text_of(a) for a in by_class(index, "page-tree")[0].iter("a")]
+    assert tree == ["Documentation Home", "Proj Home"]
 
 
 def test_preview_reports_a_failed_build(tmp_path, capsys):
@@ -114,10 +115,10 @@ def test_preview_reports_a_failed_build(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "broken conf" in err and "Traceback" not in err
     (src / "conf.py").write_text("extensions = ['sphinxcontrib.confluencebuilder']\n"
-                                 "confluence_publish_root = 4242\n", "utf-8")
+                                 "confluence_publish_prefix = 7\n", "utf-8")
     (src / "index.rst").write_text("Title\n=====\n", "utf-8")
     assert preview.main([str(src), "--out", str(tmp_path / "out")]) != 0
-    assert "nothing to show" in capsys.readouterr().err
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_sandbox_export_writes_the_persisted_space(tmp_path, confluence_emulator, capsys):
@@ -145,10 +146,13 @@ def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     lines = []
+    home = ""
     for line in proc.stdout:
         lines.append(line)
         if line.startswith("Space home:"):
-            return proc, line.split(":", 1)[1].strip()
+            home = line.split(":", 1)[1].strip()
+        if line.startswith("Serving") and home:   # the signal handlers are in place
+            return proc, home
     proc.wait(timeout=30)
     pytest.fail("no space home printed:\n" + "".join(lines) + proc.stderr.read())
 

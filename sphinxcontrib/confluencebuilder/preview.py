@@ -1,8 +1,9 @@
 """``preview [SRCDIR]``: build a project, publish it to a fresh emulator and show it.
 
 The project is built with ``-b confluence`` and published through the real publisher
-to a bundled emulator on 127.0.0.1; the connection options are given as ``-D``
-overrides, so a ``conf.py`` that names a real Confluence never receives this publish.
+to a bundled emulator on 127.0.0.1 with ``demo``'s overrides: every connection option
+is the emulator's and ``CONFLUENCE_*`` variables are ignored, so a ``conf.py`` that
+names a real Confluence never receives this publish.
 Then the emulator serves the pages until Ctrl-C (``--open`` starts a browser on the
 space home), or, with ``--export DIR``, the rendered space is written as static HTML
 for a pull-request review and the command exits.
@@ -39,46 +40,45 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def overrides(server: Any) -> list[str]:
-    """``-D`` options that publish to ``server`` whatever conf.py says."""
-    values = {"confluence_publish": "1", "confluence_server_url": server.url,
-              "confluence_space_key": server.space_key}
-    if server.mode == "cloud":
-        values.update(confluence_cloud="1", confluence_server_user=server.user,
-                      confluence_api_token=server.api_token)
-    else:
-        values["confluence_publish_token"] = server.pat
-    return [arg for key, value in values.items() for arg in ("-D", f"{key}={value}")]
-
-
-def _parent_page(srcdir: str) -> str | None:
-    """The parent page title the project names, which a fresh emulator must have;
-    raises :class:`~.project.ProjectLoadError` for a conf.py that does not load."""
-    from .project import load_project_config
-
-    value = load_project_config(srcdir).config.confluence_parent_page
-    return value if isinstance(value, str) and value else None
-
-
 def build_and_publish(server: Any, srcdir: str, outdir: str, jobs: str) -> int:
-    """Build ``srcdir`` and publish it to ``server``; Sphinx's exit status."""
-    from sphinx.cmd.build import build_main
+    """Build ``srcdir`` and publish it to ``server`` and nowhere else (the demo's
+    overrides: every connection option is the emulator's, the environment is ignored)."""
+    from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    parent = _parent_page(srcdir)  # before the build: a broken conf.py is explained
-    if parent is not None:
-        home = server.state.spaces[server.space_key].homepage_id
-        server.state.create_page(server.space_key, parent, "", home, by=server.account_id)
-    return int(build_main(["-b", "confluence", "-j", jobs, *overrides(server), srcdir, outdir]))
+    from .demo import _jobs, _no_proxy_for, demo_overrides
+    from .errors import ConfluenceError
+    from .project import ProjectLoadError, load_project_config
+
+    src, out = os.path.abspath(srcdir), os.path.abspath(outdir)
+    try:  # first, so a broken conf.py is explained rather than shown as a traceback
+        load_project_config(src)
+    except ProjectLoadError as exc:
+        hint = f"\n  {exc.hint}" if exc.hint else ""
+        print(f"preview: {exc.message}{hint}", file=sys.stderr)
+        return exc.exit_code
+    try:
+        with patch_docutils(src), docutils_namespace(), _no_proxy_for(server.host):
+            app = Sphinx(src, src, out, os.path.join(out, ".doctrees"), "confluence",
+                         confoverrides=demo_overrides(server), parallel=_jobs(jobs))
+            app.build()
+            return int(app.statuscode)
+    except (SphinxError, ConfluenceError) as exc:
+        print(f"preview: the build failed: {exc}", file=sys.stderr)
+        return 2
 
 
 def serve(server: Any, time_limit: float | None = None) -> None:
-    """Block until Ctrl-C, SIGTERM or ``time_limit`` seconds."""
+    """Say so, then block until Ctrl-C, SIGTERM or ``time_limit`` seconds (the handlers
+    are in place before the message, so a signal sent on reading it stops cleanly)."""
     done = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
         done.set()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    print("Serving the pages; press Ctrl-C to stop.", flush=True)
     try:
         done.wait(time_limit)
     except KeyboardInterrupt:
@@ -94,7 +94,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"preview: {args.srcdir!r} has no conf.py; give the documentation source "
               "directory, e.g. `preview doc`", file=sys.stderr)
         return 2
-    from .project import ProjectLoadError
     from .testing import ConfluenceEmulator
     from .testing.export import export_problem, export_space
 
@@ -109,12 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         outdir = args.out or os.path.join(args.srcdir, "_build", "confluence")
-        try:
-            status = build_and_publish(server, args.srcdir, outdir, args.jobs)
-        except ProjectLoadError as exc:
-            hint = f"\n  {exc.hint}" if exc.hint else ""
-            print(f"preview: {exc.message}{hint}", file=sys.stderr)
-            return exc.exit_code
+        status = build_and_publish(server, args.srcdir, outdir, args.jobs)
         if status != 0:
             print("preview: the build or the publish failed (see above); nothing to show",
                   file=sys.stderr)
@@ -129,7 +123,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             import webbrowser
 
             webbrowser.open(server.home_url)
-        print("Serving the pages; press Ctrl-C to stop.", flush=True)
         serve(server, args.time_limit)
         return 0
     finally:
