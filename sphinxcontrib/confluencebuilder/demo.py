@@ -162,7 +162,7 @@ def main(argv: Sequence[str]) -> int:
         _print_tree(server.tree())
         print(f"\nSpace home: {server.home_url}", flush=True)
         if args.serve:
-            from .preview import serve
+            from .serving import serve
 
             serve(server)
         return status

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
 from collections.abc import Sequence
-from types import FrameType
 from typing import Any
+
+from .serving import serve
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,25 +66,6 @@ def build_and_publish(server: Any, srcdir: str, outdir: str, jobs: str) -> int:
     except (SphinxError, ConfluenceError) as exc:
         print(f"preview: the build failed: {exc}", file=sys.stderr)
         return 2
-
-
-def serve(server: Any, time_limit: float | None = None) -> None:
-    """Say so, then block until Ctrl-C, SIGTERM or ``time_limit`` seconds (the handlers
-    are in place before the message, so a signal sent on reading it stops cleanly)."""
-    done = threading.Event()
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        done.set()
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    print("Serving the pages; press Ctrl-C to stop.", flush=True)
-    try:
-        done.wait(time_limit)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
