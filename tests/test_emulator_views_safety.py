@@ -8,7 +8,18 @@ import shutil
 from pathlib import Path
 
 import requests
-from view_helpers import absolute, body_of, by_class, get_page, parse_html, publish_project, text_of
+from view_helpers import (
+    absolute,
+    body_of,
+    by_class,
+    check_export,
+    get_page,
+    parse_html,
+    publish_project,
+    text_of,
+)
+
+from sphinxcontrib.confluencebuilder.testing.export import export_space
 
 HOSTILE = """\
 <p>Hi <script>alert(1)</script> there</p>
@@ -34,6 +45,7 @@ url(javascript:alert(15))</ac:parameter><ac:rich-text-body><p>p</p></ac:rich-tex
 <ac:structured-macro ac:name="mystery-macro"><ac:parameter ac:name="colour">blue</ac:parameter>\
 <ac:rich-text-body><p>kept body</p></ac:rich-text-body></ac:structured-macro>
 <marquee>old school</marquee>
+<p><ac:link><ri:blog-post ri:content-title="News" ri:posting-day="2026/01/01"/><ac:plain-text-link-body><![CDATA[the news]]></ac:plain-text-link-body></ac:link></p>
 <object data="evil.swf"></object><form action="https://evil.example"><input name="q"/></form>
 """
 
@@ -90,6 +102,7 @@ def test_hostile_storage_renders_inert(confluence_emulator):
     for tag in ("<script>", "<svg>", "<style>", "<marquee>", "<iframe>", "<object>", "<form>"):
         assert tag in macros, f"{tag} is shown as a placeholder"
     assert "old school" in macros["<marquee>"]
+    assert "the news" in macros["ri:blog-post"]
 
 
 def test_builder_page_with_javascript_link_and_html_macro_is_inert(tmp_path,
@@ -158,6 +171,15 @@ def test_previous_version_and_diff(tmp_path, confluence_emulator):
     missing = requests.get(f"{server.url}pages/viewpage.action?pageId={page.id}"
                            "&pageVersion=9", timeout=30)
     assert missing.status_code == 404
+    # the static export has the earlier version and the changes too, linked from disk
+    export_space(server.state, "DOCS", tmp_path / "site")
+    check_export(tmp_path / "site")
+    exported = parse_html((tmp_path / "site" / "pages" / f"{page.id}.html").read_text("utf-8"))
+    assert by_class(exported, "previous-version", "a")[0].get("href") == f"{page.id}-v1.html"
+    old_page = (tmp_path / "site" / "pages" / f"{page.id}-v1.html").read_text("utf-8")
+    assert "Intro text of the guide." in old_page
+    changes = (tmp_path / "site" / "pages" / f"{page.id}-diff-1-2.html").read_text("utf-8")
+    assert "Rewritten introduction." in changes
 
 
 def test_parse_html_helper_sees_the_document():

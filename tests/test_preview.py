@@ -10,11 +10,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 import requests
-from view_helpers import by_class, get_page, parse_html, publish_project, text_of
+from view_helpers import (
+    by_class,
+    check_export,
+    get_page,
+    parse_html,
+    publish_project,
+    text_of,
+)
 
 from sphinxcontrib.confluencebuilder import preview
 from sphinxcontrib.confluencebuilder.testing import sandbox
@@ -22,36 +28,6 @@ from sphinxcontrib.confluencebuilder.testing.export import export_space
 
 ROOTS = Path(__file__).parent / "roots"
 DOC = Path(__file__).parent.parent / "doc"
-
-
-def check_export(folder: Path) -> dict[str, int]:
-    """Every local link and image of every exported file resolves to a file on disk (and
-    an anchor to an id in it); no link needs a server. Returns what was checked."""
-    seen = {"pages": 0, "links": 0, "images": 0}
-    ids: dict[Path, set[str]] = {}
-
-    def ids_of(path: Path) -> set[str]:
-        if path not in ids:
-            root = parse_html(path.read_text("utf-8"))
-            ids[path] = {el.get("id") for el in root.iter() if el.get("id")}
-        return ids[path]
-
-    for page in sorted(folder.rglob("*.html")):
-        seen["pages"] += 1
-        root = parse_html(page.read_text("utf-8"))
-        for el in root.iter():
-            ref = el.get("href") if el.tag == "a" else el.get("src") if el.tag == "img" else None
-            if ref is None or urlsplit(ref).scheme in ("http", "https", "mailto"):
-                continue
-            assert not ref.startswith("/"), f"{page}: {ref} needs a server"
-            parts = urlsplit(ref)
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
-            assert target.is_file(), f"{page.name}: {ref} is missing"
-            assert folder.resolve() in target.parents, f"{ref} leaves the export"
-            if parts.fragment and target.suffix == ".html":
-                assert unquote(parts.fragment) in ids_of(target), f"{page.name}: {ref}"
-            seen["images" if el.tag == "img" else "links"] += 1
-    return seen
 
 
 def test_export_of_a_published_project_works_from_disk(tmp_path, confluence_emulator):

@@ -53,6 +53,10 @@ def _link(ctx: Ctx, el: ET.Element) -> str:
         key = attr(space_ref, "ri:space-key")
         href = ctx.linker.home(key) if key in ctx.state.spaces else None
         return _anchor_tag(href, _link_body(ctx, el, key), f"space {key} is not here")
+    other = next((name_of(c) for c in el if name_of(c).startswith("ri:")), "")
+    if page_ref is None and other:  # a blog post, a content entity ...: not in the emulator
+        return placeholder("link", other, "not resolved in the preview",
+                           _link_body(ctx, el, ""), block=False)
     if page_ref is None:       # a link to an anchor of this page
         body = _link_body(ctx, el, anchor)
         return f'<a href="#{esc(ctx.anchor_id(anchor))}">{body}</a>'
