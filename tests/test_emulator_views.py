@@ -92,8 +92,9 @@ def test_space_home_shows_the_page_tree_and_unknown_pages_are_404(views):
                     f"{site}/pages/viewpage.action?pageId=1", f"{site}/spaces/NOPE/overview"):
         rsp = requests.get(missing, timeout=30)
         assert rsp.status_code == 404 and "text/html" in rsp.headers["Content-Type"], missing
-    assert requests.get(site + "/", timeout=30, allow_redirects=False).headers[
-        "Location"] == "/wiki/spaces/DOCS/overview"
+    for root in (site + "/", views.origin + "/"):
+        assert requests.get(root, timeout=30, allow_redirects=False).headers[
+            "Location"] == "/wiki/spaces/DOCS/overview"
 
 
 def test_data_center_urls_under_the_context_path(tmp_path):

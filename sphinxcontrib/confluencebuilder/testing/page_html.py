@@ -52,23 +52,29 @@ def document(title: str, sidebar: str, main: str) -> str:
             "</body></html>\n")
 
 
-def roots(state: State, space: Space) -> list[Content]:
-    """The space's top pages, its home page first."""
-    top = state.siblings(None, space.key)
-    return sorted(top, key=lambda p: p.id != space.homepage_id)
+def _tree(state: State, space: Space) -> dict[str | None, list[Content]]:
+    """The current pages of ``space`` by parent id (None: the top), in their order, the
+    home page first at the top; one pass over the site, not one per page."""
+    kids: dict[str | None, list[Content]] = {}
+    for item in state.content.values():
+        if item.type == "page" and item.status == "current" and item.space_key == space.key:
+            kids.setdefault(item.parent_id, []).append(item)
+    for pages in kids.values():
+        pages.sort(key=lambda p: (p.id != space.homepage_id, p.position, int(p.id)))
+    return kids
 
 
 def tree_html(state: State, space: Space, linker: Linker, current: str | None) -> str:
-    def branch(pages: list[Content]) -> str:
-        if not pages:
-            return ""
+    kids = _tree(state, space)
+
+    def branch(parent: str | None) -> str:
         items = []
-        for p in pages:
+        for p in kids.get(parent, []):
             mark = ' class="current" aria-current="page"' if p.id == current else ""
             items.append(f'<li><a href="{esc(linker.page(p))}"{mark}>{esc(p.title)}</a>'
-                         f"{branch(state.children(p.id))}</li>")
-        return f"<ul>{''.join(items)}</ul>"
-    return f'<div class="page-tree">{branch(roots(state, space))}</div>'
+                         f"{branch(p.id)}</li>")
+        return f"<ul>{''.join(items)}</ul>" if items else ""
+    return f'<div class="page-tree">{branch(None)}</div>'
 
 
 def sidebar(state: State, space: Space, linker: Linker, current: str | None) -> str:

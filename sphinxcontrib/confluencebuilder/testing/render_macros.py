@@ -201,8 +201,9 @@ def excerpt_include(ctx: Ctx, el: ET.Element) -> str:
         found = None
     if found is None:
         return placeholder("macro", "excerpt-include", f"no excerpt on page {title}")
-    sub = Ctx(ctx.state, page, ctx.linker, including=ctx.including + (ctx.page.id, page.id),
-              ids=ctx.ids, handlers=ctx.handlers)
+    sub = Ctx(ctx.state, page, ctx.linker, headings=ctx.headings, tocs=ctx.tocs,
+              including=ctx.including + (ctx.page.id, page.id), ids=ctx.ids,
+              handlers=ctx.handlers)
     body = body_html(sub, found)
     if p.get("nopanel", "").lower() == "true":
         return f'<div class="excerpt-include">{body}</div>'

@@ -79,10 +79,12 @@ def home_url(origin: str, site: str, cloud: bool, space_key: str) -> str:
 def answer(state: State, method: str, path: str, query: str, *, site: str, cloud: bool,
            space_key: str) -> ApiResponse | None:
     """The view at ``path`` (a path on the server), or None when it is not a view."""
+    linker = LiveLinker(site, cloud)
+    if method in ("GET", "HEAD") and path == "/" and cloud:   # the bare origin
+        return ApiResponse(302, b"", {"Location": linker.home(space_key)}, _HTML)
     if method not in ("GET", "HEAD") or not (path == site or path.startswith(site + "/")):
         return None
     sub = path[len(site):] or "/"
-    linker = LiveLinker(site, cloud)
     args = {k: v[0] for k, v in parse_qs(query).items()}
     with state.lock:
         if sub == "/":
