@@ -108,6 +108,8 @@ class Content:
     comment: str = ""
     data: bytes = b""
     history: dict[str, str] = field(default_factory=dict)  # page body by version number
+    #: inline comments: (id, 'open' | 'reopened' | 'resolved' | 'dangling')
+    inline_comments: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def version(self) -> Version:
@@ -386,9 +388,7 @@ class State:
                 page.parent_id = str(parent_id)
                 page.position = int(self.next_id())
             page.title, page.status = new_title, new_status
-            if body is not None:
-                page.body = body
-            page.history[str(version)] = page.body
+            page.body = page.history[str(version)] = page.body if body is None else body
             page.versions.append(Version(version, now(), by, message, minor_edit))
             if by is not None:      # editing a page makes the editor watch it, too
                 page.watchers.add(by)

@@ -76,6 +76,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from docutils.utils import get_source_line
+from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
@@ -86,7 +87,17 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: elements whose ids come from labels and index entries in front of them
+_ID_CARRIERS = (nodes.paragraph, addnodes.desc)
+
+_INDEX_ID = re.compile(r"^index-\d+$")
+
 _ANCHOR_UNSAFE = re.compile(r"[^\w.\-:]+")
+
+
+def anchor_name(ident: str) -> str:
+    """Confluence anchor name for a docutils id (stable, attribute-safe)."""
+    return _ANCHOR_UNSAFE.sub("-", ident).strip("-") or "anchor"
 
 
 class TranslatorBase(SphinxTranslator):
@@ -108,6 +119,10 @@ class TranslatorBase(SphinxTranslator):
         self._unknown_warned: set[str] = set()
         self._missing_images: set[int] = set()  # image nodes reported missing (images.py)
         self._ignored: frozenset[str] = frozenset(self.option("confluence_adv_ignore_nodes") or ())
+        #: confluence_adv_node_handler: node class (or its name) -> handler(translator, node)
+        self._handlers: dict[str, Any] = {
+            key if isinstance(key, str) else key.__name__: value
+            for key, value in (self.option("confluence_adv_node_handler") or {}).items()}
 
     # -- configuration -----------------------------------------------------------
 
@@ -172,7 +187,7 @@ class TranslatorBase(SphinxTranslator):
 
     def anchor_name(self, ident: str) -> str:
         """Confluence anchor name for a docutils id (stable, attribute-safe)."""
-        return _ANCHOR_UNSAFE.sub("-", ident).strip("-") or "anchor"
+        return anchor_name(ident)
 
     def anchors_for(self, node: nodes.Element) -> str:
         """Anchor macros for every id of a node (empty when it has none).
@@ -183,9 +198,12 @@ class TranslatorBase(SphinxTranslator):
         """
         names: list[str] = []
         prefix = ""
-        if self.editor == "v2":
+        if self.editor == "v2" and not self.option("confluence_adv_disable_anchor_fix"):
             prefix = "".join((self.title_of(self.docname) or "").split())
+        with_index = self.title_of("genindex") is not None
         for ident in node.get("ids", ()):
+            if not with_index and _INDEX_ID.match(ident):
+                continue  # only the general index links to index entries; none is made
             name = self.anchor_name(ident)
             names.append(name)
             if prefix:
@@ -225,6 +243,14 @@ class TranslatorBase(SphinxTranslator):
     def dispatch_visit(self, node: nodes.Node) -> None:
         if self._ignored and node.__class__.__name__ in self._ignored:
             raise nodes.SkipNode
+        handler = self._handlers.get(node.__class__.__name__)
+        if handler is not None:
+            handler(self, node)  # confluence_adv_node_handler writes the node itself
+            raise nodes.SkipNode
+        if isinstance(node, _ID_CARRIERS) and node.get("ids"):
+            # a label or index entry in front of a paragraph or an object description
+            # moves its id onto it (docutils' PropagateTargets): anchor it here
+            self.body.append(self.anchors_for(node))
         super().dispatch_visit(node)
 
     def unknown_visit(self, node: nodes.Node) -> None:
