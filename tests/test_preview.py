@@ -116,8 +116,9 @@ def test_sandbox_export_writes_the_persisted_space(tmp_path, confluence_emulator
     assert "is a file" in capsys.readouterr().err
 
 
-def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
-    """Start a serving command; returns it and the space-home URL it printed."""
+def _serve(*args: str) -> tuple[subprocess.Popen[str], str, list[str]]:
+    """Start a serving command; returns it, the space-home URL it printed and its
+    output so far."""
     proc = subprocess.Popen([sys.executable, "-m", "sphinxcontrib.confluencebuilder", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None
@@ -128,7 +129,7 @@ def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
         if line.startswith("Space home:"):
             home = line.split(":", 1)[1].strip()
         if line.startswith("Serving") and home:   # the signal handlers are in place
-            return proc, home
+            return proc, home, lines
     proc.wait(timeout=30)
     pytest.fail("no space home printed:\n" + "".join(lines) + proc.stderr.read())
 
@@ -136,10 +137,13 @@ def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
 @pytest.mark.parametrize("command", ["demo", "preview"])
 def test_demo_serve_and_preview_keep_serving_until_interrupted(tmp_path, command):
     extra = ["--serve"] if command == "demo" else ["--time-limit", "120"]
-    proc, home = _serve(command, str(ROOTS / "test-views"), "--out", str(tmp_path / "o"),
-                        *extra)
+    proc, home, lines = _serve(command, str(ROOTS / "test-views"), "--out",
+                               str(tmp_path / "o"), *extra)
     try:
         _, root = get_page(home)
+        point = next(line for line in lines if "Publish point:" in line)
+        _, published = get_page(point.split("Publish point:", 1)[1].strip())
+        assert text_of(by_class(published, "page-title")[0]) == "Views Home"
         tree = [text_of(a) for a in by_class(root, "page-tree")[0].iter("a")]
         assert "Views Home" in tree and "Guide Page" in tree
         proc.send_signal(signal.SIGINT)
