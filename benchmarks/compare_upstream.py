@@ -163,11 +163,18 @@ def constructs(root: ET.Element) -> dict[str, Counter[str]]:
 def build(python: str, project: Path, outdir: Path, editor: str, plain: bool) -> str:
     cmd = [python, "-m", "sphinx", "-q", "-E", "-b", "confluence",
            "-D", f"confluence_editor={editor}", "-d", str(outdir / ".doctrees")]
-    if plain:
-        exts = ",".join(("sphinxcontrib.confluencebuilder", *PLAIN_EXTENSIONS))
-        cmd += ["-C", "-D", f"extensions={exts}", "-D", f"project={project.name}"]
-    cmd += [str(project), str(outdir)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONFLUENCE")}
+    if plain:
+        exts = ["sphinxcontrib.confluencebuilder", *PLAIN_EXTENSIONS]
+        cmd += ["-C", "-D", f"project={project.name}"]
+        if any(project.glob("*.md")):  # MyST pages (myst-parser installed on both sides)
+            exts.append("myst_parser")
+            cmd += ["-D", "source_suffix=.rst,.md",
+                    "-D", "myst_enable_extensions=colon_fence,deflist"]
+        cmd += ["-D", "extensions=" + ",".join(exts)]
+        if (project.parent / "src").is_dir():  # an sdist's package, for autodoc
+            env["PYTHONPATH"] = str(project.parent / "src")
+    cmd += [str(project), str(outdir)]
     # run outside any source tree: ``python -m`` puts the working directory first on
     # sys.path, where a checkout's ``sphinxcontrib/`` would shadow the installed package
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False,

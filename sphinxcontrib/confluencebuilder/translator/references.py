@@ -53,11 +53,11 @@ class ReferencesMixin(_Base):
         opening, closing = ("<p>", "</p>") if block else ("", "")
         self.body.append(opening)
         if "refid" in node:
-            self._write_link(node, None, node["refid"])
+            self._write_link(node, None, self.link_anchor(self.docname, node["refid"]))
         elif node.get("internal") or "refdocname" in node:
             target, _, anchor = node.get("refuri", "").partition("#")
             if not target or target == self.docname:
-                self._write_link(node, None, anchor or None)
+                self._write_link(node, None, self._anchor(self.docname, anchor))
             else:
                 title = self.title_of(target)
                 if title is None:
@@ -70,7 +70,7 @@ class ReferencesMixin(_Base):
                     self.push_end(closing)  # children are rendered as plain content
                     return
                 self.add_link(target)
-                self._write_link(node, title, anchor or None)
+                self._write_link(node, title, self._anchor(target, anchor))
         elif "refuri" in node:
             self.body.append(start_tag("a", {"href": node["refuri"]}))
             self.push_end(end_tag("a") + closing)
@@ -84,6 +84,9 @@ class ReferencesMixin(_Base):
     def depart_reference(self, node: nodes.reference) -> None:
         self.pop_end()
 
+    def _anchor(self, docname: str, ident: str) -> str | None:
+        return self.link_anchor(docname, ident) if ident else None
+
     def _link_text(self, node: nodes.Element) -> tuple[str | None, str]:
         text = _plain_text(node)
         if text is not None:
@@ -95,7 +98,7 @@ class ReferencesMixin(_Base):
 
     def _write_link(self, node: nodes.Element, title: str | None, anchor: str | None) -> None:
         text, markup = self._link_text(node)
-        self.body.append(link_start(self.anchor_name(anchor) if anchor else None))
+        self.body.append(link_start(anchor))
         if title is not None:
             self.body.append(start_tag("ri:page", {"ri:content-title": title}, empty=True))
         self.body.append(link_body(text, markup) + end_tag("ac:link"))
