@@ -49,11 +49,10 @@ def page_prefix(page_title: str | None) -> str:
     return "".join((page_title or "").split())
 
 
-def section_targets(doctree: nodes.Node,
-                    secnumbers: Mapping[str, tuple[int, ...]] | None = None,
-                    secnumber_suffix: str | None = None) -> dict[str, str]:
-    """Title target of every section id of a document: the heading's text (with its
-    section number when one is shown), ``.N`` appended to the N-th repeat of a text."""
+def section_targets(doctree: nodes.Node) -> dict[str, str]:
+    """Title target of every section id of a document: the heading's text (without a
+    section number, as the existing extension names it), ``.N`` appended to the N-th
+    repeat of a text on the page."""
     targets: dict[str, str] = {}
     used: dict[str, int] = {}
     for section in doctree.findall(nodes.section):
@@ -62,10 +61,6 @@ def section_targets(doctree: nodes.Node,
         if title is None or not ids:
             continue
         text = title.astext()
-        if secnumbers and secnumber_suffix is not None:
-            numbers = next((secnumbers["#" + i] for i in ids if "#" + i in secnumbers), None)
-            if numbers:
-                text = ".".join(str(n) for n in numbers) + secnumber_suffix + text
         seen = used.get(text, 0)
         used[text] = seen + 1
         target = f"{text}.{seen}" if seen else text

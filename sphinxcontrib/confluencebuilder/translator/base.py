@@ -203,11 +203,7 @@ class TranslatorBase(SphinxTranslator):
                     doctree = self.builder.env.get_doctree(docname)
                 except Exception:  # noqa: BLE001 - no doctree: links use plain ids
                     return {}
-            suffix = None
-            if self.option("confluence_add_secnumbers", True):
-                suffix = self.option("confluence_secnumber_suffix", ". ")
-            secnumbers = self.builder.env.toc_secnumbers.get(docname, {})
-            cache[docname] = section_targets(doctree, secnumbers, suffix)
+            cache[docname] = section_targets(doctree)
         return cache[docname]
 
     def link_anchor(self, docname: str, ident: str) -> str:

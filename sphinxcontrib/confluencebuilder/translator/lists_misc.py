@@ -9,7 +9,8 @@
 * Footnotes and citations: a reference is ``<sup>`` holding a link to the note's anchor
   (and an anchor of its own); consecutive notes form one two-column table whose first
   cell holds the note's anchors and its label, linked back to the first reference.
-* ``abbreviation`` / ``acronym``: the text, then the explanation in parentheses.
+* ``abbreviation`` / ``acronym``: ``<abbr title="explanation">``, as the existing
+  extension writes it (readers see the explanation on hover).
 * ``centered``: a centred bold paragraph; ``hlist``: a one-row table, one cell per
   column; ``acks``: one paragraph listing the names; ``manpage``: emphasis (Sphinx wraps
   it in a link when ``manpages_url`` is set).
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from ..storage import escape
+from ..storage import element, escape, start_tag
 from .fragments import anchor_link
 
 if TYPE_CHECKING:
@@ -203,7 +204,9 @@ class ListsMiscMixin(_Base):
             else:
                 content.append(self.render_node(child))
         backrefs = node.get("backrefs") or ()
-        if backrefs:
+        if backrefs and self.editor == "v2":  # as the existing extension: a plain link
+            label_markup = element("a", label, {"href": "#" + self.anchor_name(backrefs[0])})
+        elif backrefs:
             label_markup = anchor_link(self.anchor_name(backrefs[0]), label)
         else:
             label_markup = escape(label)
@@ -226,7 +229,10 @@ class ListsMiscMixin(_Base):
 
     def visit_abbreviation(self, node: nodes.Element) -> None:
         explanation = node.get("explanation")
-        self._open("", f" ({escape(explanation)})" if explanation else "")
+        if explanation:
+            self._open(start_tag("abbr", {"title": explanation}), "</abbr>")
+        else:
+            self._open("", "")
 
     visit_acronym = visit_abbreviation
     depart_abbreviation = _close
