@@ -5,7 +5,8 @@ Usage::
     python -m venv /tmp/upstream-venv
     /tmp/upstream-venv/bin/pip install sphinxcontrib-confluencebuilder==3.2.0
     python benchmarks/compare_upstream.py --upstream-python /tmp/upstream-venv/bin/python \\
-        [--editor v1 --editor v2] [--plain-conf] [--show CONSTRUCT] [PROJECT_DIR ...]
+        [--editor v1 --editor v2] [--plain-conf] [--show CONSTRUCT]
+        [--ours-pythonpath CHECKOUT] [PROJECT_DIR ...]
 
 Each project (default: ``benchmarks/upstream_projects/*`` and the translator's mini
 projects under ``tests/roots``) is built with ``-b confluence`` twice per editor: once
@@ -169,7 +170,8 @@ def constructs(root: ET.Element) -> dict[str, Counter[str]]:
     return found
 
 
-def build(python: str, project: Path, outdir: Path, editor: str, plain: bool) -> str:
+def build(python: str, project: Path, outdir: Path, editor: str, plain: bool,
+          pythonpath: str | None = None) -> str:
     cmd = [python, "-m", "sphinx", "-q", "-E", "-b", "confluence",
            "-D", f"confluence_editor={editor}", "-d", str(outdir / ".doctrees")]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONFLUENCE")}
@@ -183,6 +185,8 @@ def build(python: str, project: Path, outdir: Path, editor: str, plain: bool) ->
         cmd += ["-D", "extensions=" + ",".join(exts)]
         if (project.parent / "src").is_dir():  # an sdist's package, for autodoc
             env["PYTHONPATH"] = str(project.parent / "src")
+    if pythonpath:  # another checkout of our package (e.g. a baseline commit)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (pythonpath, env.get("PYTHONPATH"))))
     cmd += [str(project), str(outdir)]
     # run outside any source tree: ``python -m`` puts the working directory first on
     # sys.path, where a checkout's ``sphinxcontrib/`` would shadow the installed package
@@ -225,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
         "UPSTREAM_PYTHON", "/work/wt/i13-upstream-venv/bin/python"))
     parser.add_argument("--editor", action="append", choices=("v1", "v2"))
     parser.add_argument("--plain-conf", action="store_true")
+    parser.add_argument("--ours-pythonpath", metavar="CHECKOUT",
+                        help="build 'ours' from this checkout (e.g. a `git worktree` of an "
+                             "earlier commit) to measure a baseline")
     parser.add_argument("--show", action="append", default=[], choices=CONSTRUCTS,
                         help="print the differing items of a construct")
     parser.add_argument("--json", action="store_true", help="print figures as JSON")
@@ -237,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         for project in projects:
             with tempfile.TemporaryDirectory() as tmp:
                 ours, theirs = Path(tmp, "ours"), Path(tmp, "upstream")
-                build(sys.executable, project, ours, editor, args.plain_conf)
+                build(sys.executable, project, ours, editor, args.plain_conf,
+                      args.ours_pythonpath)
                 build(args.upstream_python, project, theirs, editor, args.plain_conf)
                 compare(pages_of(ours), pages_of(theirs), totals, diffs,
                         f"{editor}:{project.name}")
