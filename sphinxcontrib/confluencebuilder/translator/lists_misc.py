@@ -1,7 +1,9 @@
 """Field, option and definition lists, footnotes and citations, and small Sphinx blocks.
 
-* Field lists and option lists are two-column tables (the name / options in the first
-  column, as ``<th>`` for fields and ``<code>`` for options).
+* Field lists (the Parameters / Returns / Raises of API entries): ``v1`` a borderless
+  two-column table, the name bold with a colon; ``v2`` the bold name as a paragraph,
+  then the content (as the existing extension writes them). Bibliographic fields and
+  option lists are two-column tables (``<th>`` names, ``<code>`` options).
 * Definition lists (and glossaries): ``v1`` ``<dl>`` / ``<dt>`` / ``<dd>``, a classifier
   follows its term as " : <em>classifier</em>"; ``v2`` has no definition lists, so each
   term is a bold paragraph and its definition is indented in ``<blockquote>``. Term ids
@@ -46,6 +48,9 @@ _BIBLIOGRAPHIC = (
 )
 
 
+_BORDERLESS = 'style="border: none"'
+
+
 class ListsMiscMixin(_Base):
     """Translator methods for list-like and small blocks (see the module docstring)."""
 
@@ -58,17 +63,28 @@ class ListsMiscMixin(_Base):
 
     # -- field lists ----------------------------------------------------------------
 
+    # As the existing extension writes them: on ``v1`` a borderless two-column table
+    # whose first cell holds the bold name and a colon; on ``v2`` no table, the bold
+    # name as a paragraph followed by the field's content.
+
     def visit_field_list(self, node: nodes.Element) -> None:
-        self._open(self.anchors_for(node) + "<table><tbody>", "</tbody></table>")
+        if self.editor == "v2":
+            self._open(self.anchors_for(node), "")
+        else:
+            self._open(self.anchors_for(node) + "<table><tbody>", "</tbody></table>")
 
     def visit_field(self, node: nodes.Element) -> None:
-        self._open("<tr>", "</tr>")
+        self._open("" if self.editor == "v2" else "<tr>", "" if self.editor == "v2" else "</tr>")
 
     def visit_field_name(self, node: nodes.Element) -> None:
-        self._open("<th>", "</th>")
+        if self.editor == "v2":
+            self._open("<p><strong>", ":</strong></p>")
+        else:
+            self._open(f"<td {_BORDERLESS}><strong>", ":</strong></td>")
 
     def visit_field_body(self, node: nodes.Element) -> None:
-        self._open("<td>", "</td>")
+        self._open("" if self.editor == "v2" else f"<td {_BORDERLESS}>",
+                   "" if self.editor == "v2" else "</td>")
 
     depart_field_list = _close
     depart_field = _close
@@ -77,7 +93,9 @@ class ListsMiscMixin(_Base):
 
     # -- bibliographic fields -------------------------------------------------------------
 
-    visit_docinfo = visit_field_list
+    def visit_docinfo(self, node: nodes.Element) -> None:
+        self._open(self.anchors_for(node) + "<table><tbody>", "</tbody></table>")
+
     depart_docinfo = _close
 
     def _bibliographic(self, node: nodes.Element) -> None:
