@@ -1,10 +1,14 @@
-"""Benchmark: build a generated 500-page project with ``-b confluence`` and ``-b text``.
+"""Benchmark: build a generated 500-page project with ``-b confluence`` and ``-b text``;
+then draw 200 equations with imgmath (LaTeX) and with the mathtext fallback.
 
-Usage: python benchmarks/build.py [--pages N] [--jobs J] [--keep]
+Usage: python benchmarks/build.py [--pages N] [--jobs J] [--equations E] [--keep]
 
 Both builds run as separate ``python -m sphinx`` processes on the same sources, each into
 a fresh output and doctree directory, and the wall-clock times and their ratio are
-printed. Nothing is asserted: this is a measurement, not a test.
+printed. The math line builds ``E`` distinct equations (10 pages) with each drawer from
+an empty cache, then rebuilds everything (``-E``) with a tenth of the equations changed
+and prints the share of equations the image cache answered. Nothing is asserted: this
+is a measurement, not a test.
 """
 
 from __future__ import annotations
@@ -125,10 +129,71 @@ def build(root: Path, builder: str, jobs: int) -> float:
     return elapsed
 
 
+MATH_CONF = CONF + "imgmath_latex = {latex!r}\n"
+
+
+def generate_math(root: Path, equations: int, salt: str = "") -> None:
+    """``equations`` distinct equations on 10 pages, half inline, half display."""
+    per_page = max(equations // 10, 1)
+    names = []
+    for page in range(0, equations, per_page):
+        name = f"eq{page:04d}"
+        names.append(name)
+        lines = [f"Equations {page}", "=" * 20, ""]
+        for n in range(page, min(page + per_page, equations)):
+            # a tenth of the equations carry the salt: changing it changes them
+            tag = salt if n % 10 == 0 else ""
+            if n % 2:
+                lines += [f"Inline :math:`x_{{{n}}}^2 + \\frac{{{n}{tag}}}{{y}}` here.", ""]
+            else:
+                lines += [".. math::", "", f"   \\sum_{{k=0}}^{{{n}}} k^{{2}} = S_{{{n}{tag}}}", ""]
+        (root / f"{name}.rst").write_text("\n".join(lines), encoding="utf-8")
+    toctree = "\n".join(f"   {name}" for name in names)
+    (root / "index.rst").write_text(f"Math\n====\n\n.. toctree::\n\n{toctree}\n",
+                                    encoding="utf-8")
+
+
+def math_build(root: Path, latex: str, fresh: bool) -> tuple[float, int]:
+    """One confluence build of the math project: seconds, images drawn (new cache files)."""
+    (root / "conf.py").write_text(MATH_CONF.format(latex=latex), encoding="utf-8")
+    doctrees = root / "_build" / f"doctrees-{latex}"
+    if fresh:
+        shutil.rmtree(doctrees, ignore_errors=True)
+    cache = doctrees / "confluence-math"
+    before = set(cache.iterdir()) if cache.is_dir() else set()
+    command = [sys.executable, "-m", "sphinx", "-q", "-E", "-b", "confluence", "-d",
+               str(doctrees), str(root), str(root / "_build" / f"out-{latex}")]
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"math build failed with exit code {result.returncode}")
+    drawn = len(set(cache.iterdir()) - before) if cache.is_dir() else 0
+    return elapsed, drawn
+
+
+def bench_math(root: Path, equations: int) -> None:
+    have_latex = bool(shutil.which("latex") and shutil.which("dvipng"))
+    drawers = [("imgmath", "latex")] if have_latex else []
+    drawers.append(("mathtext", "no-such-latex"))  # no LaTeX: the fallback draws
+    if not have_latex:
+        print("      math: imgmath skipped (no latex/dvipng on this machine)")
+    for label, latex in drawers:
+        generate_math(root, equations)
+        first, drawn = math_build(root, latex, fresh=True)
+        generate_math(root, equations, salt="+1")
+        again, redrawn = math_build(root, latex, fresh=False)
+        hits = (equations - redrawn) / equations
+        print(f"{label:>10}: {equations} equations {first:7.2f} s ({drawn} drawn); rebuild -E "
+              f"with {equations // 10} changed {again:7.2f} s, cache hit rate {hits:.0%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--equations", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the generated project")
     args = parser.parse_args()
 
@@ -139,6 +204,10 @@ def main() -> None:
         confluence = build(root, "confluence", args.jobs)
         text = build(root, "text", args.jobs)
         print(f"     ratio: {confluence / text:7.2f} (confluence / text)")
+        if args.equations > 0:
+            math_root = root / "math"
+            math_root.mkdir()
+            bench_math(math_root, args.equations)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

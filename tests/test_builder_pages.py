@@ -61,7 +61,8 @@ def test_read_bundle_rejects_foreign_or_broken_output(tmp_path: Path) -> None:
     manifest = {
         "spec": pages.MANIFEST_SPEC,
         "order": ["index"],
-        "pages": {"index": {"file": "index.conf", "meta": "index.meta.json", "body_sha256": ""}},
+        "pages": {"index": {"file": "index.conf", "meta": "index.meta.json",
+                            "body_sha256": "0" * 64}},
     }
     (tmp_path / pages.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ConfluenceBuildError, match="'index'.*missing or unreadable"):

@@ -41,7 +41,7 @@ def test_build_with_work_dir_output_dir_and_overrides(tmp_path: Path) -> None:
 
 def test_missing_conf_py_is_a_usage_error(tmp_path: Path, capsys) -> None:
     assert main(["--work-dir", str(tmp_path)]) == 2
-    assert "no conf.py" in capsys.readouterr().out
+    assert "no conf.py" in capsys.readouterr().err  # errors go to standard error
 
 
 def test_unknown_command_and_help(capsys) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sphinx.util.parallel import parallel_available
 from storage_helpers import parse_storage
+from tool_helpers import NO_LATEX, hide_matplotlib
 
 from sphinxcontrib.confluencebuilder import pages
 
@@ -72,16 +73,18 @@ def test_parallel_output_is_identical(make_app: Any, tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not parallel_available, reason="this platform cannot fork")
 def test_once_per_build_warnings_are_not_repeated_by_workers(
-    make_app: Any, tmp_path: Path
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Math without a macro and diagrams without dot are noticed once per build, also
     when every document is written by its own worker process."""
+    hide_matplotlib(monkeypatch)  # and no LaTeX (below): math stays source
     src = tmp_path / "notices"
     shutil.copytree(ROOTS / "test-parallel", src)
     (src / "conf.py").write_text(
         'extensions = ["sphinx.ext.graphviz", "sphinxcontrib.confluencebuilder"]\n'
         'exclude_patterns = ["_build"]\n'
-        f"graphviz_dot = {str(tmp_path / 'no-such-dot')!r}\n",
+        f"graphviz_dot = {str(tmp_path / 'no-such-dot')!r}\n"
+        f"imgmath_latex = {NO_LATEX['imgmath_latex']!r}\n",
         encoding="utf-8",
     )
     for part in "abcdef":

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from storage_helpers import NS
+from tool_helpers import NO_LATEX, hide_matplotlib
 from translator_helpers import build_index
 
 from sphinxcontrib.confluencebuilder.translator.languages import resolve_language
@@ -153,14 +154,20 @@ def test_parsed_literal_keeps_markup(make_app, rootdir, tmp_path, editor):
 
 
 @pytest.mark.parametrize(("editor", "language"), [("v1", "none"), ("v2", "tex")])
-def test_math_is_latex_source_with_one_warning(make_app, rootdir, tmp_path, editor, language):
-    root, warnings = build(make_app, rootdir, tmp_path, editor)
+def test_math_is_latex_source_with_one_warning(make_app, rootdir, tmp_path, editor, language,
+                                              monkeypatch):
+    """With neither LaTeX nor matplotlib the LaTeX source is shown and one warning names
+    what to install."""
+    hide_matplotlib(monkeypatch)
+    root, warnings = build(make_app, rootdir, tmp_path, editor, **NO_LATEX)
     block = code_by_text(root, "a^2 + b^2 = c^2")
     assert params(block)["language"] == language
     assert "equation-pythagoras" in [params(m)[""] for m in macros(root, "anchor")]
     inline = [c.text for c in root.iter(X + "code")]
     assert "a^2 + b^2" in inline
     assert warnings.count("[confluence.math]") == 1
+    assert "texlive-latex-base" in warnings and "[mathtext]" in warnings
+    assert root.find(f".//{AC}image") is None
 
 
 def test_resolve_language_table():

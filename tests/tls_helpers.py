@@ -69,3 +69,26 @@ def make_ca_and_cert(tmp_path: Path, host: str = "127.0.0.1") -> tuple[Path, Pat
                                           serialization.PrivateFormat.PKCS8,
                                           serialization.NoEncryption()))
     return ca_pem, cert_pem, key_pem
+
+
+def make_self_signed(tmp_path: Path, host: str = "127.0.0.1") -> tuple[Path, Path]:
+    """Write a self-signed ``self.pem`` and its ``self-key.pem`` for ``host``."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(host)).issuer_name(_name(host))
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]),
+                       critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    tmp_path = Path(tmp_path)
+    cert_pem, key_pem = tmp_path / "self.pem", tmp_path / "self-key.pem"
+    cert_pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_pem.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                          serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    return cert_pem, key_pem

@@ -23,6 +23,7 @@ from sphinx.util.osutil import _last_modified_time
 
 from . import pages
 from .errors import ConfluenceConfigError
+from .startcheck import check_before_build, publish_after_build
 from .titles import NO_TITLE, TitleOptions, compute_titles
 from .translator import StorageTranslator, early_notices
 
@@ -118,6 +119,8 @@ class ConfluenceBuilder(Builder):
         self._layout_ready = False
         self.header = self._read_chrome("confluence_header_file")
         self.footer = self._read_chrome("confluence_footer_file")
+        # configuration, credentials and a connection probe, before any source is read
+        self._connection = check_before_build(self)
 
     def _read_chrome(self, option: str) -> str:
         value = getattr(self.config, option, None)
@@ -271,11 +274,7 @@ class ConfluenceBuilder(Builder):
             self.outdir, info=info, order=self.order, metas=metas, suffix=self.out_suffix
         )
         if getattr(self.config, "confluence_publish", False):
-            from .publisher import publish_from_builder
-
-            # Sphinx 9 keeps the application in ``_app``; earlier releases in ``app``
-            app = getattr(self, "_app", None) or self.app
-            publish_from_builder(app, self.outdir)
+            publish_after_build(self, self._connection)
 
 
 def _stale_link_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from .errors import ConfluenceConfigError
@@ -55,6 +54,13 @@ class Option:
     @property
     def env_name(self) -> str:
         return self.name.upper()
+
+    @property
+    def live(self) -> bool:
+        """A secret, or an object from conf.py (auth class, hook) that only the running
+        process may hold: never pickled with the environment, never printed."""
+        return self.secret or (not self.rebuild and
+                               bool({self.kind, *self.alt} & {"callable", "any"}))
 
     def types(self) -> tuple[type, ...]:
         """Types for Sphinx's check; empty (no check) for callables and free-form values."""
@@ -110,6 +116,8 @@ OPTIONS: tuple[Option, ...] = (
     _o("page_search_mode", "str", choices=("default", "content", "search"), supported=False),
     # -- connection extras (new in this project; append connection options here)
     _o("publish_credential_provider", "callable", alt=("str",)),
+    _o("request_deadline", "number"),
+    _o("response_size_limit", "int"),
     # -- page hierarchy, placement and titles (2.3)
     _o("parent_page", "str", alt=("int",)),
     _o("publish_root", "int"),
@@ -180,7 +188,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("html_macro", "str", "html", rebuild=_ENV),
     _o("permit_raw_html", "bool", False, alt=("str",), rebuild=_ENV),
     _o("tab_macro", "dict", rebuild=_ENV),
-    _o("mermaid_html_macro", "bool", False, rebuild=_ENV, supported=False),
+    _o("mermaid_html_macro", "bool", False, rebuild=_ENV),
     _o("file_suffix", "str", ".conf"),
     _o("link_suffix", "str", supported=False),
     Option("singleconfluence_toctree", "bool", False, supported=False),
@@ -204,6 +212,7 @@ OPTIONS: tuple[Option, ...] = (
 
 BY_NAME: dict[str, Option] = {opt.name: opt for opt in OPTIONS}
 SECRET_OPTIONS: frozenset[str] = frozenset(o.name for o in OPTIONS if o.secret)
+LIVE_OPTIONS: frozenset[str] = frozenset(o.name for o in OPTIONS if o.live)
 
 
 def register(app: Any) -> None:
@@ -234,8 +243,20 @@ _TRUE = {"1", "true", "yes", "on", "y", "t"}
 _FALSE = {"0", "false", "no", "off", "n", "f", ""}
 
 
-def parse_env_value(opt: Option, raw: str) -> Any:
-    """Turn an environment string into a value of the option's kind."""
+def parse_env_value(opt: Option, raw: str, source: str | None = None) -> Any:
+    """Turn an environment (or ``-D``) string into a value of the option's kind.
+
+    ``source`` names where the string came from in messages (default: the option's
+    environment variable): booleans take true/false/yes/no/on/off/1/0, numbers
+    ``int``/``float`` text, lists comma-separated items, dictionaries JSON.
+    """
+    if source is not None:
+        try:
+            return parse_env_value(opt, raw)
+        except ConfluenceConfigError as exc:
+            message = exc.message.split(": ", 1)[1].replace(
+                f"environment variable {opt.env_name}", source)
+            raise ConfluenceConfigError(opt.name, message, hint=exc.hint) from None
     text = raw.strip()
     kind = opt.kind
     if kind == "bool" or (kind == "str" and "bool" in opt.alt and text.lower() in _TRUE | _FALSE
@@ -245,6 +266,8 @@ def parse_env_value(opt: Option, raw: str) -> Any:
             return True
         if low in _FALSE:
             return False
+        if "str" in opt.alt:
+            return text
         raise ConfluenceConfigError(opt.name, f"environment variable {opt.env_name}={raw!r} is "
                                     "not a boolean", hint="Use one of: true, false, yes, no, 1, 0.")
     if kind == "int":
@@ -351,8 +374,10 @@ def validate_option(opt: Option, value: Any) -> None:
     kinds = (opt.kind, *opt.alt)
     if not any(_kind_ok(kind, value) for kind in kinds):
         expected = " or ".join(_EXPECT[k] for k in kinds)
-        raise ConfluenceConfigError(opt.name, f"got {value!r:.60} ({_describe(value)}); "
-                                    f"expected {expected}")
+        # a secret in the wrong place is still a secret: show only its type
+        got = f"a value of type {_describe(value)}" if opt.secret else \
+            f"{value!r:.60} ({_describe(value)})"
+        raise ConfluenceConfigError(opt.name, f"got {got}; expected {expected}")
     if opt.choices and isinstance(value, str) and value not in opt.choices:
         raise ConfluenceConfigError(opt.name, f"got {value!r}; expected one of "
                                     + ", ".join(repr(c) for c in opt.choices))
@@ -433,8 +458,13 @@ def validate(config: Any, options: Iterable[Option] = OPTIONS) -> None:
 
 
 def _on_config_inited(app: Any, config: Any) -> None:
+    from .spelling import check_unknown_options
+
     try:
         apply_env(config)
         validate(config)
+        check_unknown_options(config)
     except ConfluenceConfigError as exc:
-        raise ConfigError(f"confluence: {exc}") from None
+        from .userstop import ConfluenceConfigStop
+
+        raise ConfluenceConfigStop(f"confluence: {exc}", exc) from None

@@ -1,6 +1,7 @@
 """Errors raised by sphinxcontrib.confluencebuilder.
 
-Every error says what happened and what the user can do about it. The tree::
+Every error says what happened and what the user can do about it; its message, hint
+and URL are redacted (``redaction.py``) when composed and when shown. The tree::
 
     ConfluenceError                      root of everything we raise
     ├── ConfluenceConfigError            a bad option value (names the option); exit code 2
@@ -27,6 +28,8 @@ Every error says what happened and what the user can do about it. The tree::
 
 from __future__ import annotations
 
+from .redaction import redact
+
 
 class ConfluenceError(Exception):
     """Root of every error this extension raises."""
@@ -35,6 +38,8 @@ class ConfluenceError(Exception):
     exit_code = 1
 
     def __init__(self, message: str, *, hint: str = "", options: tuple[str, ...] = ()) -> None:
+        # redacted when composed, and again when shown (a secret may be registered later)
+        message, hint = redact(message), redact(hint)
         super().__init__(message)
         self.message = message
         #: what the user can do about it (plain words)
@@ -48,7 +53,7 @@ class ConfluenceError(Exception):
             text += "\n" + self.hint
         if self.options:
             text += "\n(options: " + ", ".join(self.options) + ")"
-        return text
+        return redact(text)
 
 
 class ConfluenceConfigError(ConfluenceError):
@@ -98,7 +103,7 @@ class ConfluenceConnectionError(ConfluenceError):
     ) -> None:
         super().__init__(message, hint=hint, options=options)
         self.status = status
-        self.url = url
+        self.url = redact(url)
 
 
 class ConfluenceNetworkError(ConfluenceConnectionError):

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import bundlecheck
 from .errors import ConfluenceBuildError
 
 MANIFEST = "scb-manifest.json"
@@ -226,12 +227,40 @@ def write_manifest(
     return manifest
 
 
+def _read_page(root: Path, docname: str, entry: Mapping[str, Any]) -> Page:
+    """One page of a bundle: body and metadata, both inside ``root``, checked."""
+    file = bundlecheck.inside(root, entry["file"], "page file")
+    meta_file = bundlecheck.inside(root, entry["meta"], "metadata file")
+    try:
+        data = file.read_bytes()
+        raw = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfluenceBuildError(
+            f"page {docname!r} of {root} is missing or unreadable: {exc}",
+            hint="Rebuild the documentation.",
+        ) from exc
+    bundlecheck.check_meta(raw, docname, meta_file)
+    meta = PageMeta.from_json(raw)
+    if sha256_bytes(data) != entry["body_sha256"]:
+        raise ConfluenceBuildError(
+            f"{file} does not match the sha256 recorded in {MANIFEST}",
+            hint="The output was changed after the build; rebuild it.",
+        )
+    try:
+        body = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise bundlecheck.refuse(file, "the page body is not UTF-8 text") from None
+    return Page(meta=meta, body=body, file=file)
+
+
 def read_bundle(outdir: str | os.PathLike[str]) -> Bundle:
     """Read a built output directory back, pages parents-first.
 
     Raises ``ConfluenceBuildError`` when the manifest is missing or of another spec,
     a page file is missing, or a body no longer matches its recorded sha256 (the
-    directory was edited or is half-written: rebuild it).
+    directory was edited or is half-written: rebuild it). Nothing in the directory is
+    trusted (``bundlecheck``): shapes, paths (inside it, symlinks followed) and every
+    attachment's size and sha256 are checked before anything is returned.
     """
     root = Path(outdir)
     manifest_file = root / MANIFEST
@@ -252,23 +281,10 @@ def read_bundle(outdir: str | os.PathLike[str]) -> Bundle:
             hint="Rebuild with this version of sphinxcontrib-confluencebuilder.",
         )
     pages: list[Page] = []
-    for docname in manifest.get("order", []):
-        entry = manifest["pages"][docname]
-        file = root / entry["file"]
-        try:
-            data = file.read_bytes()
-            meta = PageMeta.from_json(
-                json.loads((root / entry["meta"]).read_text(encoding="utf-8"))
-            )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ConfluenceBuildError(
-                f"page {docname!r} of {root} is missing or unreadable: {exc}",
-                hint="Rebuild the documentation.",
-            ) from exc
-        if sha256_bytes(data) != entry["body_sha256"]:
-            raise ConfluenceBuildError(
-                f"{file} does not match the sha256 recorded in {MANIFEST}",
-                hint="The output was changed after the build; rebuild it.",
-            )
-        pages.append(Page(meta=meta, body=data.decode("utf-8"), file=file))
+    for docname, entry in bundlecheck.manifest_pages(manifest, manifest_file):
+        pages.append(_read_page(root, docname, entry))
+    for page in pages:  # every attachment checked before the first write
+        for att in page.meta.attachments:
+            bundlecheck.check_attachment_file(root, att.path, att.size, att.sha256,
+                                              ATTACHMENTS_DIR)
     return Bundle(outdir=root, manifest=manifest, pages=tuple(pages))

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config as options
+from .configguard import TEXT_KINDS
 from .errors import ConfluenceConfigError, ConfluenceError
 
 EXTENSION = "sphinxcontrib.confluencebuilder"
@@ -70,20 +71,18 @@ def parse_overrides(items: Sequence[str]) -> dict[str, str]:
 
 
 def _convert_overrides(overrides: dict[str, str]) -> dict[str, Any]:
-    """Turn ``-D`` strings for our options into typed values (same parser as the env)."""
+    """Turn ``-D`` strings for our options into typed values (the build's own rules:
+    :func:`config.convert_overrides`)."""
     converted: dict[str, Any] = {}
     for name, raw in overrides.items():
         opt = options.BY_NAME.get(name)
-        if opt is None or not isinstance(raw, str) or opt.kind in ("str", "path", "any"):
+        if opt is None or not isinstance(raw, str) or opt.kind in TEXT_KINDS:
             converted[name] = raw
             continue
         try:
-            converted[name] = options.parse_env_value(opt, raw)
+            converted[name] = options.parse_env_value(opt, raw, source=f"-D {name}")
         except ConfluenceConfigError as exc:
-            message = str(exc.message).replace(f"environment variable {opt.env_name}=",
-                                               f"-D {name}=")
-            message = message.replace(f"environment variable {opt.env_name}", f"-D {name}")
-            raise ProjectLoadError(message, hint=exc.hint, option=name) from None
+            raise ProjectLoadError(exc.message, hint=exc.hint, option=name) from None
     return converted
 
 

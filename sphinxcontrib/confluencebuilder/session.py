@@ -1,11 +1,11 @@
-"""The HTTP session (seam S6) and redaction of secrets in anything we print.
+"""The HTTP session (seam S6).
 
 ``build_session(settings)`` returns a ``requests.Session`` carrying authentication, SSO
 headers and cookies, TLS (OS trust store + certifi + confluence_ca_cert, client
 certificates), proxies and the short-lived credential from
 confluence_publish_credential_provider. Every bad input raises ConfluenceConfigError
-naming the option before a single request is sent. ``redact_headers`` and
-``redact_text`` hide secrets in debug dumps and in the connection doctor's output.
+naming the option before a single request is sent. Redaction lives in
+``redaction.py``; its helpers are re-exported here for the modules that used them.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ import http.cookiejar
 import json
 import logging as std_logging
 import os
-import re
 import shlex
 import ssl
 import subprocess
-import threading
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,117 +29,27 @@ from sphinx.util import logging
 
 from . import __version__
 from .errors import ConfluenceConfigError
-from .settings import REDACTED, ConnectionSettings, redact_url
+from .redaction import REDACTED, RedactingFilter, redact, redact_url
+
+# re-exported for the modules that import them from here
+from .redaction import SECRETS as SECRETS
+from .redaction import SENSITIVE_HEADERS as SENSITIVE_HEADERS
+from .redaction import is_sensitive_header as is_sensitive_header
+from .redaction import redact_headers as redact_headers
+from .redaction import register as register_secrets
+from .settings import ConnectionSettings
 
 logger = logging.getLogger(__name__)
 
 PROVIDER_OPTION = "confluence_publish_credential_provider"
-#: header names whose values are always hidden
-SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie",
-                               "www-authenticate-token", "x-auth-token", "x-api-key"})
-#: header names that look like credentials are hidden too (e.g. CF-Access-Client-Secret)
-_SECRETISH_NAME = re.compile(r"token|secret|password|passwd|auth|session|cookie|key|"
-                             r"signature|jwt|assertion|credential", re.I)
-_HARMLESS = frozenset({"x-atlassian-token", "www-authenticate", "x-seraph-loginreason",
-                       "x-authentication-denied-reason", "proxy-authenticate"})
-_SCHEME_VALUE = re.compile(r"\b(Bearer|Basic|Negotiate|NTLM|Digest)\s+([^\s\"',;]+)", re.I)
-_HEADER_LINE = re.compile(r"((?:proxy-)?authorization|(?:set-)?cookie)(\"?\s*[:=]\s*)"
-                          r"(\"[^\"]*\"|'[^']*'|[^\r\n]*)", re.I)
-_URL_USERINFO = re.compile(r"(\w+://[^/\s:@]+):[^/\s@]+@")
-
-
-class _SecretRegistry:
-    """Secret strings known to this process, so any text can be scrubbed of them."""
-
-    def __init__(self) -> None:
-        self._values: set[str] = set()
-        self._names: set[str] = set()
-        self._lock = threading.Lock()
-
-    def add(self, values: Iterable[str | None] = (), names: Iterable[str] = ()) -> None:
-        with self._lock:
-            self._values.update(v for v in values if v and len(v) >= 3)
-            self._names.update(n.lower() for n in names)
-
-    def values(self) -> list[str]:
-        with self._lock:
-            return sorted(self._values, key=len, reverse=True)
-
-    def names(self) -> frozenset[str]:
-        with self._lock:
-            return frozenset(self._names)
-
-
-SECRETS = _SecretRegistry()
-
-
-def register_secrets(values: Iterable[str | None] = (), header_names: Iterable[str] = ()) -> None:
-    """Remember secret values and header names so the redaction helpers hide them."""
-    SECRETS.add(values, header_names)
-
-
-def is_sensitive_header(name: str, extra: Iterable[str] = ()) -> bool:
-    low = name.lower()
-    if low in _HARMLESS:
-        return False
-    return (low in SENSITIVE_HEADERS or low in SECRETS.names()
-            or low in {e.lower() for e in extra} or bool(_SECRETISH_NAME.search(low)))
-
-
-def redact_headers(headers: Mapping[str, Any], extra_names: Iterable[str] = ()
-                   ) -> dict[str, str]:
-    """A copy of ``headers`` with credential values replaced by ``<redacted>``.
-
-    Hidden: Authorization, Proxy-Authorization, Cookie, Set-Cookie, every header the
-    user injected, names that look like credentials, and any known secret value.
-    """
-    extra = tuple(extra_names)
-    out: dict[str, str] = {}
-    for name, value in headers.items():
-        if is_sensitive_header(name, extra):
-            out[name] = REDACTED
-        else:
-            out[name] = redact_text(str(value))
-    return out
+#: the urllib3 debug log goes through the same redaction as every other line
+_URLLIB3_FILTER = RedactingFilter()
 
 
 def redact_text(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """``text`` with known secrets, auth schemes, cookie headers and URL passwords hidden."""
-    if not text:
-        return text
-    for value in sorted({s for s in secrets if s and len(s) >= 3} | set(SECRETS.values()),
-                        key=len, reverse=True):
-        text = text.replace(value, REDACTED)
-    text = _HEADER_LINE.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
-    text = _SCHEME_VALUE.sub(_scheme_value, text)
-    return _URL_USERINFO.sub(lambda m: m.group(1) + ":" + REDACTED + "@", text)
-
-
-def _scheme_value(match: re.Match[str]) -> str:
-    """``Basic <credential>`` -> ``Basic <redacted>``; prose such as ``Basic
-    authentication`` stays (a credential has digits, symbols or mixed case)."""
-    value = match.group(2)
-    looks_secret = (match.group(1).lower() == "bearer" or any(c.isdigit() for c in value)
-                    or any(c in "+/=_-." for c in value)
-                    or (value.lower() != value and value.upper() != value))
-    if not looks_secret or value == REDACTED or value.lower().startswith(("realm=", "scope=")):
-        return match.group(0)
-    return f"{match.group(1)} {REDACTED}"
-
-
-class _RedactingFilter(std_logging.Filter):
-    """Scrubs secrets from records of third-party loggers (urllib3)."""
-
-    def filter(self, record: std_logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken record is not ours to fix
-            return True
-        record.msg, record.args = redact_text(message), None
-        return True
-
-
-_URLLIB3_FILTER = _RedactingFilter()
+    """``text`` with known secrets, auth schemes, cookie headers and URL passwords hidden
+    (see :func:`redaction.redact`)."""
+    return redact(text, secrets)
 
 
 def enable_urllib3_debug() -> None:
@@ -258,17 +167,41 @@ def _load_cookies(session: requests.Session, settings: ConnectionSettings) -> No
     for name, value in settings.cookies.items():
         session.cookies.set(name, value, domain=host, path="/")
     if settings.cookies_file:
-        jar = http.cookiejar.MozillaCookieJar(settings.cookies_file)
-        try:
-            jar.load(ignore_discard=True, ignore_expires=True)
-        except (OSError, http.cookiejar.LoadError) as exc:
-            raise ConfluenceConfigError("confluence_server_cookies", f"cannot read the cookies "
-                                        f"file {settings.cookies_file} ({exc.__class__.__name__})",
-                                        hint="Export cookies in Netscape cookies.txt format, or "
-                                        "give a dictionary of cookie names to values.") from None
-        for cookie in jar:
+        for cookie in read_cookies_file(settings.cookies_file, settings):
             session.cookies.set_cookie(cookie)
             register_secrets([cookie.value])
+
+
+def read_cookies_file(path: str, settings: ConnectionSettings) -> list[http.cookiejar.Cookie]:
+    """The cookies of a Netscape ``cookies.txt`` as ``curl -c`` and browser exports write
+    it, ready to be sent: a session cookie (expiry ``0``) stays a session cookie instead
+    of counting as expired in 1970, ``#HttpOnly_`` lines are cookies, and a cookie for a
+    host without a dot (``localhost``) gets the ``.local`` suffix the jar compares with."""
+    jar = http.cookiejar.MozillaCookieJar(path)
+    try:
+        jar.load(ignore_discard=True, ignore_expires=True)
+    except (OSError, http.cookiejar.LoadError) as exc:
+        raise ConfluenceConfigError("confluence_server_cookies", f"cannot read the cookies "
+                                    f"file {path} ({exc.__class__.__name__})",
+                                    hint="Export cookies in Netscape cookies.txt format, or "
+                                    "give a dictionary of cookie names to values.") from None
+    host, now = cookie_domain(settings), time.time()
+    cookies = []
+    for cookie in jar:
+        if not cookie.expires:  # 0 or empty: "until the browser closes"
+            cookie.expires, cookie.discard = None, True
+        elif cookie.expires <= now:
+            _warn_cookie(cookie.name, path)
+        if cookie.domain.lstrip(".") + ".local" == host:
+            cookie.domain = host
+        cookies.append(cookie)
+    return cookies
+
+
+def _warn_cookie(name: str, path: str) -> None:
+    logger.warning("confluence_server_cookies: cookie %r in %s has expired; it is not sent. "
+                   "Log in again and export a fresh cookies file", name, path,
+                   type="confluence", subtype="credentials")
 
 
 # -- short-lived credentials ---------------------------------------------------------

@@ -15,19 +15,22 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from sphinx.util import logging
 
 from .errors import ConfluenceConfigError
 from .prompts import ASK_PASSWORD, ASK_USER, ask_credentials
+from .redaction import REDACTED, redact_url
 
 logger = logging.getLogger(__name__)
 
-REDACTED = "<redacted>"
 DEFAULT_API_PREFIXES: Mapping[str, str] = {"v1": "rest/api/", "v2": "api/v2/"}
 #: where scoped Cloud tokens must be sent (``<root><cloudId>/wiki/``)
 GATEWAY_ROOT = "https://api.atlassian.com/ex/confluence/"
+#: bounds of every request (confluence_timeout, confluence_request_deadline,
+#: confluence_response_size_limit): seconds per socket read, seconds per request, bytes
+DEFAULT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_BYTES = 30.0, 300.0, 256 * 1024 * 1024
 DEBUG_FLAGS = ("headers", "data", "urllib3", "deprecated")
 _DEBUG_VALUES: Mapping[str, frozenset[str]] = {
     "none": frozenset(),
@@ -79,7 +82,11 @@ class ConnectionSettings:
     client_cert_pass: str | None = None
     verify_ssl: bool = True
     proxy: str | None = None
-    timeout: float | None = None
+    #: seconds one socket read may wait; the whole request, answer included, must end
+    #: within ``deadline`` seconds and its answer stay below ``max_bytes`` (rest/bounded.py)
+    timeout: float = DEFAULT_TIMEOUT
+    deadline: float = DEFAULT_DEADLINE
+    max_bytes: int = DEFAULT_MAX_BYTES
     publish_delay: float = 0.0
     retry_attempts: int = 2
     retry_duration: float = 4.0
@@ -172,16 +179,6 @@ class ConnectionSettings:
     __str__ = __repr__
 
 
-def redact_url(url: str) -> str:
-    """Replace the password of ``scheme://user:pass@host`` with ``<redacted>``."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return parts._replace(netloc=f"{user}:{REDACTED}@{netloc}").geturl()
-
-
 # -- building --------------------------------------------------------------------------
 
 
@@ -198,12 +195,7 @@ def normalize_server_url(url: Any) -> str:
                                     "https://example.atlassian.net/wiki/ or "
                                     "https://confluence.example.com/.")
     text = url.strip()
-    parts = urlsplit(text)
-    if (parts.scheme not in ("http", "https") or not parts.hostname
-            or any(ch.isspace() or ord(ch) < 32 for ch in text)):
-        raise ConfluenceConfigError(option, f"{redact_url(text)!r} is not a valid http(s) URL",
-                                    hint="Give the full address with scheme and host and no "
-                                    "spaces, e.g. https://confluence.example.com/.")
+    parts = check_url(option, text, ("http", "https"))
     if parts.password is not None or parts.username is not None:
         raise ConfluenceConfigError(option, "must not contain a user name or password",
                                     hint="Use confluence_server_user with confluence_api_token "
@@ -217,6 +209,31 @@ def normalize_server_url(url: Any) -> str:
               match.group(0))
         path = path[: match.start()] or "/"
     return parts._replace(path=path).geturl()
+
+
+def check_url(option: str, url: str, schemes: tuple[str, ...] | None = None
+              ) -> SplitResult:
+    """``url`` split, or ConfluenceConfigError naming ``option``: it must parse (a
+    bracket left open, ``http://[::1/``, does not), have a scheme (one of ``schemes``)
+    and a host, a port in 1-65535 if any, and no spaces or control characters."""
+    text = url.strip()
+    example = "https://confluence.example.com/" if schemes else "http://proxy.example:3128"
+    problem = ""
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        problem, parts, port = f" ({exc})", urlsplit(""), None
+    if problem or not parts.scheme or (schemes and parts.scheme not in schemes) or \
+            not parts.hostname or any(ch.isspace() or ord(ch) < 32 for ch in text):
+        what = "a valid http(s) URL" if schemes else "a valid URL"
+        raise ConfluenceConfigError(option, f"{redact_url(text)!r} is not {what}{problem}",
+                                    hint=f"Give the full address with scheme and host and no "
+                                    f"spaces, e.g. {example}.")
+    if port == 0:
+        raise ConfluenceConfigError(option, f"{redact_url(text)!r} has port 0; expected a "
+                                    "port from 1 to 65535", hint=f"For example {example}.")
+    return parts
 
 
 def _detect_cloud(config: Any, url: str) -> bool:
@@ -325,7 +342,11 @@ def _headers(config: Any) -> dict[str, str]:
     headers: dict[str, str] = {}
     for name, value in raw.items():
         if not isinstance(name, str) or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name):
-            raise ConfluenceConfigError(option, f"{name!r} is not a valid header name")
+            # "Name: value" given as a name would print the value: show the name part only
+            shown = repr(name.split(":")[0].strip()[:40]) if isinstance(name, str) else \
+                f"a {type(name).__name__}"
+            raise ConfluenceConfigError(option, f"{shown}... is not a valid header name",
+                                        hint="Give {'Header-Name': 'value'}.")
         if not isinstance(value, str):
             raise ConfluenceConfigError(option, f"the value of {name!r} must be a string")
         if any(ch in value for ch in "\r\n\0"):
@@ -454,11 +475,7 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
               "checked. Prefer confluence_ca_cert with your organisation's CA", subtype="tls")
     proxy = _opt(config, "proxy")
     if proxy is not None:
-        pparts = urlsplit(proxy)
-        if not pparts.scheme or not pparts.hostname or any(ch.isspace() for ch in proxy):
-            raise ConfluenceConfigError("confluence_proxy", f"{redact_url(proxy)!r} is not a "
-                                        "valid proxy URL",
-                                        hint="Example: http://user:password@proxy.example:3128")
+        check_url("confluence_proxy", proxy)
     timeout = _opt(config, "timeout")
     client_cert = _client_cert(config, base)
     client_cert_pass = _clean_secret("confluence_client_cert_pass",
@@ -493,7 +510,9 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         client_cert_pass=client_cert_pass,
         verify_ssl=verify,
         proxy=proxy,
-        timeout=float(timeout) if timeout else None,
+        timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
+        deadline=_number(config, "request_deadline", DEFAULT_DEADLINE),
+        max_bytes=int(_number(config, "response_size_limit", DEFAULT_MAX_BYTES)),
         publish_delay=_number(config, "publish_delay", 0.0),
         retry_attempts=int(_number(config, "publish_retry_attempts", 2)),
         retry_duration=_number(config, "publish_retry_duration", 4.0),

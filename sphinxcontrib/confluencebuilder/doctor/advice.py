@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ..rest.classify import scheme_fix
+
 SSO_OPTIONS = ("confluence_server_cookies", "confluence_publish_headers",
                "confluence_server_auth", "confluence_publish_credential_provider")
 
@@ -93,6 +95,12 @@ def _host(url: str) -> str:
 
 def _redirect(answer: Answer, server_url: str) -> Diagnosis:
     target = answer.location
+    fixed = scheme_fix(target, server_url)
+    if fixed is not None:
+        return Diagnosis("scheme-mismatch", f"the server redirects "
+                         f"{urlsplit(server_url).scheme} to {urlsplit(fixed).scheme} "
+                         f"({answer.status}): confluence_server_url uses the wrong scheme",
+                         f"Set confluence_server_url = {fixed!r}.", ("confluence_server_url",))
     host = _host(target)
     query = parse_qs(urlsplit(target).query)
     lowered = target.lower()
@@ -285,12 +293,25 @@ def from_transport_error(exc: BaseException, settings: Any) -> Diagnosis | None:
         return Diagnosis("proxy-failed", "the proxy could not be used or refused the "
                          "connection", "Check confluence_proxy and the HTTP(S)_PROXY / "
                          "NO_PROXY environment variables.", ("confluence_proxy",))
-    if any(w in lowered for w in ("name or service not known", "nodename nor servname",
+    if any(w in lowered for w in ("name or service not known", "failed to resolve",
+                                  "cannot be resolved", "nodename nor servname",
                                   "getaddrinfo failed", "name resolution", "no address")):
         return Diagnosis("dns", f"the host name {host} could not be resolved",
                          "Check the spelling of confluence_server_url; inside a company "
                          "network you may need VPN or a proxy (confluence_proxy).",
                          ("confluence_server_url", "confluence_proxy"))
+    if "request deadline" in lowered:
+        return Diagnosis("deadline", f"{host} sent its answer too slowly: it did not "
+                         "complete within the request deadline",
+                         "Check the network path (VPN, proxy); raise "
+                         "confluence_request_deadline if the server is just slow.",
+                         ("confluence_request_deadline", "confluence_timeout"))
+    if "too large" in lowered or "larger than" in lowered:
+        return Diagnosis("answer-too-large", f"{host} sent an answer larger than "
+                         "confluence_response_size_limit",
+                         "Confluence does not send answers this large: check "
+                         "confluence_server_url and any proxy in between.",
+                         ("confluence_server_url", "confluence_response_size_limit"))
     if "timeout" in lowered or "timed out" in lowered:
         return Diagnosis("timeout", f"{host} did not answer in time",
                          "Check the network path (VPN, proxy); raise confluence_timeout if the "

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from requests.utils import should_bypass_proxies
 
 from .. import config as options
+from ..configguard import configured_secrets
 from ..settings import redact_url
 from .report import Report, Setting
 
@@ -23,7 +24,8 @@ RELEVANT_OPTIONS = (
     "confluence_request_session_override", "confluence_proxy", "confluence_ca_cert",
     "confluence_client_cert", "confluence_client_cert_pass",
     "confluence_disable_ssl_validation", "confluence_publish_override_api_prefix",
-    "confluence_timeout", "confluence_publish_delay", "confluence_ask_user",
+    "confluence_timeout", "confluence_request_deadline", "confluence_response_size_limit",
+    "confluence_publish_delay", "confluence_ask_user",
     "confluence_ask_password", "confluence_parent_page", "confluence_publish_root",
 )
 #: options whose values are never printed, on top of config.SECRET_OPTIONS
@@ -55,6 +57,10 @@ def _printable(name: str, value: Any) -> str:
     if isinstance(value, str) and "://" in value:
         return redact_url(value)
     return repr(value)
+
+
+#: for other commands (``report``): a value safe to print, never a secret
+printable_value = _printable
 
 
 def _source(config: Any, name: str) -> str:
@@ -110,17 +116,12 @@ def environment_secrets() -> list[str]:
 
 def config_secrets(config: Any) -> list[str]:
     """Every secret value the configuration holds (for redaction)."""
-    found: list[str] = []
-    for name in options.SECRET_OPTIONS | _HIDDEN_VALUES:
+    found = configured_secrets(config)
+    for name in _HIDDEN_VALUES:
         value = getattr(config, name, None)
-        if isinstance(value, str):
-            found += [value, value.strip(), value.strip().strip("'\"")]
-        elif isinstance(value, dict):
-            found += [str(v) for v in value.values()]
-    proxy = getattr(config, "confluence_proxy", None)
-    if isinstance(proxy, str) and "://" in proxy:
-        found.append(urlsplit(proxy).password or "")
-    return [s for s in found if s and len(s) >= 3]
+        if isinstance(value, str) and len(value) >= 3:
+            found.append(value)
+    return found
 
 
 # -- sanity checks ----------------------------------------------------------------------

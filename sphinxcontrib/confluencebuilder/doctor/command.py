@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from ..cliutil import program_name
 from ..errors import ConfluenceError
 from ..project import LoadedProject, ProjectLoadError, load_project_config, parse_overrides
 from . import checks
@@ -22,13 +23,11 @@ from .report import Printer, Report
 if TYPE_CHECKING:
     from ..settings import ConnectionSettings
 
-PROG = "python -m sphinxcontrib.confluencebuilder connection-test"
-
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Check the connection a publish would use and explain "
-        "failures. Nothing is written to Confluence.")
+        prog=program_name("connection-test"), description="Check the connection a publish "
+        "would use and explain failures. Nothing is written to Confluence.")
     parser.add_argument("--work-dir", default=os.curdir, metavar="DIR",
                         help="the documentation directory holding conf.py (default: .)")
     parser.add_argument("-D", dest="define", action="append", default=[],
@@ -125,9 +124,20 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
     from .live import LiveChecks
 
     printer.heading(4, "Live checks (through the session a publish would use; read-only)")
-    LiveChecks(settings, session, report).run()
+    LiveChecks(settings, session, report, placement=_placement(project)).run()
     _show(printer, report, shown)
     return _finish(report, printer, args.json)
+
+
+def _placement(project: LoadedProject) -> object | None:
+    """Publisher settings naming the placement pages (None when they cannot be read;
+    the sanity checks have reported why)."""
+    from ..publisher.settings import from_config as publish_settings
+
+    try:
+        return publish_settings(project.config, confdir=project.conf_py.parent)
+    except ConfluenceError:
+        return None
 
 
 def _session_secrets(settings: ConnectionSettings) -> list[str]:

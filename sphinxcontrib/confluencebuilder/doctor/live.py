@@ -20,9 +20,12 @@ import requests
 
 from ..errors import ConfluenceConnectionError, ConfluenceNotFoundError
 from ..rest import make_client
+from ..rest.bounded import bounded_request
 from ..rest.classify import classify_exception, classify_response
 from .advice import Answer, Diagnosis, from_transport_error, read_answer
+from .placement import check_placement
 from .report import Report
+from .scheme import from_plain_answer, scheme_mismatch
 
 STEPS = (
     ("reach", "reach the server"),
@@ -31,8 +34,8 @@ STEPS = (
     ("space", "the space is visible"),
     ("pages", "pages of the space can be listed"),
     ("permission", "permission to create pages"),
+    ("placement", "the parent, root and orphan container pages exist"),
 )
-DEFAULT_TIMEOUT = 30.0
 
 
 class StepFailed(Exception):
@@ -40,11 +43,14 @@ class StepFailed(Exception):
 
 
 class LiveChecks:
-    def __init__(self, settings: Any, session: requests.Session, report: Report) -> None:
+    def __init__(self, settings: Any, session: requests.Session, report: Report, *,
+                 placement: Any = None) -> None:
         self.settings = settings
+        #: publisher settings naming the parent / root / container pages (or None)
+        self.placement = placement
+        self.space: Any = None
         self.session = session
         self.report = report
-        self.timeout = settings.timeout or DEFAULT_TIMEOUT
         self.space_id: str | None = None
         self.user_name = ""
         self.client: Any = None
@@ -52,14 +58,23 @@ class LiveChecks:
         self.mode = settings.api_mode
 
     # -- plumbing ---------------------------------------------------------------------
+    def raw_get(self, url: str) -> requests.Response:
+        """One GET through the session, redirects not followed, within the bounds of a
+        publish's requests (confluence_timeout, request deadline, size cap)."""
+        s = self.settings
+        return bounded_request(self.session, "GET", url, timeout=s.timeout,
+                               deadline=s.deadline, max_bytes=s.max_bytes,
+                               allow_redirects=False)
+
     def get(self, step: str, url: str) -> requests.Response:
         """GET ``url`` through the session; any HTTP answer is returned, a failure below
         HTTP is reported (and raises StepFailed)."""
         try:
-            response = self.session.get(url, allow_redirects=False, timeout=self.timeout)
+            response = self.raw_get(url)
         except requests.RequestException as exc:
             error = classify_exception(exc, self.settings, method="GET", url=url)
-            self.fail(step, error, from_transport_error(exc, self.settings))
+            self.fail(step, error, scheme_mismatch(exc, url, self.timeout)
+                      or from_transport_error(exc, self.settings))
         except Exception as exc:  # noqa: BLE001 - user code (auth object, session hook)
             self.user_code_failed(step, exc)
         return response
@@ -77,7 +92,9 @@ class LiveChecks:
     def check(self, step: str, response: requests.Response, subject: str = "") -> None:
         error = classify_response(response, self.settings, subject=subject)
         if error is not None:
-            self.fail(step, error, read_answer(Answer.from_response(response), self.settings))
+            answer = Answer.from_response(response)
+            self.fail(step, error, from_plain_answer(answer.status, answer.body, response.url)
+                      or read_answer(answer, self.settings))
 
     def call(self, step: str, function: Callable[..., Any], *args: Any) -> Any:
         """A client call; a failure is diagnosed, reported and raises StepFailed."""
@@ -91,9 +108,10 @@ class LiveChecks:
     def diagnose(self, exc: ConfluenceConnectionError) -> Diagnosis | None:
         """Read the failed answer again (redirects not followed) for the doctor's advice."""
         if exc.status is None or not exc.url:
-            return from_transport_error(exc, self.settings)
+            return scheme_mismatch(exc, exc.url or self.settings.server_url, self.timeout) \
+                or from_transport_error(exc, self.settings)
         try:
-            response = self.session.get(exc.url, allow_redirects=False, timeout=self.timeout)
+            response = self.raw_get(exc.url)
         except requests.RequestException as again:
             return from_transport_error(again, self.settings)
         return read_answer(Answer.from_response(response), self.settings)
@@ -113,7 +131,9 @@ class LiveChecks:
         return self.settings.api_root(mode, self.base) + path
 
     # -- steps ------------------------------------------------------------------------
-    def run(self) -> None:
+    def run(self, steps: tuple[str, ...] | None = None) -> None:
+        """Run ``steps`` (default: all of :data:`STEPS`) in order; stop at the first failure."""
+        chosen = [item for item in STEPS if steps is None or item[0] in steps]
         quiet = dataclasses.replace(self.settings, rate_limit_retries=0, retry_attempts=0,
                                     retry_after_cap=0.0)
         try:
@@ -124,11 +144,11 @@ class LiveChecks:
             except StepFailed:
                 return
         self.base, self.mode = self.client.base_url, self.client.api_mode
-        for number, (step, _) in enumerate(STEPS):
+        for number, (step, _) in enumerate(chosen):
             try:
                 getattr(self, "step_" + step)()
             except StepFailed:
-                for _, title in STEPS[number + 1:]:
+                for _, title in chosen[number + 1:]:
                     self.report.add("skipped", "skip", f"{title}: not checked (an earlier "
                                     "step failed)")
                 break
@@ -186,8 +206,7 @@ class LiveChecks:
             prefix = self.settings.api_prefixes.get(self.mode, "")
             try:
                 probe = "spaces?limit=1" if self.mode == "v2" else "space?limit=1"
-                again = self.session.get(alternative + prefix + probe,
-                                         allow_redirects=False, timeout=self.timeout)
+                again = self.raw_get(alternative + prefix + probe)
                 found = again.status_code != 404
             except requests.RequestException:
                 found = False
@@ -232,7 +251,7 @@ class LiveChecks:
         parts = urlsplit(self.settings.server_url)
         url = f"{parts.scheme}://{parts.netloc}/_edge/tenant_info"
         try:
-            response = self.session.get(url, allow_redirects=False, timeout=self.timeout)
+            response = self.raw_get(url)
             data = response.json() if response.status_code == 200 else None
         except Exception:  # noqa: BLE001 - a probe: any failure means "no"
             return False
@@ -265,6 +284,7 @@ class LiveChecks:
         try:
             space = self.client.get_space(key)
             found: dict[str, Any] | None = {"id": space.id, "name": space.name}
+            self.space = space
         except ConfluenceNotFoundError:
             found = None
         except ConfluenceConnectionError as exc:
@@ -331,3 +351,8 @@ class LiveChecks:
                         "permission, or publish to another space.",
                         options=("confluence_space_key",))
         raise StepFailed("permission")
+
+    def step_placement(self) -> None:
+        if self.placement is None or self.space is None:
+            return
+        check_placement(self, self.placement, self.space)

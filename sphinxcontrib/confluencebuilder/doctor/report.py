@@ -1,8 +1,9 @@
 """The doctor's findings and how they are shown: plain text and a JSON report.
 
 Both outputs pass through :meth:`Report.redact`, which replaces every secret value the
-configuration holds (tokens, passwords, header and cookie values, proxy passwords) so a
-value that slipped into a server message still never reaches the screen or the file.
+configuration holds (tokens, passwords, header and cookie values, proxy passwords), in
+any case and URL-encoded, so a value that slipped into a server message still never
+reaches the screen or the file.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+
+from ..redaction import redact
 
 REDACTED = "********"
 
@@ -75,9 +78,9 @@ class Report:
         return {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_CONFIG: "config-error"}[self.exit_code]
 
     def redact(self, text: str) -> str:
-        for secret in sorted({s for s in self.secrets if len(s) >= 3}, key=len, reverse=True):
-            text = text.replace(secret, REDACTED)
-        return text
+        """``text`` through the one redaction of the project (``redaction.redact``): every
+        secret held here or registered by the session, in any case or encoding."""
+        return redact(text, self.secrets, marker=REDACTED)
 
     # -- JSON -----------------------------------------------------------------------
     def as_dict(self) -> dict[str, Any]:

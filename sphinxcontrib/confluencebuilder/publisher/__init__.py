@@ -17,6 +17,7 @@ from sphinx.util import logging
 
 from ..errors import (
     ConfluenceBuildError,
+    ConfluenceConfigError,
     ConfluenceError,
     ConfluenceNotFoundError,
     ConfluencePublishError,
@@ -27,7 +28,13 @@ from .apply import Applier, AttachmentEvent, PageEvent
 from .names import attachment_names, rename_references
 from .plan import Placement, Plan, make_plan, title_matches
 from .report import Report, log_plan, report_from_plan, write_plan
-from .settings import IDENTITY_KEY, SPACE_ROOT, PublishSettings, from_config
+from .settings import (
+    IDENTITY_KEY,
+    SPACE_ROOT,
+    TRANSFORM_OPTION,
+    PublishSettings,
+    from_config,
+)
 
 __all__ = ["Publisher", "PublishSettings", "Report", "Plan", "from_config",
            "publish_from_builder", "register", "EVENTS"]
@@ -146,6 +153,7 @@ class Publisher:
                          settings=self.settings, adoptable=self._adoptable(bundle, remote),
                          page_ids=self.page_ids)
         _check_uploads(plan)
+        _check_parent_transform(plan, remote, self.settings)
         if any(r.mode == "archive" for r in plan.removals) and \
                 self.client.server_info().get("type") != "cloud":
             raise ConfluencePublishError(
@@ -219,6 +227,28 @@ def _check_uploads(plan: Plan) -> None:
                 hint="The output was changed after the build; rebuild it.")
 
 
+def _check_parent_transform(plan: Plan, remote: Remote, settings: PublishSettings) -> None:
+    """Ask confluence_parent_override_transform, before the first write, about every page
+    whose parent exists already: its answer must be a page of the space. (A page whose
+    parent is created by this publish is asked once that parent exists.)"""
+    if settings.parent_transform is None:
+        return
+    known = {p.id for p in remote.pages}
+    ids = {c.docname: c.page_id for c in plan.pages}
+    for change in plan.pages:
+        if change.keep_parent or change.action == "skip":
+            continue
+        parent = change.parent_id if change.parent_doc is None else ids.get(change.parent_doc)
+        if change.parent_doc is not None and parent is None:
+            continue
+        chosen = settings.parent_for(change.docname, parent)
+        if chosen is not None and chosen != parent and chosen not in known:
+            raise ConfluenceConfigError(
+                TRANSFORM_OPTION, f"returned page id {chosen} for document "
+                f"{change.docname!r}, which is not a page of space {plan.space.key!r}",
+                hint="Return the id of an existing page of the space, or None.")
+
+
 def page_url(client: ConfluenceClient, page_id: str) -> str:
     base = getattr(client, "base_url", "") or ""
     if not base.endswith("/"):
@@ -228,6 +258,8 @@ def page_url(client: ConfluenceClient, page_id: str) -> str:
 
 def log_report(report: Report) -> None:
     logger.info("confluence: %s", report.summary())
+    if report.left_behind:
+        logger.info("confluence: %s", report.left_behind_note())
     if report.plan_file:
         logger.info("confluence: plan written to %s", report.plan_file)
     if report.url:
@@ -243,8 +275,12 @@ def register(app: Any) -> None:
             app.add_event(name)
 
 
-def publish_from_builder(app: Any, outdir: Any) -> Report:
-    """Publish the builder's output directory; raise a Sphinx error on failure."""
+def publish_from_builder(app: Any, outdir: Any, connection: Any = None) -> Report:
+    """Publish the builder's output directory; raise a Sphinx error on failure.
+
+    ``connection``: the connection settings checked when the build started (so the
+    credentials asked for then are not asked again); read from the config when None.
+    """
     from ..rest import make_client
     from ..settings import from_config as connection_from_config
 
@@ -253,7 +289,8 @@ def publish_from_builder(app: Any, outdir: Any) -> Report:
         bundle = read_bundle(outdir)
         page_ids = override_page_ids(app, bundle)
         settings = from_config(app.config, confdir=app.confdir)
-        client = make_client(connection_from_config(app.config, base_dir=app.confdir))
+        client = make_client(connection if connection is not None else
+                             connection_from_config(app.config, base_dir=app.confdir))
         publisher = Publisher(
             client, settings,
             on_page=lambda doc, pid, meta: app.emit("confluence-publish-page", doc, pid, meta),

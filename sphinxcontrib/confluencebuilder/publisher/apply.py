@@ -30,7 +30,8 @@ from ..titles import MAX_TITLE
 from .identity import Identity, attachment_comment, comment_hash, identity_of
 from .order import put_in_order
 from .plan import AttachmentChange, PageChange, Plan
-from .report import Report
+from .progress import Progress
+from .report import Report, left_behind_names, plan_line
 from .schedule import Driver
 from .settings import APPEARANCE_KEYS, IDENTITY_KEY, PublishSettings
 
@@ -87,22 +88,27 @@ class Applier:
         first = self.client.request_count
         report = self.report
         report.warnings.extend(self.plan.warnings)
+        report.left_behind = left_behind_names(self.plan)
         for text in self.plan.warnings:
             logger.warning(text, type="confluence", subtype="publish")
         plan = self.plan
-        logger.info(bold("confluence plan: ") + "%d to create, %d to update, %d to move, "
-                    "%d unchanged, %d attachment(s) to upload, %d page(s) to remove",
-                    len(plan.creates), len(plan.updates), len(plan.moves),
-                    len(plan.unchanged), len(plan.attachment_changes("upload")),
-                    len(plan.removals))
+        logger.info(bold("confluence plan: ") + "%s", plan_line(plan))
         for stale in plan.vacate:
             self.gated = True
             self._vacate_stale(stale)
         for holder in plan.title_holders():
             self.gated = True
             self._guard(self._vacate_title, holder)
+        writing = sum(1 for p in plan.pages if p.action not in ("unchanged", "skip"))
+        self.pages_progress = Progress("publishing pages", writing)
+        self.files_progress = Progress("publishing attachments",
+                                       len(plan.attachment_changes("upload")))
         with ThreadPoolExecutor(self.settings.concurrency, "scb-publish") as pool:
-            Driver(self, pool).run()
+            try:
+                Driver(self, pool).run()
+            finally:
+                self.pages_progress.close()
+                self.files_progress.close()
             self._reorder(pool)
         for page in self.plan.pages:
             if not page.attachment_work:
@@ -169,7 +175,8 @@ class Applier:
                            for a in change.attachments if a.action == "unchanged"}
         return Identity(project=self.settings.project, docname=change.docname,
                         hash=change.hash, version=version, labels=change.labels,
-                        appearance=change.appearance, attachments=attachments).to_value()
+                        appearance=change.appearance, title=change.title,
+                        attachments=attachments).to_value()
 
     def _page_step(self, change: PageChange) -> PageDone:
         client, settings = self.client, self.settings
@@ -294,10 +301,15 @@ class Applier:
         """Give a stale page of ours (its document is gone) a temporary title so a page
         of this plan can take its title; cleanup, when on, removes it afterwards."""
         current = self.client.get_page(page.id, body=True)
-        self.client.update_page(current, _temporary_title(current.title, current.id),
-                                current.body or "", current.parent_id,
-                                version_message=self.settings.version_comment,
-                                minor_edit=True)
+        moved = self.client.update_page(current, _temporary_title(current.title, current.id),
+                                        current.body or "", current.parent_id,
+                                        version_message=self.settings.version_comment,
+                                        minor_edit=True)
+        ident = identity_of(page)
+        if ident is not None:   # still recognisably ours for a later cleanup
+            value = replace(ident, version=moved.version, title=moved.title).to_value()
+            self.client.set_property(page.id, IDENTITY_KEY, value,
+                                     version=page.property_versions.get(IDENTITY_KEY))
 
     def _labels(self, page_id: str, change: PageChange) -> None:
         client = self.client
@@ -325,8 +337,7 @@ class Applier:
             report.moved.append(change.docname)
         if change.action not in ("unchanged", "skip"):
             why = f" ({', '.join(change.reasons)})" if change.reasons else ""
-            logger.info(bold("publishing pages... ") + "[%3d%%] %s %s%s",
-                        100 * count // total, change.action, change.title, why)
+            self.pages_progress.step(f"{change.action} {change.title}{why}")
         if self.on_page is not None:
             self.on_page(change.docname, done.page_id,
                          {"title": change.title, "action": change.action,
@@ -362,9 +373,9 @@ class Applier:
                 logger.warning(text, type="confluence", subtype="publish")
                 self.report.warnings.append(text)
                 continue
-            for doc in moved:
-                logger.info(bold("ordering pages... ") + "%s", doc)
-            self.report.reordered.extend(moved)
+            # pages created by this publish take their place as they are made: only a
+            # page that was already there and moved among its siblings is news
+            self.report.reordered.extend(d for d in moved if d not in self.report.created)
 
     def _reorder_parent(self, parent: str, docs: list[str], movable: set[str]) -> list[str]:
         for attempt in range(1, ATTEMPTS + 1):
@@ -441,7 +452,7 @@ class Applier:
             key = f"{change.docname}/{att.name}"
             if att.action == "upload":
                 self.report.uploaded.append(key)
-                logger.info(bold("publishing attachments... ") + "%s", key)
+                self.files_progress.step(key)
             else:
                 self.report.attachments_unchanged.append(key)
             self._emit_attachment(change.docname, att, att_id)
@@ -478,9 +489,10 @@ class Applier:
                 except ConfluenceConnectionError as exc:
                     if exc.kind != "not-found":
                         raise
+        progress = Progress("cleaning up", len(removals))
         for removal in removals:
-            logger.info(bold("cleaning up... ") + "%s %r (id %s)",
-                        "archived" if removal.mode == "archive"
-                        else "deleted", removal.title, removal.page_id)
+            progress.step(f"{'archived' if removal.mode == 'archive' else 'deleted'} "
+                          f"{removal.title!r} (id {removal.page_id})")
             self.report.removed.append(removal.page_id)
+        progress.close()
 

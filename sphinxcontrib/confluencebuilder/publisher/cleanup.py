@@ -1,6 +1,8 @@
 """Which stale pages cleanup removes, and when it refuses.
 
-Only pages carrying this project's identity property are ever candidates. Cleanup
+Only pages carrying this project's identity property are ever candidates, and only
+when nothing suggests a person's copy or edit (the claim is unique, the version and
+title are the ones our last write recorded). Cleanup
 refuses (before anything is written) when a candidate holds pages that are not ours,
 or when more pages would go than ``confluence_cleanup_max_deletes`` allows;
 ``confluence_cleanup_force`` lifts the limit and keeps (with a warning) the pages that
@@ -44,24 +46,66 @@ def cleanup_scope(settings: PublishSettings, *, base_parent_id: str | None,
     return base_parent_id, True
 
 
+def _not_ours_to_remove(page: RemotePage, index: RemoteIndex, current: Collection[str]
+                        ) -> str:
+    """Why a page carrying our identity is still not a cleanup candidate ('' if it is).
+
+    Confluence's "Copy page" copies content properties, so a person's copy carries our
+    identity too: a document claimed by two pages, or a page whose version or title is
+    not the one our last write recorded (edited, renamed or copied since), is left
+    alone. (The content hash itself cannot be checked here: Confluence re-serialises
+    the storage format it stores.)"""
+    ident = identity_of(page)
+    if ident is None:
+        return "it carries no identity"
+    if ident.docname in current:
+        return f"it also claims document {ident.docname!r}, which is still published (a copy?)"
+    claimants = index.ours.get(ident.docname, [])
+    if len(claimants) > 1:
+        others = ", ".join(p.id for p in claimants if p.id != page.id)
+        return (f"document {ident.docname!r} is claimed by more than one page (also id "
+                f"{others}): a copy made in Confluence carries the claim along, and which "
+                "page is the person's cannot be told")
+    if ident.version and ident.version != page.version:
+        return (f"it changed since our last publish (version {ident.version} recorded, "
+                f"{page.version} found): someone edited it, or it is a copy")
+    if ident.title and ident.title != page.title:
+        return (f"its title changed since our last publish ({ident.title!r} recorded): "
+                "someone renamed it, or it is a copy")
+    return ""
+
+
+def left_behind(index: RemoteIndex, *, scope_id: str | None, kept_ids: Collection[str],
+                protected: Collection[str | None], current: Collection[str] = ()
+                ) -> tuple[RemotePage, ...]:
+    """Pages of ours in the cleanup scope whose document is gone (cleanup is off)."""
+    found = []
+    for page in index.descendants(scope_id):
+        if page.id in kept_ids or page.id in protected or not index.is_ours(page):
+            continue
+        ident = identity_of(page)
+        if ident is not None and ident.docname not in current:
+            found.append(page)
+    return tuple(found)
+
+
 def plan_removals(index: RemoteIndex, settings: PublishSettings, *, scope_id: str | None,
                   kept_ids: Collection[str], protected: Collection[str | None],
                   current: Collection[str] = ()
                   ) -> tuple[tuple[Removal, ...], tuple[str, ...]]:
     """Removals (children before parents) and warnings; raises ConfluenceCleanupRefused.
 
-    A second page claiming a document that is still published (a copy made in
-    Confluence carries the property along) is left alone with a warning."""
+    A page that may be a person's copy (see :func:`_not_ours_to_remove`) is left alone,
+    and a warning (shown in the plan) says why."""
     mode = "archive" if settings.cleanup_archive else "delete"
     candidates: dict[str, RemotePage] = {}
     warnings: list[str] = []
     for page in index.descendants(scope_id):
         if page.id in kept_ids or page.id in protected or not index.is_ours(page):
             continue
-        ident = identity_of(page)
-        if ident is not None and ident.docname in current:
-            warnings.append(f"page {page.title!r} (id {page.id}) also claims document "
-                            f"{ident.docname!r}; it is not cleaned up (a copy?)")
+        why = _not_ours_to_remove(page, index, current)
+        if why:
+            warnings.append(f"page {page.title!r} (id {page.id}) is not cleaned up: {why}")
             continue
         candidates[page.id] = page
     holding: dict[str, list[RemotePage]] = {}

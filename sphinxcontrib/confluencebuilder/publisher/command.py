@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..cliutil import program_name
 from ..errors import ConfluenceError
 from ..project import parse_overrides
 
@@ -18,7 +19,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m sphinxcontrib.confluencebuilder publish",
+        prog=program_name("publish"),
         description="Publish the output of `sphinx-build -b confluence` to Confluence.")
     parser.add_argument("outdir", help="the builder's output directory")
     parser.add_argument("--work-dir", default=".",
@@ -37,7 +38,9 @@ def _load_config(work_dir: Path, overrides: dict[str, Any]) -> Any:
     loaded = load_project_config(work_dir, overrides)
     for line in getattr(loaded, "warnings", ()):
         if "already registered" not in line:  # noise of a second Sphinx start in a process
-            print(f"warning: {line}", file=sys.stderr)
+            # Sphinx's own lines already start with "WARNING:"; never say it twice
+            shown = line if line.lower().startswith("warning:") else f"WARNING: {line}"
+            print(shown, file=sys.stderr)
     return loaded.config
 
 
@@ -91,3 +94,6 @@ def _setup_logging() -> None:
     logger.addHandler(handler)
     logger.setLevel(std_logging.INFO)
     logger.propagate = False
+    from ..redaction import install_log_filter
+
+    install_log_filter()  # every line redacted, as in a build

@@ -39,6 +39,8 @@ class Identity:
     appearance: str | None = None
     #: attachment name -> {"sha256": ..., "id": ...}
     attachments: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: the page title our write produced ('' in values written before it was recorded)
+    title: str = ""
 
     def to_value(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,7 @@ class Identity:
             "version": self.version,
             "labels": sorted(self.labels),
             "appearance": self.appearance,
+            "title": self.title,
             "attachments": {k: dict(v) for k, v in sorted(self.attachments.items())},
         }
 
@@ -61,8 +64,14 @@ class Identity:
                 return None
         if not isinstance(value, Mapping) or "docname" not in value:
             return None
+        labels = value.get("labels") or ()
+        atts = value.get("attachments") or {}
+        if not isinstance(labels, (list, tuple)) or not all(isinstance(x, str) for x in labels) \
+                or not isinstance(atts, Mapping) or not all(
+                    isinstance(v, Mapping) and all(isinstance(x, str) for x in v.values())
+                    for v in atts.values()):
+            return None     # not a value we wrote (labels and attachments hold strings)
         try:
-            atts = value.get("attachments") or {}
             return cls(
                 project=str(value.get("project", "")),
                 docname=str(value["docname"]),
@@ -70,9 +79,10 @@ class Identity:
                 version=int(value.get("version", 0) or 0),
                 labels=tuple(value.get("labels") or ()),
                 appearance=value.get("appearance"),
+                title=str(value.get("title") or ""),
                 attachments={str(k): dict(v) for k, v in atts.items() if isinstance(v, Mapping)},
             )
-        except (TypeError, ValueError, AttributeError):
+        except (TypeError, ValueError, AttributeError, OverflowError):
             return None     # not a value we wrote: the page is not ours
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import ConfluencePublishError, ConfluenceTrampleError
 from ..pages import Page
 from ..rest.base import RemotePage, Space
-from .cleanup import Removal, cleanup_scope, plan_removals
+from .cleanup import Removal, cleanup_scope, left_behind, plan_removals
 from .identity import Identity, RemoteIndex, content_hash, identity_of, trample_error
 from .names import attachment_names, rename_references
 from .order import Reorder, plan_reorders
@@ -99,6 +99,8 @@ class Plan:
     #: stale pages of ours (document gone) holding a title a page of this plan takes:
     #: renamed out of the way first
     vacate: tuple[RemotePage, ...] = ()
+    #: pages of ours whose document is gone, kept because cleanup is off
+    left_behind: tuple[RemotePage, ...] = ()
 
     def of(self, action: str) -> list[PageChange]:
         return [p for p in self.pages if p.action == action]
@@ -447,21 +449,22 @@ def make_plan(pages: Sequence[Page], *, root: str, outdir: str, remote: Sequence
                 options=("confluence_title_overrides",))
         vacate.append(holder)   # a page of ours whose document is gone
     removals: tuple[Removal, ...] = ()
-    if settings.cleanup:
-        root_change = changes.get(root)
-        scope_id, known = cleanup_scope(
-            settings, base_parent_id=base,
-            root_page_id=root_change.page_id if root_change else None)
-        if known:
-            protected = {homepage, base, settings.publish_root,
-                         placement.orphan_parent_id, *above_base}
-            removals, extra = plan_removals(index, settings, scope_id=scope_id,
-                                            kept_ids=matched, protected=protected,
-                                            current=current)
-            warnings.extend(extra)
+    left: tuple[RemotePage, ...] = ()
+    root_change = changes.get(root)
+    scope_id, known = cleanup_scope(settings, base_parent_id=base,
+                                    root_page_id=root_change.page_id if root_change else None)
+    protected = {homepage, base, settings.publish_root, placement.orphan_parent_id, *above_base}
+    if settings.cleanup and known:
+        removals, extra = plan_removals(index, settings, scope_id=scope_id,
+                                        kept_ids=matched, protected=protected,
+                                        current=current)
+        warnings.extend(extra)
+    elif known:
+        left = left_behind(index, scope_id=scope_id, kept_ids=matched, protected=protected,
+                           current=current)
     return Plan(space=placement.space, base_parent_id=base, root_docname=root,
                 pages=tuple(changes.values()), removals=removals, warnings=tuple(warnings),
                 dryrun=settings.dryrun,
                 reorders=plan_reorders(changes.values(), onlynew=settings.onlynew),
-                vacate=tuple(vacate))
+                vacate=tuple(vacate), left_behind=left)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sphinx.util import logging
 
+from ..redaction import redact
 from .plan import Plan
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ class Report:
     #: parent documents or ids whose children would be put in order)
     reordered: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: "'title' (id N)" of pages of ours whose document is gone (cleanup is off)
+    left_behind: list[str] = field(default_factory=list)
     #: docname -> page id of every page this publish knows
     page_ids: dict[str, str] = field(default_factory=dict)
     requests: int = 0
@@ -41,25 +44,32 @@ class Report:
     plan_file: str = ""
 
     def summary(self) -> str:
-        parts = [
-            f"{len(self.created)} created",
-            f"{len(self.updated)} updated",
-            f"{len(self.moved)} moved",
-            f"{len(self.unchanged)} unchanged",
-        ]
+        """What changed on the server (only what did), then what was left as it was."""
+        moved = "parent(s) to put in toctree order" if self.dryrun else \
+            "reordered among siblings"
+        changes = [(self.created, "created"), (self.updated, "updated"),
+                   (self.moved, "moved"), (self.removed, "removed"), (self.reordered, moved),
+                   (self.uploaded, "attachment(s) uploaded"),
+                   (self.attachments_deleted, "attachment(s) deleted")]
+        parts = [f"{len(items)} {what}" for items, what in changes if items]
+        kept = [f"{len(self.unchanged)} page(s) unchanged"]
         if self.skipped:
-            parts.append(f"{len(self.skipped)} left alone (only-new)")
-        if self.reordered:
-            parts.append(f"{len(self.reordered)} " + (
-                "parent(s) to put in toctree order" if self.dryrun
-                else "reordered among siblings"))
-        parts.append(f"{len(self.removed)} removed")
-        parts.append(f"attachments: {len(self.uploaded)} uploaded, "
-                     f"{len(self.attachments_unchanged)} unchanged, "
-                     f"{len(self.attachments_deleted)} deleted")
+            kept.append(f"{len(self.skipped)} left alone (only-new)")
+        if self.attachments_unchanged:
+            kept.append(f"{len(self.attachments_unchanged)} attachment(s) unchanged")
         head = "dry run (nothing written), planned" if self.dryrun else "published"
-        return (f"{head}: " + ", ".join(parts)
-                + f"; {self.requests} requests in {self.seconds:.2f} s")
+        return (f"{head}: {', '.join(parts) or 'nothing changed'} ({', '.join(kept)}); "
+                f"{self.requests} requests in {self.seconds:.2f} s")
+
+    def left_behind_note(self) -> str:
+        """Pages of removed documents that stay, and the option that removes them."""
+        if not self.left_behind:
+            return ""
+        names = ", ".join(self.left_behind[:10]) + (" ..." if len(self.left_behind) > 10
+                                                     else "")
+        return (f"{len(self.left_behind)} page(s) of removed documents were left in place: "
+                f"{names}. Set confluence_cleanup_purge = True (or confluence_cleanup_archive "
+                "= True on Cloud) to remove them on the next publish.")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,7 +78,7 @@ class Report:
             "unchanged": self.unchanged, "skipped": self.skipped,
             "uploaded": self.uploaded, "attachments_unchanged": self.attachments_unchanged,
             "attachments_deleted": self.attachments_deleted, "removed": self.removed,
-            "reordered": self.reordered,
+            "reordered": self.reordered, "left_behind": self.left_behind,
             "warnings": self.warnings, "requests": self.requests,
             "seconds": round(self.seconds, 3), "url": self.url,
         }
@@ -77,6 +87,7 @@ class Report:
 def report_from_plan(plan: Plan) -> Report:
     """The report a dry run gives: what apply would do."""
     report = Report(dryrun=True)
+    report.left_behind = left_behind_names(plan)
     for page in plan.pages:
         target = {"create": report.created, "update": report.updated, "move": report.moved,
                   "unchanged": report.unchanged, "skip": report.skipped}[page.action]
@@ -118,11 +129,27 @@ def log_plan(plan: Plan) -> None:
 
 
 def write_plan(plan: Plan, report: Report, outdir: str | os.PathLike[str], name: str) -> Path:
-    """Write the plan (and its summary) as JSON into the output directory."""
+    """Write the plan (and its summary) as JSON into the output directory, redacted
+    (titles, URLs and warnings may carry what a server sent back)."""
     path = Path(outdir) / name
     data = plan.to_json()
     data["report"] = report.to_json()
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = redact(json.dumps(data, indent=1, ensure_ascii=False))
+    tmp.write_text(text + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return path
+
+
+def left_behind_names(plan: Plan) -> list[str]:
+    return [f"{page.title!r} (id {page.id})" for page in plan.left_behind]
+
+
+def plan_line(plan: Plan) -> str:
+    """What the publish is about to change (only what it changes), then what stays."""
+    parts = [(len(plan.creates), "to create"), (len(plan.updates), "to update"),
+             (len(plan.moves), "to move"),
+             (len(plan.attachment_changes("upload")), "attachment(s) to upload"),
+             (len(plan.removals), "page(s) to remove")]
+    changes = ", ".join(f"{count} {what}" for count, what in parts if count)
+    return f"{changes or 'nothing to change'} ({len(plan.unchanged)} page(s) unchanged)"

@@ -15,6 +15,8 @@ IDENTITY_KEY = "sphinxcontrib-confluencebuilder"
 #: content properties Confluence uses for the page width
 APPEARANCE_KEYS = ("content-appearance-published", "content-appearance-draft")
 
+TRANSFORM_OPTION = "confluence_parent_override_transform"
+
 #: the orphan container value meaning "the space root"
 SPACE_ROOT = "0"
 
@@ -66,11 +68,26 @@ class PublishSettings:
                                                                        compare=False)
 
     def parent_for(self, docname: str, parent_id: str | None) -> str | None:
-        """The parent page id after confluence_parent_override_transform."""
+        """The parent page id after confluence_parent_override_transform; an answer that
+        is not None or a page id (a positive whole number) is a configuration error."""
         if self.parent_transform is None:
             return parent_id
-        chosen = self.parent_transform(docname, parent_id)
-        return parent_id if chosen is None else str(chosen)
+        try:
+            chosen = self.parent_transform(docname, parent_id)
+        except Exception as exc:  # noqa: BLE001 - user code: report it, no traceback
+            raise ConfluenceConfigError(TRANSFORM_OPTION, f"raised {type(exc).__name__} for "
+                                        f"document {docname!r}: {exc}") from None
+        if chosen is None:
+            return parent_id
+        text = str(chosen).strip() if isinstance(chosen, (int, str)) and \
+            not isinstance(chosen, bool) else ""
+        if not text.isdigit() or int(text) <= 0 or len(text) > 20:
+            raise ConfluenceConfigError(
+                TRANSFORM_OPTION, f"returned {chosen!r:.60} ({type(chosen).__name__}) for "
+                f"document {docname!r}; expected a page id (a positive whole number) or None",
+                hint="Return the id of an existing page (e.g. 65539 or '65539'), or None to "
+                     "keep the computed parent.")
+        return text
 
     @property
     def cleanup(self) -> bool:

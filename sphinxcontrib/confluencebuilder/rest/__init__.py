@@ -17,6 +17,7 @@ import requests
 from sphinx.util import logging
 
 from ..errors import ConfluenceBadResponseError, ConfluenceConnectionError, ConfluenceGoneError
+from ..session import redact_text
 from ..settings import ConnectionSettings
 from .base import ConfluenceClient, RemoteAttachment, RemotePage, Space
 from .transport import Transport
@@ -24,6 +25,10 @@ from .v1 import V1Client
 from .v2 import V2Client
 
 logger = logging.getLogger(__name__)
+
+#: what reading a malformed answer can raise beyond the typed checks
+_UNREADABLE = (TypeError, KeyError, AttributeError, IndexError, ValueError, OverflowError,
+               RecursionError)
 
 __all__ = ["ConfluenceClient", "RemoteAttachment", "RemotePage", "Space", "Transport",
            "V1Client", "V2Client", "SwitchingClient", "lookup_cloud_id", "make_client"]
@@ -84,11 +89,21 @@ class SwitchingClient:
     def _run(self, name: str, *args: Any, **kwargs: Any) -> Any:
         impl = self._impl
         try:
-            return getattr(impl, name)(*args, **kwargs)
-        except ConfluenceGoneError:
-            if not self._switch(impl):
-                raise
-            return getattr(self._impl, name)(*args, **kwargs)
+            try:
+                return getattr(impl, name)(*args, **kwargs)
+            except ConfluenceGoneError:
+                if not self._switch(impl):
+                    raise
+                return getattr(self._impl, name)(*args, **kwargs)
+        except _UNREADABLE as exc:
+            # the last line of defence: rest/shape.py checks the fields the client reads;
+            # whatever an answer still breaks is the server's fault, said as such
+            raise ConfluenceBadResponseError(
+                f"{name.replace('_', ' ')}: the server's answer could not be read "
+                f"({type(exc).__name__}: {redact_text(str(exc))[:120]})",
+                hint="This is not what Confluence sends. Check confluence_server_url and "
+                     "any proxy or gateway in between.",
+                options=("confluence_server_url",)) from None
 
     def _switch(self, failed: V1Client) -> bool:
         with self._lock:

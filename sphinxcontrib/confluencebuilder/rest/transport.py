@@ -1,4 +1,8 @@
-"""The one place HTTP requests are sent: timeouts, no redirects, retries, pacing, dumps.
+"""The one place HTTP requests are sent: bounds, no redirects, retries, pacing, dumps.
+
+Every request is bounded (``bounded.bounded_request``): ``confluence_timeout`` per socket
+read, ``confluence_request_deadline`` for the whole exchange, and
+``confluence_response_size_limit`` bytes of answer, read a piece at a time.
 
 :class:`Transport.request` sends through ``Session.request`` (so proxy and CA
 environment variables keep working) with ``allow_redirects=False``, and either returns a
@@ -34,6 +38,7 @@ from sphinx.util import logging
 from ..errors import ConfluenceBadResponseError, ConfluenceConnectionError
 from ..session import build_session, redact_headers, redact_text, refresh_credentials
 from ..settings import ConnectionSettings
+from .bounded import bounded_request
 from .classify import (
     classify_exception,
     classify_response,
@@ -205,10 +210,12 @@ class Transport:
     def _send(self, method: str, url: str, params: Any, json: Any, files: Any, data: Any,
               headers: Mapping[str, str] | None) -> requests.Response:
         self._count()
-        response = self.session.request(
-            method, url, params=params, json=json, files=files, data=data,
-            headers=dict(headers) if headers else None, timeout=self.settings.timeout,
-            allow_redirects=False, proxies=self._proxies)
+        s = self.settings
+        response = bounded_request(
+            self.session, method, url, params=params, json=json, files=files, data=data,
+            headers=dict(headers) if headers else None, timeout=s.timeout,
+            deadline=s.deadline, max_bytes=s.max_bytes, allow_redirects=False,
+            proxies=self._proxies)
         if "headers" in self.settings.debug or "data" in self.settings.debug:
             self._dump(response)
         return response

@@ -21,9 +21,19 @@ from ..errors import (
     ConfluenceNotFoundError,
     ConfluencePublishError,
 )
+from . import shape
 from .base import RemoteAttachment, RemotePage, Space
-from .common import CONFLICT_RETRIES, PAGE_LIMIT, page_fields, results_of, write_property
+from .common import (
+    CONFLICT_RETRIES,
+    PAGE_LIMIT,
+    Pager,
+    next_link,
+    page_fields,
+    results_of,
+    write_property,
+)
 from .order import MOVE_ACTION_POSITIONS, in_position_order, position_of
+from .shape import segment as _seg
 from .transport import Reply, Transport
 
 logger = logging.getLogger(__name__)
@@ -74,15 +84,18 @@ class V1Client:
         url: str | None = self._v1(path)
         query: dict[str, Any] | None = {"limit": PAGE_LIMIT, **params}
         seen = 0
+        pager = Pager(self._v1(path))
         while url:
+            pager.visit(url, query)
             data = self._call("GET", url, params=query, subject=subject) or {}
             results = results_of(data, url, "Confluence", ("confluence_server_url",))
+            pager.progress(results)
             yield from results
             seen += len(results)
-            links = data.get("_links") or {}
-            nxt = links.get("next")
+            nxt = next_link(data)
             if nxt:
-                base = (links.get("base") or self.base_url).rstrip("/")
+                base = data["_links"].get("base")
+                base = (base if isinstance(base, str) and base else self.base_url).rstrip("/")
                 url, query = (nxt if urlsplit(nxt).scheme else base + nxt), None
             elif results and isinstance(data.get("totalSize"), int) and \
                     data["totalSize"] > seen and query is not None:
@@ -95,7 +108,8 @@ class V1Client:
                 isinstance(data.get("key"), str):
             self._property_ids[(page_id, data["key"])] = str(data["id"])
 
-    def _site_url(self, webui: str | None) -> str:
+    def _site_url(self, webui: Any) -> str:
+        webui = shape.text(webui, "_links.webui")
         return urljoin(self.base_url, webui.lstrip("/")) if webui else ""
 
     def _delete(self, url: str, subject: str, **kwargs: Any) -> None:
@@ -108,28 +122,33 @@ class V1Client:
     def _page(self, data: dict[str, Any], properties: tuple[str, ...] = (),
               space_key: str = "") -> RemotePage:
         fields = page_fields(data)
-        ancestors = data.get("ancestors") or []
-        meta = data.get("metadata") or {}
+        ancestors = shape.items(data.get("ancestors"), "ancestors")
+        meta = shape.obj(data.get("metadata"), "metadata")
+        found_props = shape.obj(meta.get("properties"), "metadata.properties")
         props: dict[str, Any] = {}
         versions: dict[str, int] = {}
         for key in properties:
-            found = (meta.get("properties") or {}).get(key)
+            found = found_props.get(key)
             if isinstance(found, dict) and "value" in found:
                 props[key] = found["value"]
-                self._remember_property(str(data["id"]), found)
-                number = (found.get("version") or {}).get("number")
-                if isinstance(number, int):
-                    versions[key] = number
+                self._remember_property(fields["id"], found)
+                number = shape.obj(found.get("version"), "property version").get("number")
+                if number is not None:
+                    versions[key] = shape.number(number, "property version.number")
         labels = None
-        if isinstance(meta.get("labels"), dict):
-            labels = tuple(lb["name"] for lb in meta["labels"].get("results", []))
+        if meta.get("labels") is not None:
+            labels = tuple(shape.text(lb.get("name"), "label name") for lb in shape.items(
+                shape.obj(meta["labels"], "metadata.labels").get("results"), "labels"))
+        space = shape.text(shape.obj(data.get("space"), "space").get("key"), "space.key")
         return RemotePage(
-            **fields, space_key=(data.get("space") or {}).get("key") or space_key,
-            parent_id=str(ancestors[-1]["id"]) if ancestors else None,
+            **fields, space_key=space or space_key,
+            parent_id=shape.content_id(ancestors[-1].get("id"), "ancestor id")
+            if ancestors else None,
             properties=props, labels=labels,
-            url=self._site_url((data.get("_links") or {}).get("webui")),
+            url=self._site_url(shape.obj(data.get("_links"), "_links").get("webui")),
             property_versions=versions,
-            position=position_of((data.get("extensions") or {}).get("position")))
+            position=position_of(shape.obj(data.get("extensions"), "extensions")
+                                 .get("position")))
 
     # -- instance ----------------------------------------------------------------------
 
@@ -154,8 +173,10 @@ class V1Client:
             raise ConfluenceBadResponseError("the space answer lacks id/key/name; "
                                              "confluence_server_url may not be Confluence",
                                              options=("confluence_server_url",))
-        home = (data.get("homepage") or {}).get("id")
-        return Space(str(data["id"]), data["key"], data["name"], str(home) if home else None)
+        home = shape.obj(data.get("homepage"), "homepage").get("id")
+        return Space(shape.content_id(data["id"], "space id"),
+                     shape.text(data["key"], "space key"), shape.text(data["name"], "name"),
+                     shape.opt_id(home, "homepage id"))
 
     # -- pages -------------------------------------------------------------------------
 
@@ -167,7 +188,7 @@ class V1Client:
 
     def get_page(self, page_id: str, *, body: bool = False,
                  properties: tuple[str, ...] = ()) -> RemotePage:
-        data = self._call("GET", self._v1(f"content/{page_id}"), subject=f"page {page_id}",
+        data = self._call("GET", self._v1(f"content/{_seg(page_id)}"), subject=f"page {page_id}",
                           params={"status": "current",
                                   "expand": self._expand(properties, body)})
         return self._page(data, properties)
@@ -178,7 +199,8 @@ class V1Client:
         data = self._call("GET", self._v1("content"), subject=f"space {space.key!r}", params={
             "type": "page", "spaceKey": space.key, "title": title, "status": status,
             "expand": self._expand(properties)}) or {}
-        for item in data.get("results") or []:
+        for item in results_of(data, self._v1("content"), "Confluence",
+                               ("confluence_server_url",)):
             if item.get("title") == title:
                 return self._page(item, properties, space.key)
         return self._find_case_insensitive(space, title, properties, status)
@@ -198,7 +220,7 @@ class V1Client:
                    properties: tuple[str, ...] = ()) -> list[RemotePage]:
         cql = f"space={cql_quote(space.key)} and type=page"
         if ancestor_id:
-            cql += f" and ancestor={ancestor_id}"
+            cql += f" and ancestor={shape.content_id(ancestor_id)}"
         items = self._paged_v1("content/search", {"cql": cql,
                                                   "expand": self._expand(properties)},
                                subject=f"space {space.key!r}")
@@ -268,7 +290,7 @@ class V1Client:
             del payload["space"]
         if parent_id:
             payload["ancestors"] = [{"id": parent_id}]
-        data = self._call("PUT", self._v1(f"content/{page.id}"), json=payload,
+        data = self._call("PUT", self._v1(f"content/{_seg(page.id)}"), json=payload,
                           subject=f"page {page.id}", allow_empty=True)
         if not data:
             return _with(page, title=title, version=number, parent_id=parent_id or
@@ -276,7 +298,7 @@ class V1Client:
         return _with(self._page(data, (), page.space_key), properties=page.properties)
 
     def list_children(self, page_id: str) -> list[RemotePage]:
-        items = self._paged_v1(f"content/{page_id}/child/page", {"expand": "version"},
+        items = self._paged_v1(f"content/{_seg(page_id)}/child/page", {"expand": "version"},
                                subject=f"page {page_id}")
         return in_position_order([_with(self._page(item), parent_id=page_id)
                                   for item in items])
@@ -296,7 +318,8 @@ class V1Client:
                     if self._rest_move:
                         return
         if self._rest_move is not False:
-            self._call("PUT", self._v1(f"content/{page_id}/move/{position}/{target_id}"),
+            self._call("PUT", self._v1(f"content/{_seg(page_id)}/move/{position}/"
+                                       f"{_seg(target_id)}"),
                        allow_empty=True, subject=subject)
             return
         self._call("POST", urljoin(self.base_url, "pages/movepage.action"), allow_empty=True,
@@ -307,7 +330,8 @@ class V1Client:
     def _rest_move_page(self, page_id: str, position: str, target_id: str) -> bool:
         """One REST move; False when the server has no such endpoint (404/405)."""
         try:
-            self._call("PUT", self._v1(f"content/{page_id}/move/{position}/{target_id}"),
+            self._call("PUT", self._v1(f"content/{_seg(page_id)}/move/{position}/"
+                                       f"{_seg(target_id)}"),
                        allow_empty=True, subject=f"page {page_id}")
             return True
         except (ConfluenceNotFoundError, ConfluenceBadRequestError) as exc:
@@ -318,9 +342,9 @@ class V1Client:
         return False
 
     def delete_page(self, page_id: str, *, purge: bool = False) -> None:
-        self._delete(self._v1(f"content/{page_id}"), f"page {page_id}")
+        self._delete(self._v1(f"content/{_seg(page_id)}"), f"page {page_id}")
         if purge:
-            self._delete(self._v1(f"content/{page_id}"), f"page {page_id}",
+            self._delete(self._v1(f"content/{_seg(page_id)}"), f"page {page_id}",
                          params={"status": "trashed"})
 
     def archive_pages(self, page_ids: list[str]) -> None:
@@ -328,11 +352,12 @@ class V1Client:
             return
         data = self._call("POST", self._v1("content/archive"), idempotent=True,
                           json={"pages": [{"id": pid} for pid in page_ids]})
-        task = (data or {}).get("id")
+        task = shape.obj(data, "archive answer").get("id")
         if task is None:
             return
         for _ in range(ARCHIVE_POLLS):
-            status = self._call("GET", self._v1(f"longtask/{task}")) or {}
+            status = shape.obj(self._call("GET", self._v1(f"longtask/{_seg(task, 'a task id')}")),
+                               "task answer")
             if status.get("finished"):
                 if status.get("successful") is False:
                     raise ConfluencePublishError(f"archiving pages failed: "
@@ -348,7 +373,8 @@ class V1Client:
         return data.get("value") if data else None
 
     def _property(self, page_id: str, key: str) -> dict[str, Any] | None:
-        reply = self.transport.request("GET", self._v1(f"content/{page_id}/property/{key}"),
+        url = self._v1(f"content/{_seg(page_id)}/property/{quote(key, safe='')}")
+        reply = self.transport.request("GET", url,
                                        allow_status=(404,), subject=f"page {page_id}")
         return reply.data if reply.status == 200 and isinstance(reply.data, dict) else None
 
@@ -356,10 +382,11 @@ class V1Client:
                      version: int | None = None) -> int:
         def write(number: int, current: dict[str, Any] | None) -> Any:
             if number == 0:
-                return self._call("POST", self._v1(f"content/{page_id}/property"),
+                return self._call("POST", self._v1(f"content/{_seg(page_id)}/property"),
                                   json={"key": key, "value": value}, idempotent=True,
                                   subject=f"page {page_id}")
-            return self._call("PUT", self._v1(f"content/{page_id}/property/{key}"),
+            return self._call("PUT", self._v1(f"content/{_seg(page_id)}/property/"
+                                              f"{quote(key, safe='')}"),
                               json={"key": key, "value": value,
                                     "version": {"number": number + 1, "minorEdit": True}},
                               subject=f"page {page_id}")
@@ -368,32 +395,37 @@ class V1Client:
                               guess=version, version=version)
 
     def get_labels(self, page_id: str) -> tuple[str, ...]:
-        return tuple(item["name"] for item in
-                     self._paged_v1(f"content/{page_id}/label", {}, subject=f"page {page_id}"))
+        return tuple(shape.text(item.get("name"), "label name") for item in
+                     self._paged_v1(f"content/{_seg(page_id)}/label", {},
+                                    subject=f"page {page_id}"))
 
     def add_labels(self, page_id: str, labels: tuple[str, ...]) -> None:
         if labels:
-            self._call("POST", self._v1(f"content/{page_id}/label"), idempotent=True,
+            self._call("POST", self._v1(f"content/{_seg(page_id)}/label"), idempotent=True,
                        json=[{"prefix": "global", "name": n} for n in labels],
                        subject=f"page {page_id}")
 
     def remove_label(self, page_id: str, label: str) -> None:
-        self._delete(self._v1(f"content/{page_id}/label/{quote(label, safe='')}"),
+        self._delete(self._v1(f"content/{_seg(page_id)}/label/{quote(label, safe='')}"),
                      f"page {page_id}")
 
     # -- attachments -------------------------------------------------------------------
 
     def _attachment(self, data: dict[str, Any], page_id: str) -> RemoteAttachment:
-        meta, ext = data.get("metadata") or {}, data.get("extensions") or {}
+        data = shape.obj(data, "attachment")
+        meta = shape.obj(data.get("metadata"), "metadata")
+        ext = shape.obj(data.get("extensions"), "extensions")
         return RemoteAttachment(
-            id=str(data["id"]), name=data.get("title", ""), page_id=page_id,
-            version=int((data.get("version") or {}).get("number") or 1),
-            media_type=meta.get("mediaType") or ext.get("mediaType") or "",
-            comment=meta.get("comment") or ext.get("comment") or "",
-            size=int(ext.get("fileSize") or 0))
+            id=shape.content_id(data.get("id"), "an attachment id"),
+            name=shape.text(data.get("title"), "title"), page_id=page_id,
+            version=shape.number(shape.obj(data.get("version"), "version").get("number"),
+                                 "version.number", 1),
+            media_type=shape.text(meta.get("mediaType") or ext.get("mediaType"), "mediaType"),
+            comment=shape.text(meta.get("comment") or ext.get("comment"), "comment"),
+            size=_size(ext.get("fileSize")))
 
     def list_attachments(self, page_id: str) -> list[RemoteAttachment]:
-        items = self._paged_v1(f"content/{page_id}/child/attachment", {"expand": "version"},
+        items = self._paged_v1(f"content/{_seg(page_id)}/child/attachment", {"expand": "version"},
                                subject=f"page {page_id}")
         return [self._attachment(item, page_id) for item in items]
 
@@ -408,9 +440,9 @@ class V1Client:
                           minor_edit: bool = True) -> RemoteAttachment:
         files = {"file": (name, data, media_type)}
         form = {"comment": comment, "minorEdit": "true" if minor_edit else "false"}
-        path = f"content/{page_id}/child/attachment"
+        path = f"content/{_seg(page_id)}/child/attachment"
         if existing is not None:
-            path += f"/{existing.id}/data"
+            path += f"/{_seg(existing.id)}/data"
 
         def recover() -> Reply | None:
             found = self._attachment_named(page_id, name)
@@ -424,14 +456,26 @@ class V1Client:
 
         reply = self._call("POST", self._v1(path), files=files, data=form, recover=recover,
                            subject=f"attachment {name!r} of page {page_id}")
-        item = reply["results"][0] if isinstance(reply, dict) and "results" in reply else reply
+        if isinstance(reply, dict) and "results" in reply:
+            found = shape.items(reply["results"], "results")
+            reply = found[0] if found else None
+        item = reply
         return self._attachment(item, page_id)
 
     def delete_attachment(self, attachment_id: str) -> None:
-        self._delete(self._v1(f"content/{attachment_id}"), f"attachment {attachment_id}")
+        self._delete(self._v1(f"content/{_seg(attachment_id)}"), f"attachment {attachment_id}")
 
     def unwatch(self, content_id: str) -> None:
-        self._delete(self._v1(f"user/watch/content/{content_id}"), f"page {content_id}")
+        self._delete(self._v1(f"user/watch/content/{_seg(content_id)}"), f"page {content_id}")
+
+
+def _size(value: Any) -> int:
+    """An attachment's size in bytes (any whole number; None: unknown, 0)."""
+    if value is None:
+        return 0
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise shape.bad_shape("fileSize", value, "a whole number of bytes")
+    return value
 
 
 def _with(page: RemotePage, **changes: Any) -> RemotePage:

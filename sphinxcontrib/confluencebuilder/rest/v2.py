@@ -28,9 +28,11 @@ from ..errors import (
     ConfluenceNotFoundError,
     ConfluencePermissionError,
 )
+from . import shape
 from .base import RemoteAttachment, RemotePage, Space
-from .common import PAGE_LIMIT, page_fields, results_of, write_property
+from .common import PAGE_LIMIT, Pager, next_link, page_fields, results_of, write_property
 from .order import in_position_order, position_of
+from .shape import segment as _seg
 from .transport import Reply, Transport
 from .v1 import V1Client, _with, cql_quote
 
@@ -58,31 +60,35 @@ class V2Client(V1Client):
         query: dict[str, Any] | None = {"limit": PAGE_LIMIT, **params}
         parts = urlsplit(self.v2_root)
         origin = f"{parts.scheme}://{parts.netloc}/"
+        pager = Pager(self._v2(path))
         while url:
+            pager.visit(url, query)
             data = self._call("GET", url, params=query, subject=subject) or {}
-            yield from results_of(data, url, "Confluence Cloud",
-                                  ("confluence_server_url", "confluence_api_mode"))
-            nxt = (data.get("_links") or {}).get("next")
+            results = results_of(data, url, "Confluence Cloud",
+                                 ("confluence_server_url", "confluence_api_mode"))
+            pager.progress(results)
+            yield from results
+            nxt = next_link(data)
             url, query = (urljoin(origin, nxt), None) if nxt else (None, None)
 
     def _space_key(self, space_id: Any) -> str:
-        sid = str(space_id or "")
+        sid = shape.opt_id(space_id, "spaceId") or ""
         if sid and sid not in self._space_keys:
-            data = self._call("GET", self._v2(f"spaces/{sid}"), subject=f"space {sid}") or {}
-            self._space_keys[sid] = data.get("key", "")
+            data = shape.obj(self._call("GET", self._v2(f"spaces/{_seg(sid)}"),
+                                        subject=f"space {sid}"), "space")
+            self._space_keys[sid] = shape.text(data.get("key"), "space key")
         return self._space_keys.get(sid, "")
 
     def _page2(self, data: dict[str, Any],
                properties: tuple[dict[str, Any], dict[str, int]] | None = None
                ) -> RemotePage:
         fields = page_fields(data)
-        parent = data.get("parentId")
         return RemotePage(
             **fields, space_key=self._space_key(data.get("spaceId")),
-            parent_id=str(parent) if parent else None,
+            parent_id=shape.opt_id(data.get("parentId"), "parentId"),
             properties=dict(properties[0]) if properties else {},
             property_versions=dict(properties[1]) if properties else {},
-            url=self._site_url((data.get("_links") or {}).get("webui")),
+            url=self._site_url(shape.obj(data.get("_links"), "_links").get("webui")),
             position=position_of(data.get("position", data.get("childPosition"))))
 
     # -- spaces and pages --------------------------------------------------------------
@@ -96,7 +102,7 @@ class V2Client(V1Client):
                                              "confluence_server_url may not be Confluence Cloud",
                                              options=("confluence_server_url",
                                                       "confluence_api_mode"))
-        match = [s for s in results if s.get("key") == key]
+        match = [s for s in shape.items(results, "results") if s.get("key") == key]
         if len(match) != 1:
             raise ConfluenceNotFoundError(
                 f"space {key!r} was not found, or the account cannot see it",
@@ -105,10 +111,10 @@ class V2Client(V1Client):
                                          credential_options), status=200,
                 url=self._v2("spaces"))
         space = match[0]
-        self._space_keys[str(space["id"])] = space["key"]
-        home = space.get("homepageId")
-        return Space(str(space["id"]), space["key"], space.get("name", ""),
-                     str(home) if home else None)
+        sid = shape.content_id(space.get("id"), "space id")
+        self._space_keys[sid] = key
+        return Space(sid, key, shape.text(space.get("name"), "space name"),
+                     shape.opt_id(space.get("homepageId"), "homepageId"))
 
     def _properties(self, page_id: str, keys: tuple[str, ...]
                     ) -> tuple[dict[str, Any], dict[str, int]]:
@@ -119,15 +125,15 @@ class V2Client(V1Client):
             item = self._property2(page_id, key)
             if item is not None:
                 found[key] = item.get("value")
-                number = (item.get("version") or {}).get("number")
-                if isinstance(number, int):
-                    versions[key] = number
+                number = shape.obj(item.get("version"), "property version").get("number")
+                if number is not None:
+                    versions[key] = shape.number(number, "property version.number")
         return found, versions
 
     def get_page(self, page_id: str, *, body: bool = False,
                  properties: tuple[str, ...] = ()) -> RemotePage:
         params = {"body-format": "storage"} if body else None
-        data = self._call("GET", self._v2(f"pages/{page_id}"), params=params,
+        data = self._call("GET", self._v2(f"pages/{_seg(page_id)}"), params=params,
                           subject=f"page {page_id}")
         return self._page2(data, self._properties(page_id, properties))
 
@@ -139,7 +145,8 @@ class V2Client(V1Client):
                                              "status": status},
                                    subject=f"space {space.key!r}"):
             if item.get("title") == title:
-                return self._page2(item, self._properties(str(item["id"]), properties))
+                return self._page2(item, self._properties(shape.content_id(item.get("id")),
+                                                          properties))
         try:
             found = self._find_case_insensitive(space, title, (), status)
         except _V1_REFUSED:
@@ -153,7 +160,7 @@ class V2Client(V1Client):
     def _space_pages(self, space: Space, status: str = "current") -> list[RemotePage]:
         self._space_keys.setdefault(space.id, space.key)
         return [self._page2(item) for item in
-                self._paged_v2(f"spaces/{space.id}/pages", {"status": status},
+                self._paged_v2(f"spaces/{_seg(space.id)}/pages", {"status": status},
                                subject=f"space {space.key!r}")]
 
     def list_pages(self, space: Space, *, ancestor_id: str | None = None,
@@ -219,7 +226,7 @@ class V2Client(V1Client):
                          if key == page.space_key), None)
         if space_id:
             payload["spaceId"] = space_id
-        data = self._call("PUT", self._v2(f"pages/{page.id}"), json=payload,
+        data = self._call("PUT", self._v2(f"pages/{_seg(page.id)}"), json=payload,
                           subject=f"page {page.id}")
         return _with(self._page2(data), properties=page.properties)
 
@@ -227,18 +234,15 @@ class V2Client(V1Client):
         """``/pages/{id}/direct-children`` (folders and other types left out), sorted by
         ``childPosition``: the cursor order of that listing is not the tree order.
         The page move itself is v1's (Cloud has no v2 move)."""
-        items = self._paged_v2(f"pages/{page_id}/direct-children", {},
+        items = self._paged_v2(f"pages/{_seg(page_id)}/direct-children", {},
                                subject=f"page {page_id}")
         return in_position_order([
-            RemotePage(id=str(item["id"]), title=item.get("title", ""),
-                       space_key=self._space_key(item.get("spaceId")), parent_id=page_id,
-                       version=int((item.get("version") or {}).get("number") or 0),
-                       status=item.get("status", "current"),
-                       position=position_of(item.get("childPosition")))
+            _with(self._page2(item), parent_id=page_id,
+                  position=position_of(item.get("childPosition")))
             for item in items if item.get("type", "page") == "page"])
 
     def delete_page(self, page_id: str, *, purge: bool = False) -> None:
-        url = self._v2(f"pages/{page_id}")
+        url = self._v2(f"pages/{_seg(page_id)}")
         self._delete(url, f"page {page_id}")
         if purge:
             self._delete(url, f"page {page_id}", params={"purge": "true"})
@@ -246,7 +250,7 @@ class V2Client(V1Client):
     # -- properties, labels, attachments ------------------------------------------------
 
     def _property2(self, page_id: str, key: str) -> dict[str, Any] | None:
-        for item in self._paged_v2(f"pages/{page_id}/properties", {"key": key},
+        for item in self._paged_v2(f"pages/{_seg(page_id)}/properties", {"key": key},
                                    subject=f"page {page_id}"):
             if item.get("key") == key:
                 self._remember_property(page_id, item)
@@ -269,12 +273,13 @@ class V2Client(V1Client):
 
         def write(number: int, current: dict[str, Any] | None) -> Any:
             if number == 0:
-                data = self._call("POST", self._v2(f"pages/{page_id}/properties"),
+                data = self._call("POST", self._v2(f"pages/{_seg(page_id)}/properties"),
                                   idempotent=True, json={"key": key, "value": value},
                                   subject=f"page {page_id}")
             else:
-                prop_id = known_id if current is None else str(current["id"])
-                data = self._call("PUT", self._v2(f"pages/{page_id}/properties/{prop_id}"),
+                prop_id = known_id if current is None else current.get("id")
+                data = self._call("PUT", self._v2(f"pages/{_seg(page_id)}/properties/"
+                                                  f"{_seg(prop_id)}"),
                                   json={"key": key, "value": value,
                                         "version": {"number": number + 1,
                                                     "minorEdit": True}},
@@ -286,20 +291,18 @@ class V2Client(V1Client):
                               guess=guess, version=version)
 
     def get_labels(self, page_id: str) -> tuple[str, ...]:
-        return tuple(item["name"] for item in
-                     self._paged_v2(f"pages/{page_id}/labels", {}, subject=f"page {page_id}"))
+        return tuple(shape.text(item.get("name"), "label name") for item in
+                     self._paged_v2(f"pages/{_seg(page_id)}/labels", {}, subject=f"page {page_id}"))
 
     def list_attachments(self, page_id: str) -> list[RemoteAttachment]:
-        return [RemoteAttachment(
-            id=str(item["id"]), name=item.get("title", ""), page_id=page_id,
-            version=int((item.get("version") or {}).get("number") or 1),
-            media_type=item.get("mediaType") or "", comment=item.get("comment") or "",
-            size=int(item.get("fileSize") or 0))
-            for item in self._paged_v2(f"pages/{page_id}/attachments", {},
+        return [self._attachment({**item, "extensions": {
+            "mediaType": item.get("mediaType"), "comment": item.get("comment"),
+            "fileSize": item.get("fileSize")}, "metadata": None}, page_id)
+            for item in self._paged_v2(f"pages/{_seg(page_id)}/attachments", {},
                                        subject=f"page {page_id}")]
 
     def delete_attachment(self, attachment_id: str) -> None:
-        self._delete(self._v2(f"attachments/{attachment_id}"), f"attachment {attachment_id}")
+        self._delete(self._v2(f"attachments/{_seg(attachment_id)}"), f"attachment {attachment_id}")
 
 
 def _descendants(pages: list[RemotePage], ancestor_id: str) -> list[RemotePage]:

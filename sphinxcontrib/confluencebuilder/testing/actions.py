@@ -3,10 +3,13 @@
 Only ``[site]/pages/movepage.action`` (the page-tree move used by the Python ``atlassian``
 client): ``POST ?pageId=&spaceKey=&targetId=|targetTitle=&position=append|above|below``.
 A move re-parents the page without creating a new version.
+
+Also :func:`copy_page`, what a person's "Copy page" in the web UI does (for tests).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from .protocol import ApiResponse
@@ -36,6 +39,21 @@ def move_page(state: State, args: dict[str, str], user: str | None) -> ApiRespon
                                          "spaceKey": page.space_key,
                                          "parentId": page.parent_id}}
         return ApiResponse(200, body)
+
+
+def copy_page(state: State, page: Content, title: str | None = None,
+              parent_id: str | None = None, *, by: str | None = None) -> Content:
+    """What Confluence's "Copy page" does: a new page (``Copy of <title>`` by default, under
+    the same parent) with the body, the labels and every content property of ``page``
+    (a publisher's identity property included), at version 1."""
+    with state.lock:
+        new = state.create_page(page.space_key, title or f"Copy of {page.title}", page.body,
+                                parent_id or page.parent_id, by=by)
+        for label in page.labels:
+            state.add_label(new, label.name, label.prefix)
+        for key, prop in page.properties.items():
+            state.set_property(new, key, copy.deepcopy(prop.value), version=None, by=by)
+        return new
 
 
 def _page(state: State, page_id: str | None) -> Content:

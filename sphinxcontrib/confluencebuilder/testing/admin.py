@@ -17,6 +17,19 @@ if TYPE_CHECKING:
     from .server import ConfluenceEmulator
 
 
+#: the admin endpoints, listed at ``GET /__emulator__/``
+ENDPOINTS = (
+    ("GET", "requests", "the request log (newest last; ?limit=N for the last N)"),
+    ("GET", "counts", "requests counted by endpoint and by status"),
+    ("GET", "tree", "the page tree of a space (?space=KEY; default: the first space)"),
+    ("GET", "state", "everything the emulator holds, as JSON"),
+    ("GET", "knobs", "the current knobs (latency, rate limits, faults, SSO mode, ...)"),
+    ("POST", "reset", "forget every change since the start (or the persisted state)"),
+    ("POST", "save", "write the state to the --persist file"),
+    ("POST", "configure", "change knobs: a JSON object such as {\"latency\": 0.2}"),
+)
+
+
 def handle_admin(emu: ConfluenceEmulator, method: str, name: str, query: str,
                  body: bytes) -> ApiResponse:
     args = {k: v[0] for k, v in parse_qs(query).items()}
@@ -28,6 +41,10 @@ def handle_admin(emu: ConfluenceEmulator, method: str, name: str, query: str,
         "knobs": emu.knobs,
     }
     name = name.strip("/")
+    if name == "":
+        return ApiResponse(200, {"endpoints": [
+            {"method": method_, "path": "/__emulator__/" + path, "about": about}
+            for method_, path, about in ENDPOINTS]})
     if name in reads:
         if method not in ("GET", "HEAD"):
             return _error(405, f"use GET for /__emulator__/{name}")

@@ -13,7 +13,10 @@ import secrets
 import threading
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
+
+import requests.auth
 
 from .faults import html_page, v1_error, v2_error
 from .protocol import ApiResponse
@@ -113,6 +116,26 @@ def _basic(header: str) -> tuple[str, str] | None:
     return (user, password) if sep else ("", "")
 
 
+class NegotiateTicket(requests.auth.AuthBase):
+    """A client auth for the emulator's ``negotiate`` gate: sends the ticket the sandbox
+    printed, standing in for ``requests_gssapi.HTTPSPNEGOAuth()`` (importable, so a
+    conf.py using it can be pickled with the environment)."""
+
+    def __init__(self, ticket: str) -> None:
+        self.ticket = ticket
+
+    def __call__(self, request: Any) -> Any:
+        request.headers["Authorization"] = "Negotiate " + self.ticket
+        return request
+
+    def __repr__(self) -> str:
+        return "NegotiateTicket(<redacted>)"
+
+
+#: gates a browser login gets through; afterwards its session cookie does
+_BROWSER_LOGINS = ("saml-redirect", "oidc-redirect", "login-page")
+
+
 class SsoGate:
     """One SSO front end; :meth:`check` returns a GateResult for each request."""
 
@@ -124,7 +147,13 @@ class SsoGate:
         self.site = site  # absolute site root, e.g. http://127.0.0.1:P/wiki
 
     def check(self, url: str, headers: dict[str, str], proxied: bool) -> GateResult:
+        if self.kind in _BROWSER_LOGINS and self._has_session(headers):
+            return GateResult()  # the session cookie a browser login would have set
         return getattr(self, "_" + self.kind.replace("-", "_"))(url, headers, proxied)
+
+    def _has_session(self, headers: dict[str, str]) -> bool:
+        jar = parse_cookies(headers.get("cookie", ""))
+        return jar.get(self.creds.sso_cookie_name) == self.creds.sso_cookie
 
     def _saml_redirect(self, url: str, headers: dict[str, str], proxied: bool) -> GateResult:
         request_id = "_" + secrets.token_hex(16)

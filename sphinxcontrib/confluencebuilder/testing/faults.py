@@ -7,15 +7,17 @@ sets ``seed`` sees the same sequence of faults on every run.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
+from .mutate import mutate
 from .protocol import ApiResponse
 
 #: Status codes picked by ``error_rate``.
@@ -38,6 +40,11 @@ class FaultKnobs:
     seed: int | None = None           # seed of the fault RNG
     deprecation_headers: bool = False  # Cloud: Deprecation + Link rel="deprecation" on v1
     v1_gone: bool = False             # v1 content endpoints answer 410 GoneException
+    # hostile answers (a server or proxy that misbehaves; see FaultInjector.hostile)
+    slow_body: float = 0.0            # seconds between the bytes of each answer (slow loris)
+    oversize: int = 0                 # answer with a JSON body of this many bytes, streamed
+    loop_next: bool = False           # paged answers' _links.next repeats the same request
+    mutate: float = 0.0               # share of GET answers whose JSON is mutated (fuzzing)
 
 
 class TokenBucket:
@@ -79,6 +86,8 @@ class FaultInjector:
         self.mode = mode
         self._rng = random.Random(knobs.seed)
         self._rng_lock = threading.Lock()
+        #: answers changed by the ``mutate`` knob since this knob set was configured
+        self.mutated = 0
         self.bucket: TokenBucket | None = None
         if knobs.rate_limit:
             burst = knobs.rate_burst or max(1, int(knobs.rate_limit))
@@ -117,6 +126,30 @@ class FaultInjector:
                 headers["RateLimit-Reason"] = "confluence-quota-tenant-based"
         return RateDecision(allowed, headers)
 
+    def hostile(self, rsp: ApiResponse, method: str, url: str) -> ApiResponse:
+        """The answer as a misbehaving server sends it (knobs ``loop_next``, ``mutate``,
+        ``oversize``, ``slow_body``); unchanged when those knobs are off."""
+        knobs = self.knobs
+        body = rsp.body
+        if knobs.loop_next and isinstance(body, dict) and isinstance(body.get("results"), list):
+            links = body.get("_links")
+            body = {**body, "_links": {**(links if isinstance(links, dict) else {}),
+                                       "next": url}}
+        if method == "GET" and isinstance(body, (dict, list)) and 200 <= rsp.status < 300 \
+                and self.roll(knobs.mutate):
+            with self._rng_lock:
+                body = mutate(body, self._rng)
+                self.mutated += 1
+        rsp = replace(rsp, body=body) if body is not rsp.body else rsp
+        if knobs.oversize > 0:
+            # no Content-Length (the end is the closed connection): a client must count
+            rsp = replace(rsp, stream=_padded(knobs.oversize), length=0)
+        if knobs.slow_body > 0:
+            payload = rsp.body if isinstance(rsp.body, bytes) else \
+                json.dumps(rsp.body).encode("utf-8")
+            rsp = replace(rsp, stream=_trickle(payload, knobs.slow_body), length=len(payload))
+        return rsp
+
     def retry_after(self, seconds: int) -> str:
         if self.knobs.retry_after is not None:
             return self.knobs.retry_after
@@ -124,6 +157,25 @@ class FaultInjector:
             return str(seconds)
         when = datetime.now(timezone.utc) + timedelta(seconds=seconds)
         return format_datetime(when.replace(microsecond=0), usegmt=True)
+
+
+def _padded(size: int) -> Iterator[bytes]:
+    """A valid JSON object of ``size`` bytes, made a piece at a time (never held whole)."""
+    head, tail = b'{"results": [], "size": 0, "pad": "', b'"}'
+    yield head
+    left = size - len(head) - len(tail)
+    piece = b"x" * 65536
+    while left > 0:
+        yield piece[:left]
+        left -= len(piece)
+    yield tail
+
+
+def _trickle(payload: bytes, pause: float) -> Iterator[bytes]:
+    for index in range(len(payload)):
+        if index:
+            time.sleep(pause)
+        yield payload[index:index + 1]
 
 
 def _number(value: float) -> str:

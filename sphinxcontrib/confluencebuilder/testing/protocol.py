@@ -10,6 +10,7 @@ has passed all of that, it becomes an :class:`ApiRequest` and is handed to
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,3 +43,8 @@ class ApiResponse:
     body: Any = None                 # JSON-able value, or bytes (sent as is), or None (empty)
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json;charset=UTF-8"
+    #: the body as pieces sent one after another (hostile answers: slow or huge);
+    #: ``length`` bytes in all (0: unknown, the closed connection ends it). When set,
+    #: ``body`` is ignored.
+    stream: Iterable[bytes] | None = None
+    length: int = 0

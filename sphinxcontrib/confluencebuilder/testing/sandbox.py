@@ -16,17 +16,20 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
+from ..cliutil import program_name
 from .auth import SSO_MODES
 from .server import ConfluenceEmulator
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m sphinxcontrib.confluencebuilder sandbox",
+    p = argparse.ArgumentParser(prog=program_name("sandbox"),
                                 description="Run the bundled Confluence emulator on 127.0.0.1.")
-    p.add_argument("--mode", choices=("cloud", "dc"), default="cloud")
-    p.add_argument("--port", type=int, default=0, help="TCP port (default: any free port)")
+    p.add_argument("--mode", choices=("cloud", "dc"), default="cloud",
+                   help="emulate Confluence Cloud (default) or Data Center")
+    p.add_argument("--port", type=_port, default=0,
+                   help="TCP port, 1-65535 (default: any free port)")
     p.add_argument("--context-path", default="", help="DC context path, e.g. /confluence")
-    p.add_argument("--space-key", default="DOCS")
+    p.add_argument("--space-key", default="DOCS", help="key of the space it holds (DOCS)")
     p.add_argument("--json", action="store_true", help="print one JSON object first")
     p.add_argument("--persist", metavar="FILE", help="load state from and save it to FILE")
     p.add_argument("--time-limit", type=float, metavar="SECONDS",
@@ -40,6 +43,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tls", nargs=2, metavar=("CERTFILE", "KEYFILE"),
                    help="serve HTTPS with this certificate chain and private key (PEM)")
     return p
+
+
+def _port(text: str) -> int:
+    """An argparse type: a TCP port number (0: any free port)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535, or 0 for "
+                                         "any free port)")
+    return port
+
+
+def check_persist(server: ConfluenceEmulator) -> None:
+    """Write the state to the ``--persist`` file once at start, so an unwritable path
+    fails now with a clear message instead of losing everything at shutdown."""
+    if server.persist is None:
+        return
+    try:
+        server.save()
+    except OSError as exc:
+        raise OSError(f"cannot write the --persist file {server.persist}: "
+                      f"{exc.strerror or exc}") from None
 
 
 def describe(server: ConfluenceEmulator) -> dict[str, Any]:
@@ -57,17 +84,43 @@ def describe(server: ConfluenceEmulator) -> dict[str, Any]:
     return info
 
 
+_NEGOTIATE = """# stands in for requests_gssapi.HTTPSPNEGOAuth() against the emulator
+from sphinxcontrib.confluencebuilder.testing.auth import NegotiateTicket
+confluence_server_auth = NegotiateTicket({token!r})"""
+
+
+def _sso_lines(server: ConfluenceEmulator, sso: str | None) -> list[str]:
+    """What the SSO front end of ``sso`` needs to let the API calls through."""
+    if sso in ("saml-redirect", "oidc-redirect", "login-page", "cookie"):
+        cookie = {server.sso_cookie_name: server.sso_cookie}
+        return ["# the session cookie a browser login sets",
+                f"confluence_server_cookies = {cookie!r}"]
+    if sso == "header":
+        return ["# the service token the identity gateway accepts",
+                f"confluence_publish_headers = {server.sso_headers!r}"]
+    if sso == "proxy":
+        return [f"confluence_proxy = {server.proxy_url!r}"]
+    if sso == "negotiate":
+        return _NEGOTIATE.format(token=server.negotiate_token).splitlines()
+    return []
+
+
 def conf_snippet(server: ConfluenceEmulator) -> list[str]:
-    """conf.py lines that publish to ``server`` (a local Cloud site is not recognisable
-    as Cloud by its host name, hence ``confluence_cloud``)."""
+    """conf.py lines that publish to ``server`` as printed, in its SSO mode too (a local
+    Cloud site is not recognisable as Cloud by its host name, hence ``confluence_cloud``)."""
+    sso = server.knobs()["sso"]
     lines = ["confluence_publish = True", f"confluence_server_url = {server.url!r}",
              f"confluence_space_key = {server.space_key!r}"]
     if server.mode == "cloud":
-        lines += ["confluence_cloud = True", f"confluence_server_user = {server.user!r}",
+        lines.append("confluence_cloud = True")
+    if sso == "negotiate":
+        pass  # the Kerberos login stands for the Confluence login
+    elif server.mode == "cloud":
+        lines += [f"confluence_server_user = {server.user!r}",
                   f"confluence_api_token = {server.api_token!r}"]
     else:
         lines.append(f"confluence_publish_token = {server.pat!r}")
-    return lines
+    return lines + _sso_lines(server, sso)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,8 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     tls=tuple(args.tls) if args.tls else None,
                                     user=args.user, api_token=args.api_token,
                                     password=args.password, pat=args.pat)
+        check_persist(server)
         server.start()
-    except (OSError, ValueError, ssl.SSLError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, ssl.SSLError) as exc:
         print(f"sandbox: cannot start the emulator: {exc}", file=sys.stderr)
         return 1
     info = describe(server)
@@ -90,9 +144,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Confluence emulator ({args.mode}) listening on {server.url}")
     for key, value in info.items():
         print(f"  {key:12} {value}")
-    print("\nTo publish to it, put this in conf.py:\n")
+    print("\nTo publish to it, paste these lines into conf.py as they are:\n")
+    print("# -- Confluence emulator " + "-" * 40)
     for line in conf_snippet(server):
-        print("    " + line)
+        print(line)
+    print("# " + "-" * 63)
     print("\nPress Ctrl-C to stop.", flush=True)
 
     done = threading.Event()

@@ -34,6 +34,7 @@ from .auth import (
     anonymous_answer,
     mask_headers,
 )
+from .hostguard import refuse_foreign
 from .protocol import ApiRequest, ApiResponse
 from .routing import (
     Route,
@@ -267,7 +268,8 @@ class ConfluenceEmulator:
 
     def counts(self) -> dict[str, dict[Any, int]]:
         with self._log_lock:
-            return {"endpoints": dict(self._by_endpoint), "statuses": dict(self._by_status)}
+            return {"endpoints": dict(self._by_endpoint), "statuses": dict(self._by_status),
+                    "faults": {"mutated": self._faults.mutated}}
 
     def tree(self, space_key: str | None = None) -> dict[str, Any]:
         return self.state.page_tree(space_key or self.space_key)
@@ -285,7 +287,12 @@ class ConfluenceEmulator:
         tunnelled = h.client_address in self._tunnels  # the proxy checked it at CONNECT
         proxied = bool(target.scheme) or tunnelled
         path, query = target.path or "/", target.query
-        if path.startswith(ADMIN_PREFIX):
+        admin = path.startswith(ADMIN_PREFIX)
+        foreign = refuse_foreign({k.lower(): v for k, v in h.headers.items()}, self.host,
+                                 self.port, admin=admin)
+        if foreign is not None:
+            return foreign
+        if admin:
             return handle_admin(self, h.command, path[len(ADMIN_PREFIX):], query, body)
         started = time.monotonic()
         headers = {k.lower(): v for k, v in h.headers.items()}
@@ -360,6 +367,7 @@ class ConfluenceEmulator:
             if not decision.allowed:
                 return self._finish(faults.rate_limited(self.mode, route.api), extra), None
         rsp, user = self._route(method, path, query, headers, body, route, negotiated, injector)
+        rsp = injector.hostile(rsp, method, self.origin + path + (f"?{query}" if query else ""))
         return self._finish(rsp, extra, route, user), user
 
     def _route(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes,
@@ -528,6 +536,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_answer(rsp)
 
     def send_answer(self, rsp: ApiResponse) -> None:
+        if rsp.stream is not None:
+            self._send_stream(rsp)
+            return
         if rsp.body is None or rsp.status in (204, 304):
             payload = b""
         elif isinstance(rsp.body, bytes):
@@ -542,6 +553,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD" and rsp.status not in (204, 304):
             self.wfile.write(payload)
+
+    def _send_stream(self, rsp: ApiResponse) -> None:
+        self.send_response(rsp.status)
+        self.send_header("Content-Type", rsp.content_type)
+        if rsp.length:
+            self.send_header("Content-Length", str(rsp.length))
+        for name, value in rsp.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.close_connection = True
+        try:
+            for piece in rsp.stream or ():
+                self.wfile.write(piece)
+                self.wfile.flush()
+        except OSError:
+            pass  # the client gave up (deadline, size cap): that is the point
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 

@@ -20,6 +20,7 @@ from .domains import DomainsMixin
 from .images import ImagesMixin
 from .macros import MacrosMixin
 from .math_blocks import notice_math_early
+from .mermaid import MermaidMixin, notice_mermaid_early
 from .references import ReferencesMixin
 from .structure import StructureMixin
 from .tables import TablesMixin
@@ -34,6 +35,7 @@ class StorageTranslator(
     ReferencesMixin,
     ImagesMixin,
     DiagramsMixin,
+    MermaidMixin,
     StructureMixin,
     TranslatorBase,
 ):
@@ -45,6 +47,7 @@ def early_notices(builder: Any, doctree: nodes.document) -> None:
     (``Builder.write_doc_serialized``), so parallel workers do not repeat them."""
     notice_math_early(builder, doctree)
     notice_dot_early(builder, doctree)
+    notice_mermaid_early(builder, doctree)
 
 
 __all__ = ["StorageTranslator", "TranslatorBase", "early_notices"]

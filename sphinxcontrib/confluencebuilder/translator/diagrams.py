@@ -1,9 +1,13 @@
 """Graphviz diagrams: ``graphviz`` and ``inheritance_diagram`` (``sphinx.ext`` nodes).
 
-Confluence cannot render DOT, so a diagram is rendered to PNG by the ``dot`` command
-(``graphviz_dot`` and ``graphviz_dot_args`` of ``sphinx.ext.graphviz``) and attached
-to the page. The PNG is cached under the doctree directory by a hash of the DOT code
-and the command, so rebuilds and parallel workers reuse it.
+Confluence cannot render DOT, so a diagram is rendered to PNG, or SVG when
+``graphviz_output_format`` is ``'svg'``, by the ``dot`` command (``graphviz_dot`` and
+``graphviz_dot_args`` of ``sphinx.ext.graphviz``) and attached to the page. An SVG is
+fixed up for Confluence (``svg.fix_svg``: XML declaration, pixel size from the
+``viewBox``, links removed). Clickable image maps (``URL`` attributes) have no place in
+an attached image: no map is made, and an SVG loses its links. The image is cached
+under the doctree directory by a hash of the DOT code, the command and the format, so
+rebuilds and parallel workers reuse it.
 
 Without a usable ``dot`` the content is kept as text: a ``graphviz`` diagram becomes a
 ``code`` macro holding its DOT source, an inheritance diagram a bullet list of its
@@ -24,8 +28,10 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from ..storage import end_tag, escape, macro_end, macro_start, plain_text_body, start_tag
+from ..tools import GRAPHVIZ_PACKAGE
 from .base import warn_at
 from .math_blocks import build_memory
+from .svg import fix_svg
 
 if TYPE_CHECKING:
     from .base import TranslatorBase as _Base
@@ -45,19 +51,21 @@ class DotFailed(Exception):
     """``dot`` ran but did not produce an image."""
 
 
-def render_png(code: str, dot: str, dot_args: list[str], cache: Path, cwd: Path) -> Path:
-    """Render DOT code to a PNG in ``cache`` (reused when already there)."""
-    key = hashlib.sha256("\0".join([code, dot, *dot_args]).encode()).hexdigest()[:32]
-    target = cache / f"graphviz-{key}.png"
+def render_image(code: str, dot: str, dot_args: list[str], cache: Path, cwd: Path,
+                 image_format: str = "png") -> Path:
+    """Render DOT code to a PNG or SVG in ``cache`` (reused when already there)."""
+    parts = [code, dot, *dot_args] + ([image_format] if image_format != "png" else [])
+    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+    target = cache / f"graphviz-{key}.{image_format}"
     if target.is_file():
         return target
     cache.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=cache)
+    fd, tmp = tempfile.mkstemp(suffix="." + image_format, dir=cache)
     os.close(fd)
     try:
         try:
             result = subprocess.run(
-                [dot, *dot_args, "-Tpng", f"-o{tmp}"],
+                [dot, *dot_args, f"-T{image_format}", f"-o{tmp}"],
                 input=code.encode(),
                 capture_output=True,
                 cwd=cwd if cwd.is_dir() else None,
@@ -71,6 +79,8 @@ def render_png(code: str, dot: str, dot_args: list[str], cache: Path, cwd: Path)
         if result.returncode != 0 or os.path.getsize(tmp) == 0:
             stderr = result.stderr.decode(errors="replace").strip()
             raise DotFailed(stderr or f"exit status {result.returncode}")
+        if image_format == "svg":
+            Path(tmp).write_bytes(fix_svg(Path(tmp).read_bytes()))
         os.replace(tmp, target)
         return target
     finally:
@@ -91,7 +101,8 @@ class DiagramsMixin(_Base):
         cache = Path(self.builder.doctreedir) / CACHE_DIR
         source = node.get("source") or self.builder.env.doc2path(self.docname)
         try:
-            png = render_png(code, dot, dot_args, cache, Path(source).parent)
+            image = render_image(code, dot, dot_args, cache, Path(source).parent,
+                                 output_format(self.config))
         except DotUnavailable as exc:
             unavailable.add(dot)
             warn_at(_unavailable_message(dot, str(exc)), node, "graphviz")
@@ -99,7 +110,7 @@ class DiagramsMixin(_Base):
         except DotFailed as exc:
             self.warn(f"dot could not render this diagram: {exc}", node, subtype="graphviz")
             return None
-        return self.add_attachment(png)
+        return self.add_attachment(image)
 
     def _diagram_image(self, node: nodes.Element, filename: str) -> str:
         align = node.get("align")
@@ -146,6 +157,12 @@ class DiagramsMixin(_Base):
         raise nodes.SkipNode
 
 
+def output_format(config: Any) -> str:
+    """``graphviz_output_format``: 'svg' or 'png' (anything else draws a PNG)."""
+    value = str(getattr(config, "graphviz_output_format", None) or "png").lower()
+    return "svg" if value == "svg" else "png"
+
+
 def dot_command(config: Any, node: nodes.Element) -> str:
     """The ``dot`` command for a diagram (its ``layout`` option, else ``graphviz_dot``)."""
     options: dict[str, Any] = node.get("options") or {}
@@ -155,7 +172,7 @@ def dot_command(config: Any, node: nodes.Element) -> str:
 def _unavailable_message(dot: str, reason: str) -> str:
     return (
         f"graphviz diagrams are published as text: the dot command {dot!r} cannot be run "
-        f"({reason}); install Graphviz or set graphviz_dot"
+        f"({reason}); install {GRAPHVIZ_PACKAGE}"
     )
 
 
@@ -175,4 +192,4 @@ def _is_diagram(node: nodes.Node) -> bool:
     return any(cls.__name__ == "graphviz" for cls in type(node).__mro__)
 
 
-__all__ = ["DiagramsMixin", "notice_dot_early", "render_png"]
+__all__ = ["DiagramsMixin", "notice_dot_early", "output_format", "render_image"]

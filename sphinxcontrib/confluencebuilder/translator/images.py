@@ -1,14 +1,23 @@
-"""Images and figures: local files become page attachments, remote ones ``ri:url``."""
+"""Images and figures: local files become page attachments, remote ones ``ri:url``.
+
+A local SVG is attached as a fixed-up copy (``svg.fix_svg``: XML declaration, pixel
+size, the requested width/height/scale baked in), kept under the doctree directory
+with its own file name; the image then carries no size attributes, which break an
+attached SVG in Confluence.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 
 from ..storage import element, end_tag, escape, start_tag
+from .svg import fix_svg, svg_size
 
 if TYPE_CHECKING:
     from .base import TranslatorBase
@@ -31,6 +40,8 @@ UNIT_PX = {
 }
 #: page content width used to turn a percentage into pixels
 CONTENT_WIDTH_PX = 760
+#: sub-directory of the doctree directory holding fixed-up SVG copies
+SVG_CACHE_DIR = "confluence-svg"
 _LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([a-z%]*)\s*$")
 
 
@@ -102,9 +113,37 @@ class ImagesMixin(_Base):
                 )
             self._missing_images.add(id(node))
             return None
+        if path.lower().endswith(".svg"):
+            path = self._fixed_svg(node, path)
         return "attachment", self.add_attachment(path)
 
+    def _fixed_svg(self, node: nodes.image, path: str) -> str:
+        """A copy of an SVG fixed up for Confluence with the requested size baked in."""
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return path
+        width, height = length_to_px(node.get("width")), length_to_px(node.get("height"))
+        scale = node.get("scale")
+        if scale:
+            natural = svg_size(data)
+            if width is None and height is None and natural is not None:
+                width, height = natural
+            width = round(width * scale / 100) if width else None
+            height = round(height * scale / 100) if height else None
+        fixed = fix_svg(data, width, height)
+        key = hashlib.sha256(fixed).hexdigest()[:16]
+        target = Path(self.builder.doctreedir) / SVG_CACHE_DIR / key / os.path.basename(path)
+        if not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(fixed)
+            os.replace(tmp, target)
+        return str(target)
+
     def _image_size_attrs(self, node: nodes.image, source: tuple[str, str]) -> dict[str, object]:
+        if source[0] == "attachment" and source[1].lower().endswith(".svg"):
+            return {}  # the size is in the SVG itself
         width = length_to_px(node.get("width"))
         height = length_to_px(node.get("height"))
         scale = node.get("scale")

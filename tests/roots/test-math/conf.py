@@ -1,0 +1,3 @@
+extensions = ["sphinxcontrib.confluencebuilder"]
+project = "Math"
+exclude_patterns = ["_build"]

@@ -1,0 +1,3 @@
+extensions = ["sphinxcontrib.mermaid", "sphinxcontrib.confluencebuilder"]
+project = "Mermaid"
+exclude_patterns = ["_build"]
