@@ -111,11 +111,17 @@ def test_description_layout_per_editor(make_app, rootdir, tmp_path):
 
     v2, _ = build(make_app, rootdir, tmp_path / "b", "v2")
     assert v2.findall(".//x:dl", NS) == []
-    children = list(v2)
+    # as the existing extension: a panel macro holding the signature, then the content
+    # in a nested panel
     sig = signatures(v2, "v2")["sample_module.combine"]
+    body = next(b for b in v2.iter(AC + "rich-text-body") if sig in list(b))
+    panel = next(m for m in v2.iter(AC + "structured-macro") if body in list(m))
+    assert panel.get(AC + "name") == "panel"
+    children = list(body)
     content = children[children.index(sig) + 1]
-    assert content.tag == X + "blockquote"
-    assert content.findtext("x:p", namespaces=NS) == "Combine values into a list."
+    assert content.tag == AC + "structured-macro" and content.get(AC + "name") == "panel"
+    inner = content.find("ac:rich-text-body", NS)
+    assert inner.findtext("x:p", namespaces=NS) == "Combine values into a list."
 
 
 def test_inline_description_and_manpage(page):
