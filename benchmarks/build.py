@@ -2,6 +2,9 @@
 then draw 200 equations with imgmath (LaTeX) and with the mathtext fallback.
 
 Usage: python benchmarks/build.py [--pages N] [--jobs J] [--equations E] [--keep]
+                                  [--builders A,B]
+
+``--builders singleconfluence,singlehtml`` compares the one-page builders instead.
 
 Both builds run as separate ``python -m sphinx`` processes on the same sources, each into
 a fresh output and doctree directory, and the wall-clock times and their ratio are
@@ -195,15 +198,18 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--equations", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the generated project")
+    parser.add_argument("--builders", default="confluence,text",
+                        help="two builders to compare (default: confluence,text)")
     args = parser.parse_args()
+    first_builder, second_builder = args.builders.split(",")
 
     root = Path(tempfile.mkdtemp(prefix="scb-bench-"))
     try:
         generate(root, args.pages)
         print(f"project: {args.pages} pages + index in {root}, -j {args.jobs}")
-        confluence = build(root, "confluence", args.jobs)
-        text = build(root, "text", args.jobs)
-        print(f"     ratio: {confluence / text:7.2f} (confluence / text)")
+        first = build(root, first_builder, args.jobs)
+        second = build(root, second_builder, args.jobs)
+        print(f"     ratio: {first / second:7.2f} ({first_builder} / {second_builder})")
         if args.equations > 0:
             math_root = root / "math"
             math_root.mkdir()

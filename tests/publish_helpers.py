@@ -234,6 +234,14 @@ class StateClient:
     def unwatch(self, content_id: str) -> None:
         self._call(lambda: self.state.get_content(content_id).watchers.discard(self.user))
 
+    def inline_comment_statuses(self, page_id: str) -> list[str]:
+        return [status for _id, status in self.state.get_content(page_id).inline_comments]
+
+    def set_homepage(self, space: Space, page_id: str) -> None:
+        def put() -> None:
+            self.state.spaces[space.key].homepage_id = page_id
+        self._call(put)
+
 
 # -- reading the emulator's state back -------------------------------------------------------
 

@@ -10,11 +10,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from sphinx.errors import ConfigError
 from storage_helpers import NS, parse_storage
 
 from sphinxcontrib.confluencebuilder import pages
 from sphinxcontrib.confluencebuilder.builder import publish_order, resolve_editor
-from sphinxcontrib.confluencebuilder.errors import ConfluenceBuildError, ConfluenceConfigError
+from sphinxcontrib.confluencebuilder.errors import ConfluenceBuildError
 
 ROOTS = Path(__file__).parent / "roots"
 
@@ -128,7 +129,7 @@ def test_file_suffix_header_footer_labels(make_app: Any, tmp_path: Path) -> None
 
 
 def test_missing_header_file_is_a_config_error(make_app: Any, tmp_path: Path) -> None:
-    with pytest.raises(ConfluenceConfigError, match="confluence_header_file"):
+    with pytest.raises(ConfigError, match="confluence_header_file: cannot read"):
         build(make_app, tmp_path, confluence_header_file="nope.xml")
 
 

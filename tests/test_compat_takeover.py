@@ -25,7 +25,7 @@ from storage_helpers import NS, parse_storage
 from sphinxcontrib.confluencebuilder.publisher import register
 
 ROOT = Path(__file__).parent / "roots" / "test-compat"
-AC, RI, X = "{%s}" % NS["ac"], "{%s}" % NS["ri"], "{%s}" % NS["x"]
+AC, RI, X = (f"{{{NS[k]}}}" for k in ("ac", "ri", "x"))
 
 
 def _anchor(name: str) -> str:

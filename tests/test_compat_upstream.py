@@ -23,7 +23,7 @@ from sphinxcontrib.confluencebuilder.translator.anchors import (
     title_anchor,
 )
 
-AC, RI, X = "{%s}" % NS["ac"], "{%s}" % NS["ri"], "{%s}" % NS["x"]
+AC, RI, X = (f"{{{NS[k]}}}" for k in ("ac", "ri", "x"))
 
 
 def anchors(root: ET.Element) -> list[str]:

@@ -136,13 +136,14 @@ def test_cross_option_and_range_rules(make_app, tmp_path, conf, option):
 
 
 def test_unsupported_option_warns_once(make_app, tmp_path):
-    # an option kept for compatibility only (confluence_jira_servers, the example here
-    # before, is implemented now)
-    app = _app(make_app, _project(tmp_path, "confluence_adv_win32_imgmath_hack = True\n"))
+    # every option has its effect now; the warning is left for options the earlier
+    # extension removed, and names what to use instead
+    app = _app(make_app, _project(tmp_path, "confluence_master_homepage = True\n"))
     text = app.warning.getvalue()
-    assert "confluence_adv_win32_imgmath_hack" in text
-    assert "no effect" in text
-    assert text.count("confluence_adv_win32_imgmath_hack") == 1
+    assert "confluence_master_homepage" in text
+    assert "no effect" in text and "use confluence_root_homepage instead" in text
+    assert text.count("confluence_master_homepage") == 1
+    assert "unsupported_option" in text
 
 
 def test_deprecated_alias_is_copied_with_a_warning(make_app, tmp_path):

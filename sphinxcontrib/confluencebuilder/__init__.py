@@ -10,14 +10,18 @@ __version__ = "0.1.0"
 def setup(app: Any) -> dict[str, Any]:
     from . import config, configguard, markup, tools
     from .builder import ConfluenceBuilder, register_builder_hooks
+    from .generated import register as register_generated
     from .publisher import register as register_publish_events
+    from .singlebuilder import SingleConfluenceBuilder
     from .userstop import install as install_clean_errors
 
     install_clean_errors()
     config.register(app)
     configguard.register(app)
     app.add_builder(ConfluenceBuilder)
+    app.add_builder(SingleConfluenceBuilder)
     register_builder_hooks(app)
+    register_generated(app)
     register_publish_events(app)
     markup.setup(app)
     tools.register(app)  # external drawing tools (LaTeX, dot, mermaid CLI), found once

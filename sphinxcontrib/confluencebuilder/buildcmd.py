@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from .cliutil import program_name
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(builder: str = "confluence") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=program_name("build"),
-        description="Build the documentation in the work directory with the confluence "
+        prog=program_name("build" if builder == "confluence" else builder),
+        description=f"Build the documentation in the work directory with the {builder} "
         "builder (and publish it when confluence_publish is set).",
     )
     parser.add_argument("--work-dir", default=".",
@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str], builder: str = "confluence") -> int:
-    args = _parser().parse_args(list(argv))
+    args = _parser(builder).parse_args(list(argv))
 
     work_dir = os.path.abspath(args.work_dir)
     if not os.path.isfile(os.path.join(work_dir, "conf.py")):

@@ -11,6 +11,7 @@ publisher.
 from __future__ import annotations
 
 import datetime as _dt
+import mimetypes
 from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,8 +22,10 @@ from sphinx.builders import Builder
 from sphinx.util import logging
 from sphinx.util.osutil import _last_modified_time
 
-from . import pages
+from . import generated, pages
 from .errors import ConfluenceConfigError
+from .generated import inventory
+from .generated.chrome import Chrome, nav_order
 from .startcheck import check_before_build, publish_after_build
 from .titles import NO_TITLE, TitleOptions, compute_titles
 from .translator import StorageTranslator, early_notices
@@ -40,7 +43,8 @@ def resolve_editor(config: Any) -> str:
     """``confluence_editor`` if set, else 'v2' on Cloud and 'v1' elsewhere."""
     editor = getattr(config, "confluence_editor", None)
     if editor:
-        if editor not in ("v1", "v2"):
+        if editor not in ("v1", "v2") and not getattr(config, "confluence_adv_permit_editor",
+                                                      False):
             raise ConfluenceConfigError(
                 "confluence_editor", f"must be 'v1' or 'v2' (or unset), got {editor!r}"
             )
@@ -100,9 +104,14 @@ class ConfluenceBuilder(Builder):
         "image/x-ms-bmp",
     ]
     supported_remote_images = True
+    #: sphinx.ext.linkcode adds its [source] links for builders of this format
+    supported_linkcode = "confluence_storage"
     supported_data_uri_images = False
 
     current_docname: str | None = None
+    #: documents this run writes (Sphinx's write set); a document outside it without a
+    #: page on disk comes from a build of named files only (``sphinx-build ... index.rst``)
+    writing: Set[str] = frozenset()
 
     def init(self) -> None:
         self.editor = resolve_editor(self.config)
@@ -112,29 +121,24 @@ class ConfluenceBuilder(Builder):
                 "confluence_file_suffix", f"{suffix!r} must not end with a dot (e.g. '.conf')"
             )
         self.out_suffix = suffix
+        extra = list(getattr(self.config, "confluence_additional_mime_types", None) or ())
+        for media_type in extra:
+            if mimetypes.guess_extension(str(media_type), strict=False) is None:
+                logger.warning("confluence_additional_mime_types: unknown MIME type %r",
+                               media_type, type="confluence", subtype="config")
+        # an instance value: the extra types of this project only
+        self.supported_image_types = [*type(self).supported_image_types,  # type: ignore[misc]
+                                      *(m for m in extra if m not in self.supported_image_types)]
         self.titles: dict[str, str] = {}
         self.parents: dict[str, str | None] = {}
         self.order: list[str] = []
         self.secnumbers: dict[str, tuple[int, ...]] = {}
+        #: docnames of the generated pages (genindex, domain indices, search)
+        self.generated: list[str] = []
         self._layout_ready = False
-        self.header = self._read_chrome("confluence_header_file")
-        self.footer = self._read_chrome("confluence_footer_file")
+        self.chrome = Chrome(self.config, self.confdir)
         # configuration, credentials and a connection probe, before any source is read
         self._connection = check_before_build(self)
-
-    def _read_chrome(self, option: str) -> str:
-        value = getattr(self.config, option, None)
-        if not value:
-            return ""
-        path = Path(self.confdir, value)
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfluenceConfigError(
-                option,
-                f"cannot read {path}: {exc.strerror or exc}",
-                hint="Give a path relative to the directory of conf.py.",
-            ) from exc
 
     # -- which documents to write ---------------------------------------------------------
 
@@ -172,7 +176,13 @@ class ConfluenceBuilder(Builder):
         self.secnumbers = {
             doc: tuple(nums[""]) for doc, nums in self.env.toc_secnumbers.items() if nums.get("")
         }
-        headings = {doc: heading_of(self.env, doc) for doc in self.order}
+        headings: dict[str, str | None] = {doc: heading_of(self.env, doc) for doc in self.order}
+        extra = generated.select(self)
+        self.generated = [doc for doc, _heading in extra]
+        for doc, heading in extra:
+            self.order.append(doc)
+            self.parents[doc] = root
+            headings[doc] = heading
         self.titles = compute_titles(
             self.order, headings, self.secnumbers, TitleOptions.from_config(self.config)
         )
@@ -182,9 +192,18 @@ class ConfluenceBuilder(Builder):
             while parent is not None and parent not in self.titles:
                 parent = self.parents.get(parent)
             self.parents[doc] = parent
+        self.layout_chrome()
         self._layout_ready = True
 
+    def layout_chrome(self) -> None:
+        """Prev/next sequence, titles and source suffixes for the page chrome."""
+        navdocs = [d for d in self.order if d in self.titles and d not in self.generated]
+        transform = getattr(self.config, "confluence_navdocs_transform", None)
+        suffixes = {doc: Path(self.env.doc2path(doc)).suffix for doc in self.env.found_docs}
+        self.chrome.set_layout(self.titles, nav_order(self, navdocs, transform), suffixes)
+
     def prepare_writing(self, docnames: Set[str]) -> None:
+        self.writing = frozenset(docnames)
         if not self._layout_ready:  # usually done already in env-get-updated
             self.compute_layout()
 
@@ -203,7 +222,7 @@ class ConfluenceBuilder(Builder):
         self.post_process_images(doctree)  # pick a file for each ``image.*`` glob
         visitor: StorageTranslator = self.create_translator(doctree, self)  # type: ignore[assignment]
         doctree.walkabout(visitor)
-        body = self.header + visitor.astext() + self.footer
+        body = self.decorate(docname, visitor.astext())
         labels = set(visitor.labels) | set(
             getattr(self.config, "confluence_global_labels", None) or ()
         )
@@ -211,7 +230,8 @@ class ConfluenceBuilder(Builder):
             pages.store_attachment(self.outdir, name, path)
             for name, path in visitor.attachments.items()
         )
-        links = tuple(sorted(d for d in visitor.links if d in self.titles))
+        linked = set(visitor.links) | set(self.chrome.linked(docname))
+        links = tuple(sorted(d for d in linked if d in self.titles))
         props = visitor.page_properties  # confluence_metadata
         meta = pages.PageMeta(
             docname=docname,
@@ -221,10 +241,15 @@ class ConfluenceBuilder(Builder):
             attachments=attachments,
             links=links,
             link_titles={d: self.titles[d] for d in links},
+            chrome=self.chrome.fingerprint(docname),
             guid=props.get("guid"),
             full_width=props.get("full_width"),
         )
         pages.write_page(self.outdir, self.out_suffix, body, meta)
+
+    def decorate(self, docname: str, body: str) -> str:
+        """A page body with the page chrome around it."""
+        return self.chrome.decorate(docname, body)
 
     def _stale_page_names(self) -> list[str]:
         """Docnames with a page on disk that no longer get a page."""
@@ -247,11 +272,17 @@ class ConfluenceBuilder(Builder):
         if not self._layout_ready:
             self.compute_layout()
         self._remove_stale_pages()
+        for docname in self.generated:
+            if docname in self.titles:
+                generated.write(self, docname, self.decorate)
+        inventory.write(self, getattr(self, "anchor_map", None))
         metas: dict[str, pages.PageMeta] = {}
         for docname in self.order:
             if docname not in self.titles:
                 continue
             meta = pages.read_meta(self.outdir, docname)
+            if meta is None and docname not in self.writing:
+                continue  # a partial build did not write it: not in the bundle
             if meta is None:
                 logger.warning(
                     "page of %r is missing from %s; rebuild with -E",
@@ -270,8 +301,11 @@ class ConfluenceBuilder(Builder):
             "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "root": self.config.root_doc,
         }
+        if len(metas) < sum(1 for d in self.order if d in self.titles):
+            info["partial"] = True
         pages.write_manifest(
-            self.outdir, info=info, order=self.order, metas=metas, suffix=self.out_suffix
+            self.outdir, info=info, order=self.order, metas=metas, suffix=self.out_suffix,
+            embed=bool(getattr(self.config, "confluence_manifest_data", False)),
         )
         if getattr(self.config, "confluence_publish", False):
             publish_after_build(self, self._connection)
@@ -287,7 +321,7 @@ def _stale_link_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
     builder.compute_layout()
     stale: list[str] = []
     for docname in builder.order:
-        if docname not in builder.titles:
+        if docname not in builder.titles or docname in builder.generated:
             continue
         meta = pages.read_meta(builder.outdir, docname)
         if meta is None:
@@ -296,6 +330,8 @@ def _stale_link_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
             stale.append(docname)
         elif any(builder.titles.get(d) != t for d, t in meta.link_titles.items()):
             stale.append(docname)
+        elif meta.chrome != builder.chrome.fingerprint(docname):
+            stale.append(docname)  # header/footer, neighbours or source link changed
     if not stale and builder.has_stale_pages():
         # a page must go although no source changed; Sphinx ends a build with nothing
         # to read before finish(), so rewrite the root page to get there

@@ -14,6 +14,7 @@ from .cliutil import program
 
 COMMANDS = {
     "build": "build (and publish) the project in --work-dir (the default command)",
+    "singleconfluence": "the same with the whole toctree as one page",
     "connection-test": "check the connection a publish would use, and explain failures",
     "publish": "publish an existing `-b confluence` output (OUTDIR) without running Sphinx",
     "report": "print a redacted environment and configuration report for bug reports",
@@ -117,6 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         extra = ["-V"] * verbose + ([] if color is None else
                                     ["--color" if color else "--no-color"])
         return build(extra + rest)
+    if args[0] == "singleconfluence":
+        from .buildcmd import main as build
+
+        extra = ["-V"] * verbose + ([] if color is None else
+                                    ["--color" if color else "--no-color"])
+        return build(extra + args[1:], builder="singleconfluence")
     command = _command(args[0])
     if command is None:
         print(f"unknown command: {args[0]!r}\n\n{usage()}", file=sys.stderr)

@@ -113,7 +113,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("publish_retry_attempts", "int", 2),
     _o("publish_retry_duration", "number", 4),
     _o("publish_debug", "str", alt=("bool",), choices=_DEBUG_CHOICES),
-    _o("page_search_mode", "str", choices=("default", "content", "search"), supported=False),
+    _o("page_search_mode", "str", choices=("default", "content", "search")),
     # -- connection extras (new in this project; append connection options here)
     _o("publish_credential_provider", "callable", alt=("str",)),
     _o("request_deadline", "number"),
@@ -122,7 +122,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("parent_page", "str", alt=("int",)),
     _o("publish_root", "int"),
     _o("page_hierarchy", "bool", True),
-    _o("root_homepage", "bool", False, supported=False),
+    _o("root_homepage", "bool", False),
     _o("publish_orphan", "bool", True),
     _o("publish_orphan_container", "int"),
     _o("parent_override_transform", "callable"),
@@ -142,45 +142,46 @@ OPTIONS: tuple[Option, ...] = (
     _o("publish_trample", "bool", False),
     _o("publish_allowlist", "list", alt=("path",)),
     _o("publish_denylist", "list", alt=("path",)),
-    _o("publish_skip_commented_pages", "bool", False, alt=("str",), supported=False),
+    _o("publish_skip_commented_pages", "bool", False, alt=("str",),
+       choices=("ignored-resolved",)),
     _o("cleanup_purge", "bool", False),
     _o("cleanup_archive", "bool", False),
     _o("cleanup_from_root", "bool", False),
     _o("cleanup_search_mode", "str",
-       choices=("direct", "search", "direct-aggressive", "search-aggressive"), supported=False),
+       choices=("direct", "search", "direct-aggressive", "search-aggressive")),
     _o("global_labels", "list", rebuild=_ENV),
     _o("append_labels", "bool", True),
     _o("disable_notifications", "bool", True),
     _o("watch", "bool", False),
     _o("version_comment", "str"),
     _o("full_width", "bool"),
-    _o("publish_intersphinx", "bool", True, supported=False),
+    _o("publish_intersphinx", "bool", True),
     _o("asset_override", "bool"),
     # -- publishing extras (new in this project; append publish options here)
     _o("publish_concurrency", "int", 8),      # why 8: doc/publishing.rst, Concurrency
     _o("cleanup_max_deletes", "int", 25),
     _o("cleanup_force", "bool", False),
     # -- attachments and images (2.5)
-    _o("additional_mime_types", "list", rebuild=_ENV, supported=False),
-    _o("manifest_data", "bool", False, supported=False),
+    _o("additional_mime_types", "list", rebuild=_ENV),
+    _o("manifest_data", "bool", False),
     # -- content and formatting (2.6)
     _o("editor", "str", rebuild=_ENV, choices=("v1", "v2")),
     _o("default_alignment", "str", rebuild=_ENV, choices=("left", "center", "right")),
     _o("default_table_width", "int", alt=("str",), rebuild=_ENV),
     _o("code_block_theme", "str", rebuild=_ENV),
     _o("lang_overrides", "dict", alt=("callable",), rebuild=_ENV),
-    _o("domain_indices", "bool", False, alt=("list",), rebuild=_ENV, supported=False),
-    _o("use_index", "bool", rebuild=_ENV, supported=False),
-    _o("include_search", "bool", rebuild=_ENV, supported=False),
+    _o("domain_indices", "bool", False, alt=("list",), rebuild=_ENV),
+    _o("use_index", "bool", rebuild=_ENV),
+    _o("include_search", "bool", rebuild=_ENV),
     _o("header_file", "path", rebuild=_ENV),
     _o("footer_file", "path", rebuild=_ENV),
-    _o("header_data", "dict", rebuild=_ENV, supported=False),
-    _o("footer_data", "dict", rebuild=_ENV, supported=False),
+    _o("header_data", "dict", rebuild=_ENV),
+    _o("footer_data", "dict", rebuild=_ENV),
     _o("page_generation_notice", "bool", False, alt=("str",), rebuild=_ENV),
     _o("prev_next_buttons_location", "str", rebuild=_ENV,
-       choices=("top", "bottom", "both"), supported=False),
-    _o("navdocs_transform", "callable", supported=False),
-    _o("sourcelink", "dict", rebuild=_ENV, supported=False),
+       choices=("top", "bottom", "both")),
+    _o("navdocs_transform", "callable"),
+    _o("sourcelink", "dict", rebuild=_ENV),
     _o("mentions", "dict", rebuild=_ENV),
     _o("jira_servers", "dict", rebuild=_ENV),
     _o("latex_macro", "str", alt=("dict",), rebuild=_ENV),
@@ -190,21 +191,21 @@ OPTIONS: tuple[Option, ...] = (
     _o("tab_macro", "dict", rebuild=_ENV),
     _o("mermaid_html_macro", "bool", False, rebuild=_ENV),
     _o("file_suffix", "str", ".conf"),
-    _o("link_suffix", "str", supported=False),
-    Option("singleconfluence_toctree", "bool", False, supported=False),
+    _o("link_suffix", "str"),
+    Option("singleconfluence_toctree", "bool", False),
     # -- advanced switches (2.7)
     _o("adv_admonition_overrides", "dict", rebuild=_ENV),
-    _o("adv_bulk_archiving", "bool", False, supported=False),
-    _o("adv_disable_anchor_fix", "bool", False, supported=False),
-    _o("adv_disable_cloud_prop_delay", "bool", False, supported=False),
-    _o("adv_disable_init", "bool", False, supported=False),
-    _o("adv_embedded_certs", "bool", False, supported=False),
+    _o("adv_bulk_archiving", "bool", False),
+    _o("adv_disable_anchor_fix", "bool", False),
+    _o("adv_disable_cloud_prop_delay", "bool", False),
+    _o("adv_disable_init", "bool", False),
+    _o("adv_embedded_certs", "bool", False),
     _o("adv_ignore_nodes", "list", rebuild=_ENV),
-    _o("adv_inlined_images", "bool", False, supported=False),
-    _o("adv_node_handler", "dict", supported=False),
-    _o("adv_permit_editor", "bool", False, supported=False),
-    _o("adv_restricted", "list", supported=False),
-    _o("adv_win32_imgmath_hack", "bool", False, supported=False),
+    _o("adv_inlined_images", "bool", False),
+    _o("adv_node_handler", "dict"),
+    _o("adv_permit_editor", "bool", False),
+    _o("adv_restricted", "list"),
+    _o("adv_win32_imgmath_hack", "bool", False),
     _o("adv_cloud", "bool"),
     # -- misc (2.8)
     _o("disable_env_conf", "bool", False),
@@ -441,14 +442,39 @@ def _check_required_for_publish(config: Any) -> None:
                                         f"variable {name.upper()}.")
 
 
-EXTRA_CHECKS += [_check_labels, _check_cleanup, _check_suffix, _check_publish_debug,
+#: options the earlier sphinxcontrib-confluencebuilder removed -> what to use instead
+REMOVED_OPTIONS: dict[str, str] = {
+    "confluence_asset_force_standalone": "nothing: attachments always live on their page",
+    "confluence_lang_transform": "confluence_lang_overrides",
+    "confluence_master_homepage": "confluence_root_homepage",
+    "confluence_parent_page_id_check": "confluence_parent_page with the page id",
+    "confluence_publish_disable_api_prefix": "confluence_publish_override_api_prefix",
+    "confluence_publish_subset": "confluence_publish_allowlist",
+    "confluence_purge_from_master": "confluence_cleanup_from_root",
+    "confluence_purge_from_root": "confluence_cleanup_from_root",
+    "confluence_space_name": "confluence_space_key",
+}
+
+
+def _check_removed(config: Any) -> None:
+    given = set(getattr(config, "_raw_config", None) or ()) | \
+        set(getattr(config, "_overrides", None) or ())
+    for name in sorted(given & set(REMOVED_OPTIONS)):
+        logger.warning("%s was removed and has no effect; use %s instead", name,
+                       REMOVED_OPTIONS[name], type="confluence", subtype="unsupported_option")
+
+
+EXTRA_CHECKS += [_check_removed, _check_labels, _check_cleanup, _check_suffix, _check_publish_debug,
                  _check_adv_cloud, _check_required_for_publish]
 
 
 def validate(config: Any, options: Iterable[Option] = OPTIONS) -> None:
     """Check every option's value, then the cross-option rules."""
+    permit_editor = bool(getattr(config, "confluence_adv_permit_editor", False))
     for opt in options:
         value = getattr(config, opt.name, opt.default)
+        if opt.name == "confluence_editor" and permit_editor:
+            opt = Option(opt.name, opt.kind, opt.default, opt.rebuild)  # any editor name
         validate_option(opt, value)
         if not opt.supported and value != opt.default and is_set_by_user(config, opt.name):
             logger.warning("%s is accepted for compatibility but has no effect in this version",

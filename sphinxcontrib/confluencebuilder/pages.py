@@ -13,6 +13,7 @@ its recorded hash and returns the pages parents-first.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import mimetypes
@@ -55,6 +56,8 @@ class PageMeta:
     links: tuple[str, ...] = ()
     #: titles of the linked pages at write time (lets incremental builds notice renames)
     link_titles: Mapping[str, str] = field(default_factory=dict)
+    #: fingerprint of the page chrome (header, footer, prev/next, source link) written
+    chrome: str = ""
     #: user-managed id of the page (``confluence_metadata :guid:``), passed to events
     guid: str | None = None
     #: per-page full width (``confluence_metadata :full-width:``); None: the option's
@@ -78,6 +81,7 @@ class PageMeta:
             attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
             links=tuple(data.get("links", ())),
             link_titles=dict(data.get("link_titles", {})),
+            chrome=str(data.get("chrome", "")),
             guid=data.get("guid"),
             full_width=data.get("full_width"),
         )
@@ -207,21 +211,31 @@ def write_manifest(
     order: Iterable[str],
     metas: Mapping[str, PageMeta],
     suffix: str,
+    embed: bool = False,
 ) -> dict[str, Any]:
     """Write ``scb-manifest.json``; ``info`` holds project, version, release, editor,
-    generated and root. Only documents in ``metas`` are listed."""
+    generated and root. Only documents in ``metas`` are listed. With ``embed``
+    (confluence_manifest_data) each page and attachment carries its data in base64."""
     pages: dict[str, Any] = {}
     ordered = [d for d in order if d in metas]
     for docname in ordered:
         meta = metas[docname]
         file = body_path(outdir, docname, suffix)
+        data = file.read_bytes()
         pages[docname] = {
             "title": meta.title,
             "parent": meta.parent,
-            "body_sha256": sha256_bytes(file.read_bytes()),
+            "body_sha256": sha256_bytes(data),
             "file": docname + suffix,
             "meta": docname + META_SUFFIX,
         }
+        if embed:
+            pages[docname]["data"] = base64.b64encode(data).decode("ascii")
+            pages[docname]["attachments"] = [
+                {"name": a.name, "media_type": a.media_type, "sha256": a.sha256,
+                 "path": a.path,
+                 "data": base64.b64encode((outdir / a.path).read_bytes()).decode("ascii")}
+                for a in meta.attachments]
     manifest = {"spec": MANIFEST_SPEC, **info, "order": ordered, "pages": pages}
     _write_text(outdir / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     return manifest

@@ -92,13 +92,15 @@ def _token_auth(user: str | None, token: str) -> AuthBase:
 
 
 def make_ssl_context(settings: ConnectionSettings) -> ssl.SSLContext:
-    """OS trust store + certifi + confluence_ca_cert; client certificate if configured."""
-    ctx = ssl.create_default_context()
-    try:
-        import certifi  # shipped with requests
+    """OS trust store + certifi + confluence_ca_cert; client certificate if configured.
+    With confluence_adv_embedded_certs only certifi's bundle (and confluence_ca_cert)."""
+    import certifi  # shipped with requests
+
+    if settings.embedded_certs:
+        ctx = ssl.create_default_context(cafile=certifi.where())  # no OS trust store
+    else:
+        ctx = ssl.create_default_context()
         ctx.load_verify_locations(cafile=certifi.where())
-    except (ImportError, OSError, ssl.SSLError):  # pragma: no cover - certifi is a dependency
-        pass
     if settings.ca_cert:
         _load_ca(ctx, settings.ca_cert)
     if settings.client_cert:

@@ -101,6 +101,12 @@ class ConnectionSettings:
     gateway_root: str = GATEWAY_ROOT
     #: options answered on the terminal (confluence_ask_user, confluence_ask_password)
     asked: tuple[str, ...] = ()
+    #: v1 title look-ups: 'content' (content listing, then CQL) or 'search' (CQL only)
+    page_search_mode: str = "content"
+    #: confluence_adv_embedded_certs: trust only the certificates bundled with requests
+    embedded_certs: bool = False
+    #: Cloud: pause before trying again a refused property write on a new page
+    cloud_prop_delay: float = 0.5
 
     # -- derived values -------------------------------------------------------------
 
@@ -520,5 +526,9 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         api_prefixes=prefixes,
         asked=tuple(name for key, name in (("user", ASK_USER), ("secret", ASK_PASSWORD))
                     if key in asked),
+        page_search_mode="search" if _opt(config, "page_search_mode") == "search"
+        else "content",
+        embedded_certs=bool(_opt(config, "adv_embedded_certs", False)),
+        cloud_prop_delay=0.0 if _opt(config, "adv_disable_cloud_prop_delay") else 0.5,
         **creds,
     )

@@ -73,7 +73,7 @@ class LiveChecks:
             response = self.raw_get(url)
         except requests.RequestException as exc:
             error = classify_exception(exc, self.settings, method="GET", url=url)
-            self.fail(step, error, scheme_mismatch(exc, url, self.timeout)
+            self.fail(step, error, scheme_mismatch(exc, url, self.settings.timeout)
                       or from_transport_error(exc, self.settings))
         except Exception as exc:  # noqa: BLE001 - user code (auth object, session hook)
             self.user_code_failed(step, exc)
@@ -108,7 +108,7 @@ class LiveChecks:
     def diagnose(self, exc: ConfluenceConnectionError) -> Diagnosis | None:
         """Read the failed answer again (redirects not followed) for the doctor's advice."""
         if exc.status is None or not exc.url:
-            return scheme_mismatch(exc, exc.url or self.settings.server_url, self.timeout) \
+            return scheme_mismatch(exc, exc.url or self.settings.server_url, self.settings.timeout) \
                 or from_transport_error(exc, self.settings)
         try:
             response = self.raw_get(exc.url)

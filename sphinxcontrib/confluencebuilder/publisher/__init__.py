@@ -25,6 +25,8 @@ from ..errors import (
 from ..pages import Bundle, read_bundle, sha256_file
 from ..rest.base import ConfluenceClient, RemotePage, Space
 from .apply import Applier, AttachmentEvent, PageEvent
+from .comments import skip_commented
+from .intersphinx import publish_inventory
 from .names import attachment_names, rename_references
 from .plan import Placement, Plan, make_plan, title_matches
 from .report import Report, log_plan, report_from_plan, write_plan
@@ -152,6 +154,7 @@ class Publisher:
                          remote=remote.pages, placement=remote.placement,
                          settings=self.settings, adoptable=self._adoptable(bundle, remote),
                          page_ids=self.page_ids)
+        plan = skip_commented(self.client, plan, self.settings.skip_commented)
         _check_uploads(plan)
         _check_parent_transform(plan, remote, self.settings)
         if any(r.mode == "archive" for r in plan.removals) and \
@@ -185,6 +188,10 @@ class Publisher:
         if not self.settings.project:
             self.settings = replace(self.settings,
                                     project=str(bundle.manifest.get("project", "")))
+        if bundle.manifest.get("partial") and self.settings.cleanup:
+            logger.info("confluence: the output holds part of the documentation only "
+                        "(a partial build); cleanup is skipped")
+            self.settings = replace(self.settings, cleanup_purge=False, cleanup_archive=False)
         start = time.monotonic()
         first = self.client.request_count
         plan = self.plan(bundle)
@@ -201,11 +208,27 @@ class Publisher:
             report.url = root.url if root is not None else ""
             return report
         report = self.apply(plan)
+        self._after_apply(bundle, report)
         report.requests = self.client.request_count - first
         report.seconds = time.monotonic() - start
         if not report.url and plan.root_docname in report.page_ids:
             report.url = page_url(self.client, report.page_ids[plan.root_docname])
         return report
+
+
+    def _after_apply(self, bundle: Bundle, report: Report) -> None:
+        """Steps that need the page ids: the intersphinx inventory, the homepage."""
+        root_id = report.page_ids.get(bundle.root)
+        if self.settings.publish_intersphinx and not bundle.manifest.get("partial"):
+            # a partial output knows part of the objects: the inventory stays as it is
+            publish_inventory(self.client, bundle, report.page_ids, report.page_urls,
+                              replace=not self.settings.onlynew)
+        if self.settings.root_homepage and root_id is not None:
+            space = self.client.get_space(self.settings.space_key)
+            if space.homepage_id != root_id:
+                self.client.set_homepage(space, root_id)
+                logger.info("confluence: the root page is now the homepage of space %s",
+                            space.key)
 
 
 def _check_uploads(plan: Plan) -> None:

@@ -328,6 +328,8 @@ class Applier:
         report = self.report
         self.ids[change.docname] = done.page_id
         self.done[change.docname] = done
+        if done.url:
+            report.page_urls[change.docname] = done.url
         if change.docname == self.plan.root_docname:
             report.url = done.url
         bucket = {"create": report.created, "update": report.updated, "move": report.moved,
@@ -480,8 +482,11 @@ class Applier:
                 options=("confluence_cleanup_purge", "confluence_cleanup_archive")) from exc
 
     def _remove(self, removals: tuple[Any, ...]) -> None:
-        if removals[0].mode == "archive":
+        if removals[0].mode == "archive" and self.settings.bulk_archiving:
             self.client.archive_pages([r.page_id for r in removals])
+        elif removals[0].mode == "archive":
+            for removal in removals:  # one request a page (bulk archiving needs Premium)
+                self.client.archive_pages([removal.page_id])
         else:
             for removal in removals:
                 try:

@@ -89,6 +89,24 @@ def left_behind(index: RemoteIndex, *, scope_id: str | None, kept_ids: Collectio
     return tuple(found)
 
 
+def within_reach(index: RemoteIndex, page: RemotePage, scope_id: str | None,
+                 mode: str) -> bool:
+    """Non-aggressive confluence_cleanup_search_mode: a page is looked at only when every
+    page between it and the cleanup scope was published by this project."""
+    if mode.endswith("-aggressive"):
+        return True
+    chain = index.ancestors(page.id)
+    if scope_id is None:
+        chain = chain[:-1]  # the top of the space's page tree (its homepage)
+    for ancestor in chain:
+        if ancestor == scope_id:
+            return True
+        holder = index.by_id.get(ancestor)
+        if holder is None or not index.is_ours(holder):
+            return False
+    return True
+
+
 def plan_removals(index: RemoteIndex, settings: PublishSettings, *, scope_id: str | None,
                   kept_ids: Collection[str], protected: Collection[str | None],
                   current: Collection[str] = ()
@@ -101,7 +119,8 @@ def plan_removals(index: RemoteIndex, settings: PublishSettings, *, scope_id: st
     candidates: dict[str, RemotePage] = {}
     warnings: list[str] = []
     for page in index.descendants(scope_id):
-        if page.id in kept_ids or page.id in protected or not index.is_ours(page):
+        if page.id in kept_ids or page.id in protected or not index.is_ours(page) or \
+                not within_reach(index, page, scope_id, settings.cleanup_search_mode):
             continue
         why = _not_ours_to_remove(page, index, current)
         if why:

@@ -38,6 +38,8 @@ class Report:
     left_behind: list[str] = field(default_factory=list)
     #: docname -> page id of every page this publish knows
     page_ids: dict[str, str] = field(default_factory=dict)
+    #: docname -> web address of the page, when the server told it
+    page_urls: dict[str, str] = field(default_factory=dict)
     requests: int = 0
     seconds: float = 0.0
     url: str = ""

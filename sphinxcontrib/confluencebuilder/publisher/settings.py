@@ -61,6 +61,17 @@ class PublishSettings:
     #: None: upload when the hash differs; True: always; False: never
     asset_override: bool | None = None
     concurrency: int = DEFAULT_CONCURRENCY
+    #: attach an intersphinx ``objects.inv`` of the published pages to the root page
+    publish_intersphinx: bool = True
+    #: make the root page the space homepage after publishing
+    root_homepage: bool = False
+    #: archive every stale page in one request (confluence_adv_bulk_archiving)
+    bulk_archiving: bool = False
+    #: '(direct|search)[-aggressive]': aggressive modes also clean up below pages this
+    #: project did not publish
+    cleanup_search_mode: str = "search-aggressive"
+    #: confluence_publish_skip_commented_pages: False, True or 'ignored-resolved'
+    skip_commented: bool | str = False
     #: name of the plan file written in the output directory on a dry run
     plan_file: str = "confluence-plan.json"
     #: confluence_parent_override_transform: (docname, parent page id) -> page id or None
@@ -183,5 +194,10 @@ def from_config(config: Any, *, confdir: str | os.PathLike[str] | None = None,
         full_width=get("full_width"),
         asset_override=get("asset_override"),
         concurrency=int(concurrency),
+        publish_intersphinx=bool(get("publish_intersphinx", True)),
+        root_homepage=bool(get("root_homepage", False)),
+        bulk_archiving=bool(get("adv_bulk_archiving", False)),
+        cleanup_search_mode=str(get("cleanup_search_mode") or "search-aggressive"),
+        skip_commented=get("publish_skip_commented_pages") or False,
         parent_transform=get("parent_override_transform"),
     )

@@ -204,6 +204,12 @@ class SwitchingClient:
     def unwatch(self, content_id: str) -> None:
         self._run("unwatch", content_id)
 
+    def set_homepage(self, space: Space, page_id: str) -> None:
+        self._run("set_homepage", space, page_id)
+
+    def inline_comment_statuses(self, page_id: str) -> list[str]:
+        return self._run("inline_comment_statuses", page_id)  # type: ignore[no-any-return]
+
 
 def make_client(settings: ConnectionSettings, session: requests.Session | None = None, *,
                 sleep: Callable[[float], None] = time.sleep) -> SwitchingClient:

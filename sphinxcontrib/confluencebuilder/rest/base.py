@@ -150,6 +150,15 @@ class ConfluenceClient(Protocol):
 
     def unwatch(self, content_id: str) -> None: ...
 
+    def inline_comment_statuses(self, page_id: str) -> list[str]:
+        """Resolution status of each inline comment of a page ('open', 'reopened',
+        'resolved', 'dangling')."""
+        ...
+
+    def set_homepage(self, space: Space, page_id: str) -> None:
+        """Make a page of the space its homepage."""
+        ...
+
     def close(self) -> None:
         """End of a run: report what the server flagged once (e.g. deprecated endpoints)."""
         ...

@@ -196,6 +196,8 @@ class V1Client:
     def find_page_by_title(self, space: Space, title: str, *,
                            properties: tuple[str, ...] = (),
                            status: str = "current") -> RemotePage | None:
+        if self.settings.page_search_mode == "search":  # CQL only (slow title listing)
+            return self._find_case_insensitive(space, title, properties, status)
         data = self._call("GET", self._v1("content"), subject=f"space {space.key!r}", params={
             "type": "page", "spaceKey": space.key, "title": title, "status": status,
             "expand": self._expand(properties)}) or {}
@@ -211,10 +213,13 @@ class V1Client:
         params = {"cql": cql, "expand": self._expand(properties)}
         if status != "current":
             params["cqlcontext"] = json.dumps({"contentStatuses": [status]})
+        found = None
         for item in self._paged_v1("content/search", params):
-            if str(item.get("title", "")).lower() == title.lower():
+            if item.get("title") == title:
                 return self._page(item, properties, space.key)
-        return None
+            if found is None and str(item.get("title", "")).lower() == title.lower():
+                found = item
+        return None if found is None else self._page(found, properties, space.key)
 
     def list_pages(self, space: Space, *, ancestor_id: str | None = None,
                    properties: tuple[str, ...] = ()) -> list[RemotePage]:
@@ -476,6 +481,20 @@ def _size(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise shape.bad_shape("fileSize", value, "a whole number of bytes")
     return value
+
+    def inline_comment_statuses(self, page_id: str) -> list[str]:
+        """Resolution status of every inline comment of a page ('open', 'resolved' ...)."""
+        items = self._paged_v1(f"content/{page_id}/child/comment",
+                               {"location": "inline", "expand": "extensions.resolution"},
+                               subject=f"page {page_id}")
+        return [str(((i.get("extensions") or {}).get("resolution") or {}).get("status")
+                    or "open") for i in items]
+
+    def set_homepage(self, space: Space, page_id: str) -> None:
+        # the v1 space update is the one way to set it, on Data Center and on Cloud
+        self._call("PUT", self._v1(f"space/{quote(space.key, safe='~')}"),
+                   json={"name": space.name, "homepage": {"id": page_id}},
+                   subject=f"space {space.key!r}")
 
 
 def _with(page: RemotePage, **changes: Any) -> RemotePage:

@@ -208,7 +208,7 @@ class V2Client(V1Client):
         # v2 creates take no properties: each is one POST on the new page (version 0:
         # a page this call just made has none; a recovered create may, and is re-read)
         for key, value in (properties or {}).items():
-            self.set_property(page.id, key, value, version=0)
+            self._first_property(page.id, key, value)
         if labels:
             self.add_labels(page.id, labels)
         return _with(page, properties=dict(properties or {}),
@@ -300,6 +300,24 @@ class V2Client(V1Client):
             "fileSize": item.get("fileSize")}, "metadata": None}, page_id)
             for item in self._paged_v2(f"pages/{_seg(page_id)}/attachments", {},
                                        subject=f"page {page_id}")]
+
+    def _first_property(self, page_id: str, key: str, value: Any) -> None:
+        """A property of a page just created; Cloud may not show the page to the
+        property API at once: a 404 is tried again after ``cloud_prop_delay`` seconds
+        (0: confluence_adv_disable_cloud_prop_delay, no second try)."""
+        try:
+            self.set_property(page_id, key, value, version=0)
+        except ConfluenceNotFoundError:
+            delay = self.settings.cloud_prop_delay
+            if not (self.settings.cloud and delay > 0):
+                raise
+            self.transport.sleep(delay)
+            self.set_property(page_id, key, value, version=0)
+
+    def inline_comment_statuses(self, page_id: str) -> list[str]:
+        return [str(i.get("resolutionStatus") or "open") for i in
+                self._paged_v2(f"pages/{page_id}/inline-comments", {},
+                               subject=f"page {page_id}")]
 
     def delete_attachment(self, attachment_id: str) -> None:
         self._delete(self._v2(f"attachments/{_seg(attachment_id)}"), f"attachment {attachment_id}")

@@ -73,6 +73,15 @@ def get_attachments(ctx: Ctx) -> Any:
     return ctx.v1_page(_attachments_of(ctx, page), lambda a: content_json(ctx, a, expand))
 
 
+def get_comments(ctx: Ctx) -> Any:
+    page = ctx.state.get_content(ctx.param("id"), None)
+    location = ctx.arg("location")
+    items = page.inline_comments if location in (None, "inline") else []
+    return ctx.v1_page(list(items), lambda c: {
+        "id": c[0], "type": "comment", "status": "current",
+        "extensions": {"location": "inline", "resolution": {"status": c[1]}}})
+
+
 def _store(ctx: Ctx, upsert: bool) -> Any:
     page = ctx.state.get_content(ctx.param("id"), ("current", "draft"))
     files, fields = _multipart(ctx)
@@ -362,6 +371,7 @@ def longtask(ctx: Ctx) -> Any:
 ATT = rf"/content/{ID}/child/attachment"
 ROUTES: list[tuple[str, str, Any]] = [
     ("GET", ATT, get_attachments),
+    ("GET", rf"/content/{ID}/child/comment", get_comments),
     ("POST", ATT, post_attachment),
     ("PUT", ATT, put_attachment),
     ("POST", rf"{ATT}/(?P<att>(?:att)?\d+)/data", post_attachment_data),

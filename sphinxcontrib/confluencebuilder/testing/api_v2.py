@@ -219,8 +219,13 @@ def labels(ctx: Ctx) -> Any:
 
 
 def comments(ctx: Ctx) -> Any:
-    _page(ctx)
-    return ctx.v2_page([], lambda c: c)
+    page = _page(ctx)
+    items = page.inline_comments if ctx.req.path.endswith("/inline-comments") else []
+    wanted = ctx.arg("resolution-status")
+    if wanted:
+        items = [c for c in items if c[1] in wanted.split(",")]
+    return ctx.v2_page(list(items), lambda c: {"id": c[0], "pageId": page.id,
+                                               "resolutionStatus": c[1], "status": "current"})
 
 
 # -- properties --------------------------------------------------------------------------

@@ -107,6 +107,8 @@ class Content:
     media_type: str = ""
     comment: str = ""
     data: bytes = b""
+    #: inline comments: (id, 'open' | 'reopened' | 'resolved' | 'dangling')
+    inline_comments: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def version(self) -> Version:

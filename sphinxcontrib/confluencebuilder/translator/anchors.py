@@ -70,10 +70,11 @@ def section_targets(doctree: nodes.Node) -> dict[str, str]:
 
 
 def anchor_names(ids: list[str] | tuple[str, ...], editor: str, page_title: str | None,
-                 title_target: str | None = None) -> list[str]:
+                 title_target: str | None = None, *, prefixed: bool = True) -> list[str]:
     """Every anchor name an element with ``ids`` (a section when ``title_target`` is
-    given) carries on the page titled ``page_title``; without repeats, in a stable order."""
-    prefix = page_prefix(page_title)
+    given) carries on the page titled ``page_title``; without repeats, in a stable order.
+    ``prefixed=False`` leaves out the page-title-prefixed forms."""
+    prefix = page_prefix(page_title) if prefixed else ""
     names: list[str] = []
     for ident in ids:
         name = id_anchor(ident)

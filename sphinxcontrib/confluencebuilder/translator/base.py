@@ -71,6 +71,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -86,6 +87,15 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
 logger = logging.getLogger(__name__)
+
+#: elements whose ids come from labels and index entries in front of them
+_ID_CARRIERS = (nodes.paragraph, addnodes.desc)
+
+_INDEX_ID = re.compile(r"^index-\d+$")
+
+
+#: Confluence anchor name for a docutils id (naming lives in ``anchors.py``)
+anchor_name = id_anchor
 
 
 class TranslatorBase(SphinxTranslator):
@@ -107,6 +117,10 @@ class TranslatorBase(SphinxTranslator):
         self._unknown_warned: set[str] = set()
         self._missing_images: set[int] = set()  # image nodes reported missing (images.py)
         self._ignored: frozenset[str] = frozenset(self.option("confluence_adv_ignore_nodes") or ())
+        #: confluence_adv_node_handler: node class (or its name) -> handler(translator, node)
+        self._handlers: dict[str, Any] = {
+            key if isinstance(key, str) else key.__name__: value
+            for key, value in (self.option("confluence_adv_node_handler") or {}).items()}
 
     # -- configuration -----------------------------------------------------------
 
@@ -176,14 +190,19 @@ class TranslatorBase(SphinxTranslator):
     def anchors_for(self, node: nodes.Element) -> str:
         """Anchor macros for every name the node carries (empty when it has no ids):
         see ``anchors.py`` (ids, their Cloud page-prefixed form, and a section's title
-        target as the existing extension and Confluence name it)."""
-        ids = node.get("ids", ())
+        target as the existing extension and Confluence name it).
+        ``confluence_adv_disable_anchor_fix`` drops the page-prefixed forms."""
+        with_index = self.title_of("genindex") is not None
+        # only the general index links to index entries; without one they need no anchor
+        ids = [i for i in node.get("ids", ()) if with_index or not _INDEX_ID.match(i)]
         if not ids:
             return ""
         target = None
         if isinstance(node, nodes.section):
             target = self.section_targets(self.docname).get(ids[0])
-        names = anchor_names(ids, self.editor, self.title_of(self.docname), target)
+        prefixed = not (self.editor == "v2" and self.option("confluence_adv_disable_anchor_fix"))
+        names = anchor_names(ids, self.editor, self.title_of(self.docname), target,
+                             prefixed=prefixed)
         return "".join(
             macro_start("anchor") + element("ac:parameter", name, {"ac:name": ""}) + macro_end()
             for name in names
@@ -245,6 +264,14 @@ class TranslatorBase(SphinxTranslator):
     def dispatch_visit(self, node: nodes.Node) -> None:
         if self._ignored and node.__class__.__name__ in self._ignored:
             raise nodes.SkipNode
+        handler = self._handlers.get(node.__class__.__name__)
+        if handler is not None:
+            handler(self, node)  # confluence_adv_node_handler writes the node itself
+            raise nodes.SkipNode
+        if isinstance(node, _ID_CARRIERS) and node.get("ids"):
+            # a label or index entry in front of a paragraph or an object description
+            # moves its id onto it (docutils' PropagateTargets): anchor it here
+            self.body.append(self.anchors_for(node))
         super().dispatch_visit(node)
 
     def unknown_visit(self, node: nodes.Node) -> None:

@@ -93,12 +93,18 @@ class DiagramsMixin(_Base):
 
     def _render_diagram(self, node: nodes.Element, code: str) -> str | None:
         """Attachment name of the rendered diagram, or None (reported) when not possible."""
+        restricted = self.option("confluence_adv_restricted") or ()
+        if f"ext-{type(node).__name__}" in restricted:
+            return None  # confluence_adv_restricted: published as text, as without dot
         dot = dot_command(self.config, node)
         dot_args = [str(a) for a in self.option("graphviz_dot_args", None) or ()]
         unavailable = build_memory(self.builder, "_confluence_dot_unavailable")
         if dot in unavailable:
             return None
-        cache = Path(self.builder.doctreedir) / CACHE_DIR
+        # confluence_adv_win32_imgmath_hack: rendered images (and their temporary files)
+        # stay on the volume of the output directory
+        hack = self.option("confluence_adv_win32_imgmath_hack")
+        cache = Path(self.builder.outdir if hack else self.builder.doctreedir) / CACHE_DIR
         source = node.get("source") or self.builder.env.doc2path(self.docname)
         try:
             image = render_image(code, dot, dot_args, cache, Path(source).parent,

@@ -170,6 +170,8 @@ class ImagesMixin(_Base):
             align = None
         values: dict[str, object] = {"ac:align": align, "ac:alt": node.get("alt")}
         values.update(self._image_size_attrs(node, source))
+        if self.editor == "v2" and self.option("confluence_adv_inlined_images"):
+            values["ac:inline"] = "true"
         if self.editor == "v2" and align:
             values["ac:layout"] = {"left": "align-start", "right": "align-end"}.get(align, "center")
         kind, value = source

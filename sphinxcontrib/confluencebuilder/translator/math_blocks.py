@@ -110,6 +110,8 @@ class MathMixin(_Base):
 
     def _math_images(self, node: nodes.Element, latex: str, display: bool) -> list[MathImage]:
         """The equation drawn (empty when it is shown as source, reported here)."""
+        if "ext-imgmath" in (self.option("confluence_adv_restricted") or ()):
+            return []  # confluence_adv_restricted: equations stay source, as asked
         renderer = math_renderer(self.builder)
         if not renderer.draws:
             self._math_notice(node)

@@ -58,7 +58,10 @@ class MathRenderer:
         self.format = str(getattr(config, "imgmath_image_format", "png")).lower()
         if self.format not in ("png", "svg"):
             self.format = "png"
-        self.cache = Path(builder.doctreedir) / CACHE_DIR
+        # confluence_adv_win32_imgmath_hack: images and their temporary files stay on the
+        # volume of the output directory
+        hack = getattr(config, "confluence_adv_win32_imgmath_hack", False)
+        self.cache = Path(builder.outdir if hack else builder.doctreedir) / CACHE_DIR
         self.confdir = Path(builder.confdir)
         self.tools = tools
         self.imgmath = _imgmath_config(config, tools)

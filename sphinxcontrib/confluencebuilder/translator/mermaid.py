@@ -118,11 +118,15 @@ class MermaidMixin(_Base):
         return macro_start(str(name)) + plain_text_body(html) + macro_end()
 
     def _mermaid_image(self, node: nodes.Element, code: str) -> str | None:
+        if "ext-sphinxcontrib.mermaid" in (self.option("confluence_adv_restricted") or ()):
+            return None  # confluence_adv_restricted: the diagram stays source, as asked
         if toolbox_of(self.builder).mmdc is None:
             notice_mermaid(self.builder, node)
             return None
         try:
-            image = render_mermaid(code, self.config, Path(self.builder.doctreedir) / CACHE_DIR)
+            hack = self.option("confluence_adv_win32_imgmath_hack")  # on the output volume
+            cache = Path(self.builder.outdir if hack else self.builder.doctreedir) / CACHE_DIR
+            image = render_mermaid(code, self.config, cache)
         except MermaidFailed as exc:
             self.warn(f"the mermaid CLI could not draw this diagram ({exc}); it is published "
                       "as its source", node, subtype="mermaid")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -25,8 +24,6 @@ LIST_STYLES = {
     "lowerroman": "lower-roman",
     "upperroman": "upper-roman",
 }
-
-_INDEX_ID = re.compile(r"^index-\d+$")
 
 #: raw formats whose content is written to the page verbatim
 RAW_STORAGE_FORMATS = ("confluence_storage", "confluence", "storage")
@@ -56,18 +53,7 @@ class StructureMixin(_Base):
     # -- document --------------------------------------------------------------------
 
     def visit_document(self, node: nodes.document) -> None:
-        notice = self.option("confluence_page_generation_notice", False)
-        if notice:
-            text = (
-                notice
-                if isinstance(notice, str)
-                else ("This page has been automatically generated; edit its source instead.")
-            )
-            self.body.append(
-                start_tag("p", {"style": "font-size: small; color: #707070;"})
-                + element("em", text)
-                + end_tag("p")
-            )
+        self.body.append(generation_notice(self.config))
 
     def depart_document(self, node: nodes.document) -> None:
         pass
@@ -313,9 +299,6 @@ class StructureMixin(_Base):
     def visit_target(self, node: nodes.target) -> None:
         if node.get("refuri") and not node.children:
             raise nodes.SkipNode  # an external hyperlink target: used by references only
-        ids = node.get("ids", ())
-        if ids and all(_INDEX_ID.match(i) for i in ids):
-            return  # only the (not generated) general index links to index entries
         self.body.append(self.anchors_for(node))
 
     def depart_target(self, node: nodes.target) -> None:
@@ -338,6 +321,17 @@ class StructureMixin(_Base):
 
     def depart_compact_paragraph(self, node: addnodes.compact_paragraph) -> None:
         self.pop_end()
+
+
+def generation_notice(config: object) -> str:
+    """The confluence_page_generation_notice paragraph ('' when off)."""
+    notice = getattr(config, "confluence_page_generation_notice", False)
+    if not notice:
+        return ""
+    text = notice if isinstance(notice, str) else \
+        "This page has been automatically generated; edit its source instead."
+    return (start_tag("p", {"style": "font-size: small; color: #707070;"})
+            + element("em", text) + end_tag("p"))
 
 
 def _pass(self: object, node: nodes.Node) -> None:

@@ -1,0 +1,2 @@
+project = "Gen"
+extensions = ["sphinxcontrib.confluencebuilder"]

@@ -1,0 +1,2 @@
+project = "Single"
+extensions = ["sphinxcontrib.confluencebuilder"]
