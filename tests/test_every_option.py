@@ -1,8 +1,7 @@
 """A conf.py setting every option the earlier extension documents builds with -W and
 without ``unsupported_option`` warnings; removed options say what replaces them.
 
-Options other work items still own (``supported=False`` in the option table) are the
-only ones allowed to warn; once none is left the build runs with -W."""
+No option is marked ``supported=False`` any more, so the build runs with -W."""
 
 from __future__ import annotations
 
@@ -13,13 +12,6 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from sphinxcontrib.confluencebuilder.config import OPTIONS
-
-#: options whose effect other work items deliver (markup: mentions, Jira, HTML, tabs,
-#: mermaid); they may still be marked as without effect on this branch
-OWNED_ELSEWHERE = {
-    "confluence_mentions", "confluence_jira_servers", "confluence_html_macro",
-    "confluence_permit_raw_html", "confluence_tab_macro", "confluence_mermaid_html_macro",
-}
 
 CONF = '''
 project = "Every"
@@ -163,11 +155,12 @@ def test_every_documented_option_builds_cleanly(tmp_path: Path) -> None:
     # deprecated alias confluence_adv_cloud
     new_here = {"confluence_publish_credential_provider", "confluence_publish_concurrency",
                 "confluence_cleanup_max_deletes", "confluence_cleanup_force",
+                "confluence_request_deadline", "confluence_response_size_limit",
                 "confluence_adv_cloud"}
     assert table - new_here <= set_in_conf, sorted(table - new_here - set_in_conf)
     remaining = {o.name for o in OPTIONS if not o.supported}
-    assert remaining <= OWNED_ELSEWHERE, sorted(remaining - OWNED_ELSEWHERE)
-    warnings = _build(_project(tmp_path), tmp_path / "out", strict=not remaining)
+    assert not remaining, sorted(remaining)
+    warnings = _build(_project(tmp_path), tmp_path / "out", strict=True)
     lines = [ln for ln in warnings.splitlines() if ln.strip()]
     unexpected = [ln for ln in lines
                   if not any(f"{name} is accepted" in ln for name in remaining)]

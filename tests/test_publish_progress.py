@@ -89,6 +89,8 @@ def test_one_redrawn_line_on_a_terminal(tmp_path: Path,
     assert code == 0, text
     start = text.rindex("\x1b[2K", 0, text.index("publishing pages... "))
     phase = text[start:text.index("confluence: published", start)]
+    # the phase ends at the first line printed after it (the inventory upload, say)
+    phase = phase[:phase.index("\n") + 1] if "\n" in phase else phase
     # three steps redrawn in place on one line, ended by a single newline
     assert phase.count("\r") >= 3 and phase.count("\x1b[2K") == 3, repr(phase)
     assert phase.rstrip("\r\n").count("\n") == 0, repr(phase)

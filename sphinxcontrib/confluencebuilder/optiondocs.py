@@ -65,7 +65,14 @@ OPTION_DOCS: Mapping[str, tuple[str, str]] = {
                                           "confluence_ca_cert).", "True"),
     "confluence_proxy": ("Proxy for all requests (else the HTTP(S)_PROXY variables).",
                          "'http://proxy.example:3128'"),
-    "confluence_timeout": ("Seconds to wait for each answer; none by default.", "30"),
+    "confluence_timeout": ("Seconds to wait for the server between two reads of an "
+                           "answer; 30 when not set.", "60"),
+    "confluence_request_deadline": ("Total seconds one request may take, answer body "
+                                    "included (a server that trickles its answer is cut "
+                                    "off); 300 when not set.", "600"),
+    "confluence_response_size_limit": ("Largest answer in bytes the client reads, after "
+                                       "decompression; 256 MiB when not set.",
+                                       "64 * 1024 * 1024"),
     "confluence_publish_delay": ("Seconds to wait before every request (self-throttling).",
                                  "0.5"),
     "confluence_publish_retry_attempts": ("Retries of a request that failed with a server "

@@ -69,6 +69,8 @@ def _core(name: str) -> str:
 def _registered(config: Any) -> set[str]:
     """Every option name Sphinx knows (ours, and any other extension's)."""
     names = set(options.BY_NAME)
+    # removed options of the earlier extension have their own warning (config.py)
+    names.update(options.REMOVED_OPTIONS)
     names.update(getattr(config, "_options", None) or ())
     return names
 

@@ -473,18 +473,9 @@ class V1Client:
     def unwatch(self, content_id: str) -> None:
         self._delete(self._v1(f"user/watch/content/{_seg(content_id)}"), f"page {content_id}")
 
-
-def _size(value: Any) -> int:
-    """An attachment's size in bytes (any whole number; None: unknown, 0)."""
-    if value is None:
-        return 0
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise shape.bad_shape("fileSize", value, "a whole number of bytes")
-    return value
-
     def inline_comment_statuses(self, page_id: str) -> list[str]:
         """Resolution status of every inline comment of a page ('open', 'resolved' ...)."""
-        items = self._paged_v1(f"content/{page_id}/child/comment",
+        items = self._paged_v1(f"content/{_seg(page_id)}/child/comment",
                                {"location": "inline", "expand": "extensions.resolution"},
                                subject=f"page {page_id}")
         return [str(((i.get("extensions") or {}).get("resolution") or {}).get("status")
@@ -495,6 +486,15 @@ def _size(value: Any) -> int:
         self._call("PUT", self._v1(f"space/{quote(space.key, safe='~')}"),
                    json={"name": space.name, "homepage": {"id": page_id}},
                    subject=f"space {space.key!r}")
+
+
+def _size(value: Any) -> int:
+    """An attachment's size in bytes (any whole number; None: unknown, 0)."""
+    if value is None:
+        return 0
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise shape.bad_shape("fileSize", value, "a whole number of bytes")
+    return value
 
 
 def _with(page: RemotePage, **changes: Any) -> RemotePage:

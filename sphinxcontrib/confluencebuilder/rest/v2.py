@@ -316,7 +316,7 @@ class V2Client(V1Client):
 
     def inline_comment_statuses(self, page_id: str) -> list[str]:
         return [str(i.get("resolutionStatus") or "open") for i in
-                self._paged_v2(f"pages/{page_id}/inline-comments", {},
+                self._paged_v2(f"pages/{_seg(page_id)}/inline-comments", {},
                                subject=f"page {page_id}")]
 
     def delete_attachment(self, attachment_id: str) -> None:
