@@ -9,8 +9,10 @@
   term is a bold paragraph and its definition is indented in ``<blockquote>``. Term ids
   (glossary entries) become anchors.
 * Footnotes and citations: a reference is ``<sup>`` holding a link to the note's anchor
-  (and an anchor of its own); consecutive notes form one two-column table whose first
-  cell holds the note's anchors and its label, linked back to the first reference.
+  (and an anchor of its own); consecutive notes form one two-column table (``v1``) whose
+  first cell holds the note's anchors and its label, linked back to the first
+  reference; on ``v2`` (as the existing extension) they sit between two rules, each
+  label a paragraph and its text indented below it.
 * ``abbreviation`` / ``acronym``: ``<abbr title="explanation">``, as the existing
   extension writes it (readers see the explanation on hover).
 * ``centered``: a centred bold paragraph; ``hlist``: a one-row table, one cell per
@@ -211,9 +213,10 @@ class ListsMiscMixin(_Base):
     visit_citation_reference = visit_footnote_reference
 
     def visit_footnote(self, node: nodes.Element) -> None:
+        v2 = self.editor == "v2"
         out: list[str] = []
         if not _is_note(_sibling(node, -1)):
-            out.append("<table><tbody>")
+            out.append("<hr/>" if v2 else "<table><tbody>")
         label = ""
         content: list[str] = []
         for child in node.children:
@@ -228,11 +231,14 @@ class ListsMiscMixin(_Base):
             label_markup = anchor_link(self.anchor_name(backrefs[0]), label)
         else:
             label_markup = escape(label)
-        out.append(
-            f"<tr><td>{self.anchors_for(node)}{label_markup}</td><td>{''.join(content)}</td></tr>"
-        )
+        if v2:  # as the existing extension: between rules, the text indented below its label
+            out.append(f"<p>{self.anchors_for(node)}{label_markup}</p>"
+                       f'<div style="margin-left: 30px;">{"".join(content)}</div>')
+        else:
+            out.append(f"<tr><td>{self.anchors_for(node)}{label_markup}</td>"
+                       f"<td>{''.join(content)}</td></tr>")
         if not _is_note(_sibling(node, 1)):
-            out.append("</tbody></table>")
+            out.append("<hr/>" if v2 else "</tbody></table>")
         self.body.append("".join(out))
         raise nodes.SkipNode
 
