@@ -139,5 +139,17 @@ def test_table_width_applies_to_following_tables(built):
 
 
 def test_collapse_class_on_a_container(built):
-    (expand,) = [m for m in macros(built.tree(), "expand") if not params(m)]
+    (expand,) = [m for m in macros(built.tree(), "expand")
+                 if not params(m) and not macros(m, "code")]
     assert text_of(rich_body(expand)).strip() == "Collapsed container text."
+
+
+def test_collapse_theme_and_strike_class_hints(built):
+    (code,) = macros(built.tree(), "code")
+    assert params(code)["theme"] == "Midnight"
+    assert "themed = True" in text_of(code)
+    if built.editor == "v1":
+        assert params(code)["collapse"] == "true"
+    else:  # the Cloud editor ignores the code macro's collapse: an expand around it
+        assert any(macros(m, "code") for m in macros(built.tree(), "expand"))
+    assert "<s>struck through</s>" in built.body()

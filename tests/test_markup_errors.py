@@ -123,3 +123,13 @@ def test_markup_warnings_can_be_suppressed(tmp_path):
     result = build(src, tmp_path / "out")
     assert result.warnings == ""
     assert macros(result.tree(), "status")
+
+
+def test_include_of_a_missing_document_warns_once(tmp_path):
+    src = project(tmp_path, ".. confluence_excerpt_include:: !missingdoc\n")
+    result = build(src, tmp_path / "out")
+    lines = [w for w in result.warnings.splitlines() if w.strip()]
+    assert len(lines) == 1, lines
+    assert "document 'missingdoc' does not exist" in lines[0]
+    assert not macros(result.tree(), "excerpt-include")
+

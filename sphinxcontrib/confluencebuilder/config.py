@@ -118,6 +118,10 @@ OPTIONS: tuple[Option, ...] = (
     _o("publish_credential_provider", "callable", alt=("str",)),
     _o("request_deadline", "number"),
     _o("response_size_limit", "int"),
+    *(_o("oauth2_" + n, "str") for n in ("token_url", "client_id", "audience")),  # sso.rst
+    _o("oauth2_client_secret", "str", secret=True), _o("oauth2_scopes", "list", alt=("str",)),
+    _o("oauth2_client_auth", "str", "client_secret_basic"),  # checked in oauth2_settings.py
+    _o("oauth2_header", "str", "Authorization"), _o("oauth2_refresh_margin", "number", 60),
     # -- page hierarchy, placement and titles (2.3)
     _o("parent_page", "str", alt=("int",)),
     _o("publish_root", "int"),

@@ -16,14 +16,14 @@ import math
 from typing import Any
 from urllib.parse import urlsplit
 
-from sphinx.errors import ConfigError
-
 from .config import BY_NAME, LIVE_OPTIONS, OPTIONS, SECRET_OPTIONS, parse_env_value
 from .errors import ConfluenceConfigError
 from .liveconfig import seal
+from .oauth2_settings import check_token_url, oauth2_from_config
 from .redaction import install_log_filter
 from .redaction import register as register_secrets
 from .settings import check_url
+from .userstop import ConfluenceConfigStop
 
 
 def register(app: Any) -> None:
@@ -40,16 +40,16 @@ def _before_validation(app: Any, config: Any) -> None:
     try:
         convert_overrides(config)
     except ConfluenceConfigError as exc:
-        raise ConfigError(f"confluence: {exc}") from None
+        raise ConfluenceConfigStop(f"confluence: {exc}", exc) from None
 
 
 def _after_validation(app: Any, config: Any) -> None:
     register_secrets(configured_secrets(config))
     try:
-        for check in (_check_numbers, _check_urls, _check_transform):
+        for check in (_check_numbers, _check_urls, _check_transform, _check_oauth2):
             check(config)
     except ConfluenceConfigError as exc:
-        raise ConfigError(f"confluence: {exc}") from None
+        raise ConfluenceConfigStop(f"confluence: {exc}", exc) from None
 
 
 #: the largest sensible value of options counted in seconds or attempts: a larger one
@@ -81,6 +81,16 @@ def _check_urls(config: Any) -> None:
         value = getattr(config, name, None)
         if isinstance(value, str) and value.strip():
             check_url(name, value, schemes)
+
+
+def _check_oauth2(config: Any) -> None:
+    """OAuth 2.0 options: the token URL (https unless loopback) always; the rest (a
+    client secret, scopes ...) when publishing, before anything is written."""
+    url = getattr(config, "confluence_oauth2_token_url", None)
+    if url:
+        check_token_url(url)
+    if getattr(config, "confluence_publish", False):
+        oauth2_from_config(config)
 
 
 def _check_transform(config: Any) -> None:

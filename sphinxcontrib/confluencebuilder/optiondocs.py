@@ -90,6 +90,29 @@ OPTION_DOCS: Mapping[str, tuple[str, str]] = {
                                                "with user/token), or a command printing "
                                                "one; asked once per run.",
                                                "'vault read -field=token secret/confluence'"),
+    "confluence_oauth2_token_url": ("OAuth 2.0 token endpoint for the client-credentials "
+                                    "grant; https (plain http only on loopback). See the "
+                                    "OAuth 2.0 section of the SSO guide.",
+                                    "'https://auth.atlassian.com/oauth/token'"),
+    "confluence_oauth2_client_id": ("Client id of the service account or app registration.",
+                                    "'my-service-account-id'"),
+    "confluence_oauth2_client_secret": ("Client secret for the token endpoint. Secret: "
+                                        "never logged, never written.",
+                                        "os.environ['CONFLUENCE_OAUTH2_CLIENT_SECRET']"),
+    "confluence_oauth2_scopes": ("Scopes the access token is asked for (a list, or one "
+                                 "space-separated string).",
+                                 "['read:page:confluence', 'write:page:confluence']"),
+    "confluence_oauth2_audience": ("Audience (resource) of the access token, where the "
+                                   "identity provider needs one.", "'api.atlassian.com'"),
+    "confluence_oauth2_client_auth": ("How the client authenticates at the token endpoint: "
+                                      "'client_secret_basic' or 'client_secret_post'.",
+                                      "'client_secret_post'"),
+    "confluence_oauth2_header": ("Header carrying the access token: Authorization (Bearer) "
+                                 "by default, or the header a front end reads (bare token) "
+                                 "when Confluence wants a personal access token too.",
+                                 "'X-Forwarded-Access-Token'"),
+    "confluence_oauth2_refresh_margin": ("Renew the access token this many seconds before "
+                                         "it expires (at most half its lifetime).", "120"),
     # -- hierarchy, placement and titles
     "confluence_parent_page": ("Title or id of the existing page the root document is "
                                "published under.", "'Documentation'"),

@@ -29,6 +29,8 @@ from sphinx.util import logging
 
 from . import __version__
 from .errors import ConfluenceConfigError
+from .expiring import ExpiringCredential, check_lifetime, credential_lifetime
+from .oauth2 import OAuth2ClientCredentials
 from .redaction import REDACTED, RedactingFilter, redact, redact_url
 
 # re-exported for the modules that import them from here
@@ -226,9 +228,14 @@ def fetch_credentials(settings: ConnectionSettings) -> dict[str, Any]:
         result = _run_command(provider)
     if isinstance(result, str):
         result = {"token": result}
-    if not isinstance(result, Mapping) or set(result) - {"token", "user", "headers", "cookies"}:
+    if not isinstance(result, Mapping) or set(result) - {"token", "user", "headers", "cookies",
+                                                         "expires_in", "expires_at"}:
         raise ConfluenceConfigError(PROVIDER_OPTION, "must return a token string or a dict "
-                                    "with keys token, user, headers, cookies")
+                                    "with keys token, user, headers, cookies, expires_in "
+                                    "or expires_at")
+    lifetime_problem = check_lifetime(result)
+    if lifetime_problem:
+        raise ConfluenceConfigError(PROVIDER_OPTION, lifetime_problem)
     creds = dict(result)
     token = creds.get("token")
     if token is not None:
@@ -271,13 +278,21 @@ def _run_command(command: str) -> Any:
 
 def apply_credentials(session: requests.Session, settings: ConnectionSettings,
                       creds: Mapping[str, Any]) -> None:
-    """Install credentials from the provider on ``session`` (replacing earlier ones)."""
+    """Install credentials from the provider on ``session`` (replacing earlier ones);
+    a credential with a reported lifetime is renewed before it ends (expiring.py)."""
+    if isinstance(session.auth, ExpiringCredential):
+        session.auth = session.auth.inner
     if creds.get("token"):
         session.auth = _token_auth(creds.get("user") or settings.user, creds["token"])
     session.headers.update(creds.get("headers") or {})
     host = cookie_domain(settings)
     for name, value in (creds.get("cookies") or {}).items():
         session.cookies.set(name, value, domain=host, path="/")
+    lifetime = credential_lifetime(creds)
+    if lifetime is not None:
+        session.auth = ExpiringCredential(_as_auth(session.auth), lifetime, session,
+                                          lambda: refresh_credentials(session, settings),
+                                          tuple(creds.get("headers") or ()))
 
 
 def refresh_credentials(session: requests.Session, settings: ConnectionSettings) -> bool:
@@ -290,6 +305,37 @@ def refresh_credentials(session: requests.Session, settings: ConnectionSettings)
 
 
 # -- the session ---------------------------------------------------------------------
+
+
+def _as_auth(auth: Any) -> AuthBase | None:
+    """``session.auth`` as an AuthBase (a ``(user, password)`` tuple becomes Basic)."""
+    if isinstance(auth, tuple):
+        return HTTPBasicAuth(*auth)
+    return auth if auth is None or isinstance(auth, AuthBase) else _Callable(auth)
+
+
+class _Callable(AuthBase):
+    def __init__(self, function: Any) -> None:
+        self.function = function
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return self.function(request)  # type: ignore[no-any-return]
+
+
+def oauth2_auth(settings: ConnectionSettings, context: ssl.SSLContext,
+                inner: AuthBase | None) -> OAuth2ClientCredentials:
+    """The client-credentials auth; the token endpoint is reached with the same TLS
+    trust, client certificate and proxy as Confluence, but never with its cookies."""
+    assert settings.oauth2 is not None
+    fetcher = requests.Session()
+    fetcher.mount("https://", TlsAdapter(context))
+    fetcher.verify = settings.ca_cert or settings.verify_ssl
+    if settings.proxy:
+        fetcher.proxies = {"http": settings.proxy, "https": settings.proxy}
+    fetcher.headers["User-Agent"] = default_headers()["User-Agent"]
+    keep = inner if settings.oauth2.header.lower() != "authorization" else None
+    return OAuth2ClientCredentials(settings.oauth2, fetcher, timeout=settings.timeout,
+                                   on_secret=register_secrets, inner=keep)
 
 
 def default_headers() -> dict[str, str]:
@@ -316,6 +362,8 @@ def build_session(settings: ConnectionSettings) -> requests.Session:
     session.headers.update(settings.headers)
     _load_cookies(session, settings)
     context = make_ssl_context(settings)
+    if settings.oauth2 is not None:
+        session.auth = oauth2_auth(settings, context, _as_auth(session.auth))
     session.mount("https://", TlsAdapter(context))
     if settings.ca_cert:
         session.verify = settings.ca_cert

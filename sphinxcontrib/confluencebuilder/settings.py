@@ -20,6 +20,7 @@ from urllib.parse import SplitResult, urlsplit
 from sphinx.util import logging
 
 from .errors import ConfluenceConfigError
+from .oauth2_settings import OAuth2Settings, oauth2_from_config, reconcile
 from .prompts import ASK_PASSWORD, ASK_USER, ask_credentials
 from .redaction import REDACTED, redact_url
 
@@ -77,6 +78,8 @@ class ConnectionSettings:
     session_override: Callable[[Any], Any] | None = None
     #: callable returning a token/dict, or a command printing one (see doc/connection.rst)
     credential_provider: Callable[[], Any] | str | None = None
+    #: OAuth 2.0 client credentials (confluence_oauth2_*), see oauth2_settings.py
+    oauth2: OAuth2Settings | None = None
     ca_cert: str | None = None
     client_cert: tuple[str, str | None] | None = None
     client_cert_pass: str | None = None
@@ -124,6 +127,9 @@ class ConnectionSettings:
     @property
     def credential_kind(self) -> str:
         """What kind of credential is sent (never its value), for messages."""
+        if self.oauth2 is not None:
+            return (f"an OAuth 2.0 access token (client credentials) in {self.oauth2.header}"
+                    + (" and a personal access token" if self.bearer_token else ""))
         if any(k.lower() == "authorization" for k in self.headers):
             return "an Authorization header from confluence_publish_headers"
         if self.auth is not None:
@@ -144,6 +150,9 @@ class ConnectionSettings:
     @property
     def credential_options(self) -> tuple[str, ...]:
         """The options a user would change to fix the credential that was sent."""
+        if self.oauth2 is not None:
+            return ("confluence_oauth2_client_id", "confluence_oauth2_client_secret",
+                    "confluence_oauth2_scopes")
         if any(k.lower() == "authorization" for k in self.headers):
             return ("confluence_publish_headers",)
         if self.auth is not None:
@@ -160,7 +169,8 @@ class ConnectionSettings:
 
     def secret_values(self) -> list[str]:
         """Every secret string held, for redaction."""
-        values = [self.password, self.bearer_token, self.client_cert_pass]
+        values = [self.password, self.bearer_token, self.client_cert_pass,
+                  self.oauth2.client_secret if self.oauth2 else None]
         values += list(self.headers.values()) + list(self.cookies.values())
         if self.proxy:
             userinfo = urlsplit(self.proxy).password
@@ -490,6 +500,9 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
     # last, so that nobody types a password only to hit a configuration error
     asked = ask_credentials(config, url, cloud)
     creds = _resolve_credentials(config, cloud, asked)
+    oauth2 = oauth2_from_config(config)
+    if oauth2 is not None:
+        creds = reconcile(oauth2, creds, lambda text: _warn(text, subtype="credentials"))
     if scoped and not creds.get("password"):
         raise ConfluenceConfigError("confluence_api_token_scoped", "needs confluence_server_user "
                                     "and confluence_api_token (the scoped token)")
@@ -511,6 +524,7 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         cookies_file=cookies_file,
         session_override=override,
         credential_provider=provider,
+        oauth2=oauth2,
         ca_cert=ca_cert,
         client_cert=client_cert,
         client_cert_pass=client_cert_pass,

@@ -121,10 +121,10 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
                  "confluence_publish_credential_provider raised this."))
         return _finish(report, printer, args.json)
 
-    from .live import LiveChecks
+    from .oauth2 import live_checks
 
     printer.heading(4, "Live checks (through the session a publish would use; read-only)")
-    LiveChecks(settings, session, report, placement=_placement(project)).run()
+    live_checks(settings, session, report, placement=_placement(project)).run()
     _show(printer, report, shown)
     return _finish(report, printer, args.json)
 

@@ -94,7 +94,7 @@ class LiveChecks:
         if error is not None:
             answer = Answer.from_response(response)
             self.fail(step, error, from_plain_answer(answer.status, answer.body, response.url)
-                      or read_answer(answer, self.settings))
+                      or self.read_answer(answer))
 
     def call(self, step: str, function: Callable[..., Any], *args: Any) -> Any:
         """A client call; a failure is diagnosed, reported and raises StepFailed."""
@@ -114,7 +114,10 @@ class LiveChecks:
             response = self.raw_get(exc.url)
         except requests.RequestException as again:
             return from_transport_error(again, self.settings)
-        return read_answer(Answer.from_response(response), self.settings)
+        return self.read_answer(Answer.from_response(response))
+
+    def read_answer(self, answer: Answer) -> Diagnosis | None:
+        return read_answer(answer, self.settings)
 
     def fail(self, step: str, error: Any, diagnosis: Diagnosis | None) -> None:
         # the doctor's reading is more specific than the REST layer's; use its options

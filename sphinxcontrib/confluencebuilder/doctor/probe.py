@@ -13,7 +13,7 @@ from typing import Any
 import requests
 
 from ..cliutil import MODULE
-from .live import LiveChecks
+from .oauth2 import live_checks
 from .report import Finding, Report
 
 #: the live steps of the probe, in order (connection-test runs these and more)
@@ -41,7 +41,7 @@ def run_sanity(config: Any, settings: Any) -> Report:
 def run_probe(settings: Any, session: requests.Session, placement: Any = None) -> Report:
     """Run the probe steps; the report holds one finding per step (or the failure)."""
     report = _report(settings)
-    LiveChecks(settings, session, report, placement=placement).run(PROBE_STEPS)
+    live_checks(settings, session, report, placement=placement).run(PROBE_STEPS)
     return report
 
 

@@ -13,15 +13,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from sphinx.environment.adapters.indexentries import IndexEntries
-from sphinx.errors import ConfigError
 from sphinx.locale import _
 
 from .. import pages
 from ..config import is_set_by_user
+from ..errors import ConfluenceConfigError
 from ..storage import element, macro_end, macro_start
 from ..translator.structure import generation_notice
+from ..userstop import ConfluenceConfigStop
 from . import collect
 from .chrome import check_config
+from .compat import sorted_domains
 from .indices import domain_index_body, genindex_body
 
 __all__ = ["select", "write", "register", "domain_index_names"]
@@ -40,7 +42,7 @@ def _domain_indices(builder: Any, refs: set[str]) -> Iterator[tuple[str, str]]:
     config = builder.config
     value = getattr(config, "confluence_domain_indices", False)
     auto = not is_set_by_user(config, "confluence_domain_indices")
-    for name, (domain, index_cls) in domain_index_names(builder.env.domains.sorted()).items():
+    for name, (domain, index_cls) in domain_index_names(sorted_domains(builder.env)).items():
         listed = isinstance(value, (list, tuple)) and name in value
         if value is True:
             content, _collapse = index_cls(domain).generate()
@@ -88,7 +90,7 @@ def body_of(builder: Any, docname: str) -> tuple[str, set[str]]:
         return genindex_body(IndexEntries(builder.env).create_index(builder), titles)
     if docname == "search":
         return search_body(builder.config), set()
-    domain, index_cls = domain_index_names(builder.env.domains.sorted())[docname]
+    domain, index_cls = domain_index_names(sorted_domains(builder.env))[docname]
     content, _collapse = index_cls(domain).generate()
     return domain_index_body(content, titles)
 
@@ -114,10 +116,10 @@ def _check_domain_indices(app: Any, config: Any) -> None:
     known = domain_index_names(app.registry.domains.values())
     unknown = [name for name in value if name not in known]
     if unknown:
-        raise ConfigError(
-            f"confluence: confluence_domain_indices: unknown index {unknown[0]!r}\n"
-            "Name indices as <domain>-<index>; known here: " + ", ".join(sorted(known))
-            + "\n(options: confluence_domain_indices)")
+        error = ConfluenceConfigError(
+            "confluence_domain_indices", f"unknown index {unknown[0]!r}",
+            hint="Name indices as <domain>-<index>; known here: " + ", ".join(sorted(known)))
+        raise ConfluenceConfigStop(f"confluence: {error}", error)
 
 
 def register(app: Any) -> None:

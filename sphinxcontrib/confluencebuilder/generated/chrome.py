@@ -21,6 +21,7 @@ from sphinx.errors import ConfigError
 
 from ..errors import ConfluenceConfigError
 from ..storage import element, end_tag, start_tag
+from ..userstop import ConfluenceConfigStop
 from .links import page_link
 
 #: source link templates: type -> (URL format, default host, default view)
@@ -38,7 +39,8 @@ LOCATIONS = ("top", "bottom", "both")
 
 
 def _fail(option: str, message: str, hint: str = "") -> ConfigError:
-    return ConfigError(f"confluence: {ConfluenceConfigError(option, message, hint=hint)}")
+    error = ConfluenceConfigError(option, message, hint=hint)
+    return ConfluenceConfigStop(f"confluence: {error}", error)
 
 
 def render_chrome(config: Any, confdir: str | Path, kind: str) -> str:

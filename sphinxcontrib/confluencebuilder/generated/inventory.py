@@ -10,6 +10,7 @@ from typing import Any
 
 from ..publisher.intersphinx import INVENTORY, INVENTORY_DATA, inventory_bytes
 from ..translator.base import anchor_name
+from .compat import sorted_domains
 
 
 def entries(builder: Any, anchors: Mapping[tuple[str, str], str] | None = None
@@ -17,7 +18,7 @@ def entries(builder: Any, anchors: Mapping[tuple[str, str], str] | None = None
     """Every object of a document with a page; ``anchors`` maps (docname, id) to the id
     on the page when documents were merged (singleconfluence)."""
     root = builder.config.root_doc
-    for domain in builder.env.domains.sorted():
+    for domain in sorted_domains(builder.env):
         for name, dispname, typ, docname, anchor, prio in domain.get_objects():
             if anchors is not None:  # one page: documents not on it are left out
                 start = anchors.get((docname, f"document-{docname}"))

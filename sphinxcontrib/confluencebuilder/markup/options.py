@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sphinx.errors import ConfigError
-
 from ..errors import ConfluenceConfigError
+from ..userstop import ConfluenceConfigStop
 from .values import is_uuid
 
 _SERVER_EXAMPLE = ("e.g. confluence_jira_servers = {'main': {'id': "
@@ -78,4 +77,4 @@ def on_config_inited(app: Any, config: Any) -> None:
         for check in CHECKS:
             check(config)
     except ConfluenceConfigError as exc:
-        raise ConfigError(f"confluence: {exc}") from None
+        raise ConfluenceConfigStop(f"confluence: {exc}", exc) from None

@@ -40,6 +40,8 @@ def lookup_cloud_id(transport: Transport) -> str:
     try:
         data = transport.request("GET", url).data
     except ConfluenceConnectionError as exc:
+        if str(getattr(exc, "cause", "")).startswith("oauth2"):
+            raise  # the token endpoint failed, not the lookup
         exc.hint = ("Could not look up the cloud id for the scoped token. Set "
                     "confluence_server_url to https://api.atlassian.com/ex/confluence/"
                     "<cloudId>/wiki/ directly. " + exc.hint).strip()
@@ -220,10 +222,14 @@ def make_client(settings: ConnectionSettings, session: requests.Session | None =
     """
     transport = Transport(settings, session, sleep=sleep)
     base = settings.server_url
-    if settings.scoped_token and not settings.gateway:
+    service_account = settings.oauth2 is not None and settings.cloud
+    # the cloud id is given when the URL already is a gateway path (any host: tests, mirrors)
+    given = settings.gateway or "/ex/confluence/" in settings.server_url
+    if (settings.scoped_token or service_account) and not given:
         base = f"{settings.gateway_root}{lookup_cloud_id(transport)}/wiki/"
         transport.allow_origin(base)
-        logger.info("confluence: scoped API token: using the gateway %s", base)
+        what = "OAuth 2.0 service account" if service_account else "scoped API token"
+        logger.info("confluence: %s: using the gateway %s", what, base)
     impl: V1Client = V2Client(transport, base) if settings.api_mode == "v2" else \
         V1Client(transport, base)
     return SwitchingClient(transport, impl)

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import requests
 from sphinx.util import logging
 
-from ..errors import ConfluenceBadResponseError, ConfluenceConnectionError
+from ..errors import ConfluenceBadResponseError, ConfluenceConnectionError, ConfluenceError
 from ..session import build_session, redact_headers, redact_text, refresh_credentials
 from ..settings import ConnectionSettings
 from .bounded import bounded_request
@@ -144,6 +144,8 @@ class Transport:
                     errors += 1
                     continue
                 raise error from None
+            except ConfluenceError:
+                raise  # our own auth (OAuth 2.0 token endpoint) explained the failure
             except Exception as exc:  # noqa: BLE001 - user auth objects and hooks run here
                 raise ConfluenceConnectionError(
                     f"{method} {_path(url)}: the request could not be sent "

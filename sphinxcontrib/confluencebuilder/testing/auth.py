@@ -12,6 +12,7 @@ import re
 import secrets
 import threading
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -233,6 +234,8 @@ class Authenticator:
         self.creds = creds
         self.site = site
         self.knobs = AuthKnobs()
+        #: OAuth 2.0 access tokens (token, through gateway) -> None or the refusal
+        self.bearer_check: Callable[[str, bool], ApiResponse | None] | None = None
         self._failures: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -256,6 +259,11 @@ class Authenticator:
 
     # -- Cloud ---------------------------------------------------------------------------
     def _cloud(self, header: str, *, gateway: bool, v1_content: bool) -> AuthResult:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() == "bearer" and self.bearer_check is not None:
+            # service accounts: only through the gateway; invalid tokens stop at the gateway
+            refusal = self.bearer_check(value.strip(), gateway)
+            return self._ok() if refusal is None else AuthResult(response=refusal)
         pair = _basic(header)
         if pair is None or pair[0].lower() != self.creds.user.lower():
             return AuthResult(response=_cloud_unauthorized(gateway))
@@ -278,8 +286,9 @@ class Authenticator:
     def _dc(self, header: str) -> AuthResult:
         scheme, _, value = header.partition(" ")
         if scheme.lower() == "bearer":
-            if value.strip() == self.creds.pat:
-                return self._ok()
+            if value.strip() == self.creds.pat or (self.bearer_check is not None and
+                                                    self.bearer_check(value.strip(), True) is None):
+                return self._ok()  # a PAT, or a token of Data Center's own OAuth 2.0
             return AuthResult(response=self._tomcat_401("Unauthorized", None))
         pair = _basic(header)
         if pair is None:

@@ -40,7 +40,12 @@ class Route:
         return self.api == "v1" and self.sub.startswith("/content")
 
 
+TOKEN_PATHS = ("/oauth/token", "/rest/oauth2/latest/token")
+
+
 def resolve(path: str, mode: str, origin: str, context: str, cloud_id: str) -> Route:
+    if path in (TOKEN_PATHS[0], context + TOKEN_PATHS[1]):
+        return Route("token")  # the OAuth 2.0 token endpoint (testing/oauth.py)
     if mode == "cloud":
         if path == "/_edge/tenant_info":
             return Route("tenant")

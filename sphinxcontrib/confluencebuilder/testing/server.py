@@ -35,6 +35,7 @@ from .auth import (
     mask_headers,
 )
 from .hostguard import refuse_foreign
+from .oauth import PROXY_MODES, OAuthKnobs, ProxyGate, TokenIssuer
 from .protocol import ApiRequest, ApiResponse
 from .routing import (
     Route,
@@ -52,6 +53,7 @@ from .state import State
 ADMIN_PREFIX = "/__emulator__/"
 _FAULT_FIELDS = {f.name for f in fields(faults.FaultKnobs)}
 _AUTH_FIELDS = {f.name for f in fields(AuthKnobs)}
+_OAUTH_FIELDS = {f.name for f in fields(OAuthKnobs)}
 _LOG_LIMIT = 10000
 
 
@@ -103,9 +105,11 @@ class ConfluenceEmulator:
         self._fault_knobs = faults.FaultKnobs()
         self._faults = faults.FaultInjector(self._fault_knobs, mode)
         self._auth = Authenticator(mode, self.creds, "")
+        self.oauth = TokenIssuer()  # the OAuth 2.0 token endpoint (testing/oauth.py)
+        self._auth.bearer_check = self.oauth.api_check
         self._tunnels: set[tuple[str, int]] = set()  # our own ends of CONNECT tunnels
         self._sso: str | None = None
-        self._gate: SsoGate | None = None
+        self._gate: SsoGate | ProxyGate | None = None
         self._load_or_seed()
         self.configure(sso=sso, **knobs)
 
@@ -181,6 +185,11 @@ class ConfluenceEmulator:
     negotiate_token = property(lambda self: self.creds.negotiate_token)
 
     @property
+    def token_url(self) -> str:
+        """The OAuth 2.0 token endpoint (``confluence_oauth2_token_url``)."""
+        return self.origin + "/oauth/token"
+
+    @property
     def sso_headers(self) -> dict[str, str]:
         """The service-token headers the ``header`` gate wants."""
         return {"CF-Access-Client-Id": self.creds.sso_client_id,
@@ -196,9 +205,15 @@ class ConfluenceEmulator:
         """Change knobs at run time (fault, rate-limit, auth knobs, ``sso``, ``max_limit``)."""
         fault = {k: knobs.pop(k) for k in list(knobs) if k in _FAULT_FIELDS}
         auth = {k: knobs.pop(k) for k in list(knobs) if k in _AUTH_FIELDS}
+        oauth = {k: knobs.pop(k) for k in list(knobs) if k in _OAUTH_FIELDS}
+        if oauth:
+            self.oauth.knobs = replace(self.oauth.knobs, **oauth)
         if "sso" in knobs:
             sso = knobs.pop("sso")
-            gate = SsoGate(sso, self.creds, self._site_or_blank()) if sso else None
+            site = self._site_or_blank()
+            gate: SsoGate | ProxyGate | None = (ProxyGate(sso, self.oauth, site) if sso in
+                                                PROXY_MODES else SsoGate(sso, self.creds, site)
+                                                ) if sso else None
             self._sso, self._gate = sso, gate
         for name in ("max_limit", "lenient_entities", "rest_move"):
             if name in knobs:
@@ -214,6 +229,7 @@ class ConfluenceEmulator:
     def knobs(self) -> dict[str, Any]:
         values: dict[str, Any] = {f: getattr(self._fault_knobs, f) for f in _FAULT_FIELDS}
         values.update({f: getattr(self._auth.knobs, f) for f in _AUTH_FIELDS})
+        values.update({f: getattr(self.oauth.knobs, f) for f in _OAUTH_FIELDS})
         values.update(sso=self._sso, max_limit=self.options.max_limit,
                       lenient_entities=self.options.lenient_entities,
                       rest_move=self.options.rest_move)
@@ -354,7 +370,7 @@ class ConfluenceEmulator:
             time.sleep(knobs.latency)
         extra: dict[str, str] = {}
         negotiated = False
-        if gate is not None and not tunnelled:
+        if gate is not None and not tunnelled and route.kind != "token":
             full_url = self.origin + path + (f"?{query}" if query else "")
             result = gate.check(full_url, headers, proxied)
             if result.response is not None:
@@ -375,6 +391,10 @@ class ConfluenceEmulator:
                ) -> tuple[ApiResponse, str | None]:
         if route.kind == "tenant":
             return ApiResponse(200, {"cloudId": self.cloud_id}), None
+        if route.kind == "token":
+            return self.oauth.token(method, headers, body), None
+        if route.kind == "api":
+            self.oauth.note_api_call()
         if route.kind == "manifest":
             return manifest(self.site, headers.get("accept", "")), None
         if route.kind == "missing":

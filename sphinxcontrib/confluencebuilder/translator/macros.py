@@ -62,7 +62,10 @@ class MacrosMixin(InlineMacrosMixin):
         target: str = node["target"]
         space = None
         if target.startswith("!"):
-            title = self.title_of(node.get("docname", target[1:]))
+            docname = node.get("docname", target[1:])
+            title = self.title_of(docname)
+            if title is None and docname not in self.builder.env.found_docs:
+                raise nodes.SkipNode  # reported once, when the environment was checked
             if title is None:
                 self.warn(f"confluence_excerpt_include: document {target[1:]!r} has no "
                           "Confluence page; the include is left out", node, subtype="markup")

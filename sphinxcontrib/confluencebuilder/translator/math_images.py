@@ -126,23 +126,20 @@ class MathRenderer:
         if found is not None:
             return found
         try:
-            dvi = imgmath.compile_math(document, config=cfg)
+            dvi = _compile_math(imgmath, document, cfg)
         except imgmath.MathExtError as exc:
             raise MathUndrawable(f"LaTeX failed: {_latex_error(str(exc))}") from None
         except imgmath.InvokeError:
             raise MathUndrawable(f"the LaTeX command {cfg.imgmath_latex!r} cannot be run") from None
         tmp = self._temporary()
         try:
-            if self.format == "svg":
-                imgmath.convert_dvi_to_svg(dvi, tmp, config=cfg)
-            else:
-                imgmath.convert_dvi_to_png(dvi, tmp, config=cfg)
+            _convert_dvi(imgmath, self.format, dvi, tmp, cfg)
             return self._store(tmp, target)
         except (imgmath.MathExtError, imgmath.InvokeError) as exc:
             raise MathUndrawable(f"converting LaTeX output failed: {_latex_error(str(exc))}") from None
         finally:
             tmp.unlink(missing_ok=True)
-            shutil.rmtree(dvi.parent, ignore_errors=True)
+            shutil.rmtree(Path(dvi).parent, ignore_errors=True)
 
     def _latex_document(self, math: str) -> str:
         """imgmath's LaTeX document for ``math`` (``imgmath.generate_latex_macro`` does the
@@ -271,3 +268,27 @@ def math_renderer(builder: Any) -> MathRenderer:
 
 
 __all__ = ["CACHE_DIR", "MathImage", "MathRenderer", "MathUndrawable", "math_renderer"]
+
+
+# -- imgmath's functions take the configuration since Sphinx 8.1, a builder before ------
+
+
+def _takes_builder(function: Any) -> bool:
+    import inspect
+
+    return "builder" in inspect.signature(function).parameters
+
+
+def _compile_math(imgmath: Any, document: str, cfg: Any) -> Any:
+    if _takes_builder(imgmath.compile_math):
+        # Sphinx 8.0: only ``builder.config`` and a temporary folder are used
+        return imgmath.compile_math(document, SimpleNamespace(config=cfg))
+    return imgmath.compile_math(document, config=cfg)
+
+
+def _convert_dvi(imgmath: Any, fmt: str, dvi: Any, out: Path, cfg: Any) -> None:
+    convert = imgmath.convert_dvi_to_svg if fmt == "svg" else imgmath.convert_dvi_to_png
+    if _takes_builder(convert):
+        convert(str(dvi), SimpleNamespace(config=cfg), str(out))
+    else:
+        convert(dvi, out, config=cfg)

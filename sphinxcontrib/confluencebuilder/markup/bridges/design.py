@@ -2,7 +2,12 @@
 cards ``panel`` macros titled with the card title, and badges ``status`` macros.
 
 Outside HTML, sphinx-design leaves its components as containers marked with a
-``design_component`` attribute, a rubric holding a dropdown's or a tab's title.
+``design_component`` attribute, a rubric holding a dropdown's or a tab's title. A card's
+title and its ``:link:`` come wrapped in a ``PassthroughTextElement``: unwrapped here (the
+link becomes a paragraph at the end of the panel). A link of a card, button or badge to
+its own document points to the page's first anchor (or is left as plain text when the
+page has none), so no ``ac:link`` is written without a page or an anchor. Icons
+(octicons, Material and Font Awesome icons) are images without text: they are left out.
 """
 
 from __future__ import annotations
@@ -53,6 +58,11 @@ class Bridge(BridgeTransform):
 
     def bridge(self) -> None:
         doc = self.document
+        self._unwrap_passthrough()
+        self._fix_self_links()
+        for icon in list(doc.findall(lambda n: of_class(n, "sphinx_design", "sd_icon")
+                                     or of_class(n, "sphinx_design", "fontawesome"))):
+            icon.parent.remove(icon)
         for node in reversed(list(doc.findall(lambda n: _component(n, "dropdown")))):
             title, rest = _title(node)
             expand = located(confluence_expand(title=title), node)
@@ -65,6 +75,32 @@ class Bridge(BridgeTransform):
         for node in list(doc.findall(nodes.inline)):
             if of_class(node, "sphinx_design", "sd_badge"):
                 node.replace_self(located(_badge_status(node), node))
+
+    def _unwrap_passthrough(self) -> None:
+        for node in list(self.document.findall(
+                lambda n: of_class(n, "sphinx_design", "PassthroughTextElement"))):
+            if isinstance(node.parent, nodes.TextElement):
+                node.replace_self(node.children)
+            else:  # at block level (a card's link): a paragraph of its own
+                node.replace_self(located(nodes.paragraph("", "", *node.children), node))
+
+    def _fix_self_links(self) -> None:
+        """An internal link of a component to its own document, with no anchor."""
+        top = next((s["ids"][0] for s in self.document.findall(nodes.section)
+                    if s.get("ids")), None)
+        for ref in list(self.document.findall(nodes.reference)):
+            if "refid" in ref or not ref.get("internal"):
+                continue
+            if not any(c.startswith("sd-") for c in ref.get("classes", ())):
+                continue
+            target, _, anchor = ref.get("refuri", "").partition("#")
+            if anchor or target not in ("", self.env.docname):
+                continue
+            if top is not None:
+                ref["refid"] = top
+                del ref["refuri"]
+            else:
+                ref.replace_self(ref.children)
 
     def _tabs(self, node: nodes.Element) -> confluence_tabs:
         tabs = located(confluence_tabs(), node)
