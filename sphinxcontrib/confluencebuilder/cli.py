@@ -21,6 +21,7 @@ COMMANDS = {
     "wipe": "delete the pages this project published (needs --danger)",
     "sandbox": "run the bundled Confluence emulator in the foreground",
     "demo": "build SRCDIR and publish it to a throwaway local emulator",
+    "preview": "build SRCDIR, publish it to a local emulator and show the pages",
 }
 
 
@@ -56,6 +57,10 @@ def _command(name: str) -> Callable[[Sequence[str]], int] | None:
         from .demo import main as demo
 
         return demo
+    if name == "preview":
+        from .preview import main as preview
+
+        return preview
     if name == "report":
         from .bugreport import main as report
 

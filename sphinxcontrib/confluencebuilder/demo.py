@@ -138,6 +138,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", help="output directory (default: SRCDIR/_build/confluence)")
     parser.add_argument("-j", "--jobs", default="1", help="parallel build jobs (a number or "
                         "'auto')")
+    parser.add_argument("--serve", action="store_true",
+                        help="keep the emulator serving the pages until Ctrl-C")
     return parser
 
 
@@ -158,4 +160,9 @@ def main(argv: Sequence[str]) -> int:
         print()
         print(f"Pages in space {server.space_key} of the emulator:")
         _print_tree(server.tree())
+        print(f"\nSpace home: {server.home_url}", flush=True)
+        if args.serve:
+            from .serving import serve
+
+            serve(server)
         return status

@@ -106,6 +106,7 @@ class Content:
     data: bytes = b""
     #: inline comments: (id, 'open' | 'reopened' | 'resolved' | 'dangling')
     inline_comments: list[tuple[str, str]] = field(default_factory=list)
+    history: dict[str, str] = field(default_factory=dict)  # page body by version number
 
     @property
     def version(self) -> Version:

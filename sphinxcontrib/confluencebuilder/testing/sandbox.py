@@ -18,6 +18,7 @@ from typing import Any
 
 from ..cliutil import program_name
 from .auth import SSO_MODES
+from .export import export_problem, export_space
 from .server import ConfluenceEmulator
 
 
@@ -40,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     for name in ("user", "api-token", "password", "pat"):
         p.add_argument(f"--{name}", help=f"use this {name.replace('-', ' ')} instead of a "
                        "generated one")
+    p.add_argument("--export", metavar="DIR",
+                   help="when stopping, write the space's pages as static HTML to DIR")
     p.add_argument("--tls", nargs=2, metavar=("CERTFILE", "KEYFILE"),
                    help="serve HTTPS with this certificate chain and private key (PEM)")
     return p
@@ -73,7 +76,8 @@ def describe(server: ConfluenceEmulator) -> dict[str, Any]:
     """What a user needs to point a client at the emulator."""
     info: dict[str, Any] = {"mode": server.mode, "url": server.url, "origin": server.origin,
                             "space_key": server.space_key, "user": server.user,
-                            "admin": server.origin + "/__emulator__/"}
+                            "admin": server.origin + "/__emulator__/",
+                            "home": server.home_url}
     if server.mode == "cloud":
         info.update(api_token=server.api_token, cloud_id=server.cloud_id,
                     gateway_url=server.gateway_url)
@@ -125,6 +129,9 @@ def conf_snippet(server: ConfluenceEmulator) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if export_problem(args.export):
+        print(f"sandbox: {export_problem(args.export)}", file=sys.stderr)
+        return 2
     try:
         server = ConfluenceEmulator(args.mode, port=args.port, context_path=args.context_path,
                                     space_key=args.space_key, persist=args.persist,
@@ -166,4 +173,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(sig, handler)
         server.stop()
     print("Confluence emulator stopped.", flush=True)
+    if args.export:
+        print(f"Static preview written: {export_space(server.state, server.space_key, args.export)}")
     return 0

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from . import faults
+from . import faults, views
 from .actions import move_page
 from .admin import handle_admin
 from .api import ApiOptions, dispatch
@@ -164,6 +164,16 @@ class ConfluenceEmulator:
     def site(self) -> str:
         """Absolute site root (``_links.base``): ``…/wiki`` on Cloud, ``…[context]`` on DC."""
         return self.origin + ("/wiki" if self.mode == "cloud" else self.context_path)
+
+    @property
+    def site_path(self) -> str:
+        """The site root as a path: ``/wiki`` on Cloud, the context path on DC."""
+        return "/wiki" if self.mode == "cloud" else self.context_path
+
+    @property
+    def home_url(self) -> str:
+        """The page view of the space home (open it in a browser)."""
+        return views.home_url(self.origin, self.site_path, self.mode == "cloud", self.space_key)
 
     @property
     def url(self) -> str:
@@ -397,7 +407,9 @@ class ConfluenceEmulator:
         if route.kind == "manifest":
             return manifest(self.site, headers.get("accept", "")), None
         if route.kind == "missing":
-            return not_found(self.mode, path), None
+            view = views.answer(self.state, method, path, query, site=self.site_path,
+                                cloud=self.mode == "cloud", space_key=self.space_key)
+            return view or not_found(self.mode, path), None
         auth = self._auth.check(headers, gateway=route.gateway, v1_content=route.v1_content,
                                 negotiated=negotiated)
         if auth.response is not None:

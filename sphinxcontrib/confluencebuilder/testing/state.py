@@ -237,7 +237,7 @@ class State:
             page = Content(cid, "page", title, space_key, status=status,
                            parent_id=None if parent_id is None else str(parent_id),
                            position=self.counter, body=body,
-                           versions=[Version(1, now(), by, message)])
+                           versions=[Version(1, now(), by, message)], history={"1": body})
             if by is not None:      # Confluence makes the author a watcher (autowatch)
                 page.watchers.add(by)
             self.content[cid] = page
@@ -267,8 +267,7 @@ class State:
                 page.parent_id = str(parent_id)
                 page.position = int(self.next_id())
             page.title, page.status = new_title, new_status
-            if body is not None:
-                page.body = body
+            page.body = page.history[str(version)] = page.body if body is None else body
             page.versions.append(Version(version, now(), by, message, minor_edit))
             if by is not None:      # editing a page makes the editor watch it, too
                 page.watchers.add(by)
