@@ -8,6 +8,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import requests
 from publish_helpers import current_pages
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
@@ -64,9 +65,13 @@ def test_second_project_links_into_published_pages(tmp_path: Path,
     root, api = pages["First Home"], pages["API Guide"]
     att = server.state.download(root.id, "objects.inv")
     assert att is not None
+    # downloaded over HTTP from the emulator, as intersphinx in another project would
+    answer = requests.get(f"{server.url}download/attachments/{root.id}/objects.inv",
+                          timeout=30)
+    assert answer.status_code == 200 and answer.content == att.data
     inventory = tmp_path / "downloaded.inv"
-    inventory.write_bytes(att.data)
-    text = zlib.decompress(att.data.split(b"zlib.\n", 1)[1]).decode()
+    inventory.write_bytes(answer.content)
+    text = zlib.decompress(answer.content.split(b"zlib.\n", 1)[1]).decode()
     assert f"/pages/{api.id}/" in text  # the real page address, relative to the site
     build(second_project(tmp_path, inventory, server.url), tmp_path / "out2")
     body = parse_storage((tmp_path / "out2" / "index.conf").read_text(encoding="utf-8"))

@@ -251,11 +251,16 @@ Text.
 
 
 def _links(tree):
+    """(anchor, page titles, text) of every internal link: ``ac:link``, and the plain
+    same-page ``<a href="#...">`` links of the v2 editor."""
     from storage_helpers import NS
-    return [(link.get(f"{{{NS['ac']}}}anchor"),
-             [p.get(f"{{{NS['ri']}}}content-title")
-              for p in link.findall("ri:page", NS)], text_of(link).strip())
-            for link in tree.iter(f"{{{NS['ac']}}}link")]
+    found = [(link.get(f"{{{NS['ac']}}}anchor"),
+              [p.get(f"{{{NS['ri']}}}content-title")
+               for p in link.findall("ri:page", NS)], text_of(link).strip())
+             for link in tree.iter(f"{{{NS['ac']}}}link")]
+    found += [(a.get("href")[1:], [], text_of(a).strip()) for a in tree.iter(f"{{{NS['x']}}}a")
+              if (a.get("href") or "").startswith("#")]
+    return found
 
 
 @pytest.mark.parametrize("editor", ["v1", "v2"])
@@ -275,7 +280,7 @@ def test_design_card_links_buttons_headers_and_icons(tmp_path, editor):
         if anchor and not page:
             assert anchor in page_anchors  # a self-link points to an anchor of the page
     assert (None, ["Other"], "Other") in links
-    assert ("target", ["Other"], "Target") in links
+    assert ("Target", ["Other"], "Target") in links  # a section's title anchor
     assert any(text == "Back to the top" and not page for _a, page, text in links)
     panels = {params(m).get("title"): text_of(rich_body(m)) for m in macros(tree, "panel")}
     assert "Self card." in panels["To self"] and "Doc card." in panels["To other"]

@@ -313,8 +313,10 @@ def test_publish_delay_spaces_every_request(confluence_emulator_factory) -> None
     for _ in range(3):
         client.get_space("DOCS")
     assert len(sleep.calls) == 2  # before the 2nd and 3rd request
-    # the fake sleep lets no time pass, so the slots add up: 0.25 s, then 0.5 s
-    assert sleep.calls == [pytest.approx(0.25, abs=0.05), pytest.approx(0.5, abs=0.05)]
+    # the fake sleep lets no time pass, so the slots add up: 0.25 s, then 0.5 s, less
+    # the real time the requests took (a loaded machine takes longer: only upper bounds)
+    first, second = sleep.calls
+    assert 0 < first <= 0.26 and first < second <= 0.51, sleep.calls
 
 
 @pytest.mark.parametrize("api", ["v1", "v2"])

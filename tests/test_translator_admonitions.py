@@ -26,11 +26,11 @@ def paragraphs(box: ET.Element) -> list[str]:
 
 
 def box_for(root: ET.Element, text: str) -> ET.Element:
-    """The top-level macro / ADF extension whose body holds a paragraph with ``text``."""
+    """The top-level macro whose body holds a paragraph with ``text``."""
     found = [
         child
         for child in root
-        if child.tag in (AC + "structured-macro", AC + "adf-extension")
+        if child.tag == AC + "structured-macro"
         and any(text in p for p in paragraphs(child))
     ]
     assert len(found) == 1, f"expected one box holding {text!r}, found {len(found)}"
@@ -42,48 +42,31 @@ def macro_name(box: ET.Element) -> str:
     return box.get(AC + "name") or ""
 
 
-def panel_type(box: ET.Element) -> str:
-    assert box.tag == AC + "adf-extension", box.tag
-    node = box.find("ac:adf-node", NS)
-    assert node is not None and node.get("type") == "panel"
-    attr = node.find("ac:adf-attribute", NS)
-    assert attr is not None and attr.get("key") == "panel-type"
-    assert node.find("ac:adf-content", NS) is not None
-    return attr.text or ""
-
-
 EXPECTED = [
-    # body text, v1 macro, v2 panel type
-    ("A note body.", "info", "info"),
-    ("A tip body.", "tip", "success"),
-    ("A hint body.", "tip", "success"),
-    ("A warning body.", "note", "warning"),
-    ("A caution body.", "note", "warning"),
-    ("An attention body.", "note", "warning"),
-    ("A danger body.", "warning", "error"),
-    ("An error body.", "warning", "error"),
-    ("An important body.", "warning", "error"),
-    ("Added the thing.", "info", "info"),
-    ("Changed in version 1.6", "info", "info"),
-    ("Use the other thing.", "note", "warning"),
-    ("Removed in version 1.8", "note", "warning"),
+    # body text, macro (both editors, as the existing extension)
+    ("A note body.", "info"),
+    ("A tip body.", "tip"),
+    ("A hint body.", "tip"),
+    ("A warning body.", "note"),
+    ("A caution body.", "note"),
+    ("An attention body.", "note"),
+    ("A danger body.", "warning"),
+    ("An error body.", "warning"),
+    ("An important body.", "warning"),
+    ("Added the thing.", "info"),
+    ("Changed in version 1.6", "info"),
+    ("Use the other thing.", "note"),
+    ("Removed in version 1.8", "note"),
 ]
 
 
-def test_typed_admonitions_v1_macros(make_app, rootdir, tmp_path):
-    root, warnings = build(make_app, rootdir, tmp_path, "v1")
-    for text, macro, _ in EXPECTED:
+@pytest.mark.parametrize("editor", ["v1", "v2"])
+def test_typed_admonitions_macros(make_app, rootdir, tmp_path, editor):
+    root, warnings = build(make_app, rootdir, tmp_path, editor)
+    for text, macro in EXPECTED:
         box = box_for(root, text)
         assert macro_name(box) == macro, text
         assert box.find("ac:rich-text-body/x:p", NS) is not None
-    assert "unknown node" not in warnings
-
-
-def test_typed_admonitions_v2_panels(make_app, rootdir, tmp_path):
-    root, warnings = build(make_app, rootdir, tmp_path, "v2")
-    for text, _, panel in EXPECTED:
-        assert panel_type(box_for(root, text)) == panel, text
-    assert not [m for m in root if m.get(AC + "name") in ("info", "note", "tip", "warning")]
     assert "unknown node" not in warnings
 
 
@@ -104,13 +87,11 @@ def test_generic_admonition_and_seealso_titles(make_app, rootdir, tmp_path):
     assert paragraphs(generic) == ["A generic body with bold text."]  # title not repeated
     assert params(box_for(v1, "Another page.")) == {"title": "See also"}
 
-    v2, _ = build(make_app, rootdir, tmp_path / "b", "v2")
+    v2, _ = build(make_app, rootdir, tmp_path / "b", "v2")  # the same macros on Cloud
     generic = box_for(v2, "A generic body")
-    assert panel_type(generic) == "note"
-    assert paragraphs(generic) == ["Custom <Title> & more", "A generic body with bold text."]
-    first = generic.find("ac:adf-node/ac:adf-content/x:p/x:strong", NS)
-    assert first is not None and first.text == "Custom <Title> & more"
-    assert paragraphs(box_for(v2, "Another page."))[0] == "See also"
+    assert macro_name(generic) == "info"
+    assert params(generic) == {"title": "Custom <Title> & more"}
+    assert params(box_for(v2, "Another page.")) == {"title": "See also"}
 
 
 def test_todo_hidden_by_default(make_app, rootdir, tmp_path):
@@ -124,23 +105,15 @@ def test_todo_and_todolist_when_included(make_app, rootdir, tmp_path, editor):
     boxes = [child for child in root if any("Write the todo text." in p for p in paragraphs(child))]
     assert len(boxes) == 2  # the todo itself and its copy in the todolist
     for box in boxes:
-        if editor == "v1":
-            assert macro_name(box) == "note" and params(box) == {"title": "Todo"}
-        else:
-            assert panel_type(box) == "note" and paragraphs(box)[0] == "Todo"
+        assert macro_name(box) == "note" and params(box) == {"title": "Todo"}
 
 
 @pytest.mark.parametrize("editor", ["v1", "v2"])
 def test_topic_sidebar_rubric(make_app, rootdir, tmp_path, editor):
     root, _ = build(make_app, rootdir, tmp_path, editor)
     topic, sidebar = box_for(root, "A topic body."), box_for(root, "A sidebar body.")
-    if editor == "v1":
-        assert macro_name(topic) == "panel" and params(topic) == {"title": "Topic Title"}
-        assert params(sidebar) == {"title": "Side Title \N{EM DASH} Side Sub"}
-    else:
-        assert panel_type(topic) == "note"
-        assert paragraphs(topic) == ["Topic Title", "A topic body."]
-        assert paragraphs(sidebar)[0] == "Side Title \N{EM DASH} Side Sub"
+    assert macro_name(topic) == "panel" and params(topic) == {"title": "Topic Title"}
+    assert params(sidebar) == {"title": "Side Title \N{EM DASH} Side Sub"}
     rubric = [p for p in root.findall("x:p", NS) if "".join(p.itertext()) == "A Rubric"]
     assert len(rubric) == 1 and rubric[0].find("x:strong", NS) is not None
 
@@ -161,24 +134,21 @@ def test_admonition_overrides_use_the_named_macro(make_app, rootdir, tmp_path):
         assert params(generic) == {"title": "Custom <Title> & more"}
         # classes without an override keep the default rendering
         tip = box_for(root, "A tip body.")
-        assert (macro_name(tip) if editor == "v1" else panel_type(tip)) in ("tip", "success")
+        assert macro_name(tip) == "tip"
 
 
 @pytest.mark.parametrize("editor", ["v1", "v2"])
 def test_collapsible_admonitions_are_wrapped_in_expand(make_app, rootdir, tmp_path, editor):
     root, _ = build(make_app, rootdir, tmp_path, editor)
-    for text, title, macro, panel in [
-        ("A collapsed hint.", "Hint", "tip", "success"),
-        ("An open generic body.", "Folded", "info", "note"),
+    for text, title, macro in [
+        ("A collapsed hint.", "Hint", "tip"),
+        ("An open generic body.", "Folded", "info"),
     ]:
         expand = box_for(root, text)
         assert macro_name(expand) == "expand"
         assert params(expand) == {"title": title}
         (inner,) = list(expand.find("ac:rich-text-body", NS))
-        if editor == "v1":
-            assert macro_name(inner) == macro
-        else:
-            assert panel_type(inner) == panel
+        assert macro_name(inner) == macro
     # an admonition without the option is not wrapped
     tip = box_for(root, "A tip body.")
     assert tip.get(AC + "name") != "expand"

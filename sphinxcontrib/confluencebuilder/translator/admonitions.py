@@ -1,24 +1,23 @@
 """Admonitions and other boxed blocks.
 
-Editor ``v1`` uses Confluence's ``info`` / ``note`` / ``tip`` / ``warning`` macros;
-editor ``v2`` uses ADF panels (``ac:adf-extension`` with a ``panel-type``):
+Both editors use Confluence's ``info`` / ``note`` / ``tip`` / ``warning`` macros, as the
+existing extension does (the Cloud editor shows them as its panels):
 
-============================================  ==========  ===========
-reST                                          v1 macro    v2 panel
-============================================  ==========  ===========
-note                                          info        info
-tip, hint                                     tip         success
-warning, caution, attention                   note        warning
-danger, error, important                      warning     error
-admonition (generic, title param / bold p)    info        note
-seealso ("See also" title)                    info        note
-todo (only when ``todo_include_todos``)       note        note
-versionadded / versionchanged                 info        info
-deprecated / versionremoved                   note        warning
-============================================  ==========  ===========
+============================================  ==========
+reST                                          macro
+============================================  ==========
+note                                          info
+tip, hint                                     tip
+warning, caution, attention                   note
+danger, error, important                      warning
+admonition (generic, title param)             info
+seealso ("See also" title)                    info
+todo (only when ``todo_include_todos``)       note
+versionadded / versionchanged                 info
+deprecated / versionremoved                   note
+============================================  ==========
 
-On ``v1`` a title goes in the macro's ``title`` parameter; ADF panels have no title,
-so on ``v2`` it is the first, bold paragraph of the panel. An admonition with
+A title goes in the macro's ``title`` parameter. An admonition with
 ``:collapsible:`` (``open`` or ``closed``) is wrapped in an ``expand`` macro titled with
 its title or label; Confluence has no initially-open expand, so both start closed.
 ``confluence_adv_admonition_overrides`` (node class name -> macro name) replaces the
@@ -35,58 +34,48 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.locale import admonitionlabels
 
-from .fragments import (
-    adf_panel_end,
-    adf_panel_start,
-    rich_macro_end,
-    rich_macro_start,
-    strong_paragraph,
-)
+from .fragments import rich_macro_end, rich_macro_start
 
 if TYPE_CHECKING:
     from .base import TranslatorBase as _Base
 else:
     _Base = object
 
-#: node class name -> (v1 macro, v2 panel type)
-KINDS: dict[str, tuple[str, str]] = {
-    "note": ("info", "info"),
-    "tip": ("tip", "success"),
-    "hint": ("tip", "success"),
-    "warning": ("note", "warning"),
-    "caution": ("note", "warning"),
-    "attention": ("note", "warning"),
-    "danger": ("warning", "error"),
-    "error": ("warning", "error"),
-    "important": ("warning", "error"),
-    "admonition": ("info", "note"),
-    "seealso": ("info", "note"),
-    "todo_node": ("note", "note"),
+#: node class name -> macro
+KINDS: dict[str, str] = {
+    "note": "info",
+    "tip": "tip",
+    "hint": "tip",
+    "warning": "note",
+    "caution": "note",
+    "attention": "note",
+    "danger": "warning",
+    "error": "warning",
+    "important": "warning",
+    "admonition": "info",
+    "seealso": "info",
+    "todo_node": "note",
 }
-#: versionmodified type -> (v1 macro, v2 panel type)
-VERSION_KINDS: dict[str, tuple[str, str]] = {
-    "versionadded": ("info", "info"),
-    "versionchanged": ("info", "info"),
-    "deprecated": ("note", "warning"),
-    "versionremoved": ("note", "warning"),
+#: versionmodified type -> macro
+VERSION_KINDS: dict[str, str] = {
+    "versionadded": "info",
+    "versionchanged": "info",
+    "deprecated": "note",
+    "versionremoved": "note",
 }
 
 
 class AdmonitionsMixin(_Base):
     """Translator methods for admonitions, topics, sidebars and rubrics."""
 
-    def _boxed(self, node: nodes.Element, kind: tuple[str, str], title: str = "") -> None:
-        """Write ``node`` (minus its title) in a macro or an ADF panel and skip it."""
+    def _boxed(self, node: nodes.Element, kind: str, title: str = "") -> None:
+        """Write ``node`` (minus its title) in its macro and skip it."""
         overrides = getattr(self.config, "confluence_adv_admonition_overrides", None) or {}
         override = overrides.get(node.__class__.__name__)
         anchors = self.anchors_for(node)
         content = self._render_untitled(node)
-        if override or self.editor != "v2":
-            macro = str(override or kind[0])
-            box = rich_macro_start(macro, {"title": title or None}) + content + rich_macro_end()
-        else:
-            heading = strong_paragraph(title) if title else ""
-            box = adf_panel_start(kind[1]) + heading + content + adf_panel_end()
+        macro = str(override or kind)
+        box = rich_macro_start(macro, {"title": title or None}) + content + rich_macro_end()
         if node.get("collapsible"):
             name = node.__class__.__name__
             label = title or str(admonitionlabels.get(name, name.capitalize()))
@@ -149,14 +138,14 @@ class AdmonitionsMixin(_Base):
     # -- topic, sidebar, rubric --------------------------------------------------------
 
     def visit_topic(self, node: nodes.Element) -> None:
-        self._boxed(node, ("panel", "note"), self._title_of(node))
+        self._boxed(node, "panel", self._title_of(node))
 
     def visit_sidebar(self, node: nodes.Element) -> None:
         title = self._title_of(node)
         for child in node.children:
             if isinstance(child, nodes.subtitle):
                 title = f"{title} \N{EM DASH} {child.astext()}" if title else child.astext()
-        self._boxed(node, ("panel", "note"), title)
+        self._boxed(node, "panel", title)
 
     def visit_rubric(self, node: nodes.Element) -> None:
         anchors = self.anchors_for(node)

@@ -19,11 +19,11 @@ Contract for the node-family mixins (``structure``, ``references``, ``images``,
     Register a local file as an attachment of this page; returns the file name the
     attachment has on this page (unique per page; the same path always gets the
     same name). Reference it with ``<ri:attachment ri:filename="..."/>``.
-``self.anchor_name(id) -> str``
-    The Confluence anchor name for a docutils id (use it for anchor macros and for
-    ``ac:anchor`` of links, so both sides agree).
+``self.anchor_name(id) -> str`` / ``self.link_anchor(docname, id) -> str``
+    The Confluence anchor name for a docutils id, and the anchor a link to that id of
+    a document uses (a section's title target): naming lives in ``anchors.py``.
 ``self.anchors_for(node) -> str``
-    Anchor macros for all ids of a node, so references to it land there.
+    Anchor macros for all names of a node, so references to it land there.
 ``self.title_of(docname) -> str | None``
     The Confluence page title of another document (None if it has no page).
 ``self.add_link(docname)``
@@ -81,6 +81,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
 from ..storage import element, escape, macro_end, macro_start
+from .anchors import anchor_names, id_anchor, link_anchor, section_targets
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
@@ -92,12 +93,9 @@ _ID_CARRIERS = (nodes.paragraph, addnodes.desc)
 
 _INDEX_ID = re.compile(r"^index-\d+$")
 
-_ANCHOR_UNSAFE = re.compile(r"[^\w.\-:]+")
 
-
-def anchor_name(ident: str) -> str:
-    """Confluence anchor name for a docutils id (stable, attribute-safe)."""
-    return _ANCHOR_UNSAFE.sub("-", ident).strip("-") or "anchor"
+#: Confluence anchor name for a docutils id (naming lives in ``anchors.py``)
+anchor_name = id_anchor
 
 
 class TranslatorBase(SphinxTranslator):
@@ -187,31 +185,49 @@ class TranslatorBase(SphinxTranslator):
 
     def anchor_name(self, ident: str) -> str:
         """Confluence anchor name for a docutils id (stable, attribute-safe)."""
-        return anchor_name(ident)
+        return id_anchor(ident)
 
     def anchors_for(self, node: nodes.Element) -> str:
-        """Anchor macros for every id of a node (empty when it has none).
-
-        With the Cloud editor each anchor is written twice: as its own name and as
-        ``<PageTitleWithoutSpaces>-<name>``, the form Cloud uses when another page links
-        to an anchor of this one; same-page links use the plain name.
-        """
-        names: list[str] = []
-        prefix = ""
-        if self.editor == "v2" and not self.option("confluence_adv_disable_anchor_fix"):
-            prefix = "".join((self.title_of(self.docname) or "").split())
+        """Anchor macros for every name the node carries (empty when it has no ids):
+        see ``anchors.py`` (ids, their Cloud page-prefixed form, and a section's title
+        target as the existing extension and Confluence name it).
+        ``confluence_adv_disable_anchor_fix`` drops the page-prefixed forms."""
         with_index = self.title_of("genindex") is not None
-        for ident in node.get("ids", ()):
-            if not with_index and _INDEX_ID.match(ident):
-                continue  # only the general index links to index entries; none is made
-            name = self.anchor_name(ident)
-            names.append(name)
-            if prefix:
-                names.append(f"{prefix}-{name}")
+        # only the general index links to index entries; without one they need no anchor
+        ids = [i for i in node.get("ids", ()) if with_index or not _INDEX_ID.match(i)]
+        if not ids:
+            return ""
+        target = None
+        if isinstance(node, nodes.section):
+            target = self.section_targets(self.docname).get(ids[0])
+        prefixed = not (self.editor == "v2" and self.option("confluence_adv_disable_anchor_fix"))
+        names = anchor_names(ids, self.editor, self.title_of(self.docname), target,
+                             prefixed=prefixed)
         return "".join(
             macro_start("anchor") + element("ac:parameter", name, {"ac:name": ""}) + macro_end()
             for name in names
         )
+
+    def section_targets(self, docname: str) -> dict[str, str]:
+        """Title targets of a document's sections by id (``anchors.section_targets``),
+        computed once per document and process."""
+        cache: dict[str, dict[str, str]] = self.builder.__dict__.setdefault(
+            "_section_targets_cache", {}
+        )
+        if docname not in cache:
+            if docname == self.docname:
+                doctree: nodes.Node = self.document
+            else:
+                try:
+                    doctree = self.builder.env.get_doctree(docname)
+                except Exception:  # noqa: BLE001 - no doctree: links use plain ids
+                    return {}
+            cache[docname] = section_targets(doctree)
+        return cache[docname]
+
+    def link_anchor(self, docname: str, ident: str) -> str:
+        """The anchor name a link to id ``ident`` of ``docname`` uses."""
+        return link_anchor(ident, self.section_targets(docname), self.editor)
 
     def title_of(self, docname: str) -> str | None:
         """Page title of another document, or None when it has no page."""
@@ -231,7 +247,12 @@ class TranslatorBase(SphinxTranslator):
     # -- text and unknown nodes ----------------------------------------------------------
 
     def visit_Text(self, node: nodes.Text) -> None:
-        self.body.append(escape(node.astext()))
+        text = node.astext()
+        if "\n" in text and not keeps_newlines(node):
+            # a soft line break of the source: Confluence 7+ and Cloud would show it as a
+            # line break, HTML readers see a space
+            text = text.replace("\r\n", "\n").replace("\n", " ")
+        self.body.append(escape(text))
 
     def depart_Text(self, node: nodes.Text) -> None:
         pass
@@ -267,6 +288,21 @@ class TranslatorBase(SphinxTranslator):
 
     def unknown_departure(self, node: nodes.Node) -> None:
         pass
+
+
+#: elements whose text keeps its newlines (docutils means them as line breaks)
+_NEWLINE_KEEPERS = (nodes.FixedTextElement, nodes.raw, addnodes.productionlist)
+
+
+def keeps_newlines(node: nodes.Node) -> bool:
+    """Whether a text node sits in literal text (literal or doctest blocks, parsed
+    literals, math blocks, raw content, grammar productions)."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, _NEWLINE_KEEPERS):
+            return True
+        parent = parent.parent
+    return False
 
 
 def warn_at(message: str, node: nodes.Node | None, subtype: str) -> None:

@@ -4,8 +4,9 @@ A description (autodoc, py/c/cpp/js/rst/std directives) is written as:
 
 * ``v1``: ``<dl>``; each signature a ``<dt>`` holding the anchors of its ids and the
   signature in ``<code>``; the content a ``<dd>``.
-* ``v2`` (the Cloud editor has no definition lists): each signature a ``<p>`` with the
-  anchors and ``<code>``; the content inside ``<blockquote>`` so it stays indented.
+* ``v2`` (the Cloud editor has no definition lists): the description a ``panel`` macro
+  (``bgColor`` unset), each signature a ``<p>`` with the anchors and ``<code>``, the
+  content in a nested ``panel`` so it stays set apart (as the existing extension).
 
 Inside a signature the name is ``<strong>``, annotations and parameters ``<em>``
 (unless ``noemph``), parameters are joined with ", ", optional groups are bracketed
@@ -26,9 +27,13 @@ from docutils import nodes
 from sphinx import addnodes
 
 from ..storage import escape
+from .fragments import rich_macro_end, rich_macro_start
 from .lists_misc import ListsMiscMixin
 
 _ARROW = " \N{RIGHTWARDS ARROW} "
+#: on ``v2`` a description and its content are each a borderless ``panel`` macro, as the
+#: existing extension writes them
+_PANEL_START = rich_macro_start("panel", {"bgColor": "unset"})
 
 
 class DomainsMixin(ListsMiscMixin):
@@ -37,12 +42,10 @@ class DomainsMixin(ListsMiscMixin):
     # -- description blocks --------------------------------------------------------
 
     def visit_desc(self, node: nodes.Element) -> None:
-        if self.editor != "v2":
-            self.body.append("<dl>")
+        self.body.append(_PANEL_START if self.editor == "v2" else "<dl>")
 
     def depart_desc(self, node: nodes.Element) -> None:
-        if self.editor != "v2":
-            self.body.append("</dl>")
+        self.body.append(rich_macro_end() if self.editor == "v2" else "</dl>")
 
     def visit_desc_signature(self, node: nodes.Element) -> None:
         tag = "p" if self.editor == "v2" else "dt"
@@ -61,8 +64,8 @@ class DomainsMixin(ListsMiscMixin):
 
     def visit_desc_content(self, node: nodes.Element) -> None:
         if self.editor == "v2":
-            self.push_end("</blockquote>" if node.children else "")
-            self.body.append("<blockquote>" if node.children else "")
+            self.push_end(rich_macro_end() if node.children else "")
+            self.body.append(_PANEL_START if node.children else "")
         else:
             self.push_end("</dd>")
             self.body.append("<dd>")

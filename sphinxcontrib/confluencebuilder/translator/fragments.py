@@ -33,19 +33,6 @@ def rich_macro_end() -> str:
     return "</ac:rich-text-body>" + macro_end()
 
 
-def adf_panel_start(panel_type: str) -> str:
-    """Open an ADF panel node (Cloud fabric editor)."""
-    return (
-        '<ac:adf-extension><ac:adf-node type="panel">'
-        + element("ac:adf-attribute", panel_type, {"key": "panel-type"})
-        + "<ac:adf-content>"
-    )
-
-
-def adf_panel_end() -> str:
-    return "</ac:adf-content></ac:adf-node></ac:adf-extension>"
-
-
 def strong_paragraph(text: str) -> str:
     """``<p><strong>text</strong></p>`` with escaped text."""
     return "<p>" + element("strong", text) + "</p>"

@@ -1,15 +1,20 @@
 """Field, option and definition lists, footnotes and citations, and small Sphinx blocks.
 
-* Field lists and option lists are two-column tables (the name / options in the first
-  column, as ``<th>`` for fields and ``<code>`` for options).
+* Field lists (the Parameters / Returns / Raises of API entries): ``v1`` a borderless
+  two-column table, the name bold with a colon; ``v2`` the bold name as a paragraph,
+  then the content (as the existing extension writes them). Bibliographic fields and
+  option lists are two-column tables (``<th>`` names, ``<code>`` options).
 * Definition lists (and glossaries): ``v1`` ``<dl>`` / ``<dt>`` / ``<dd>``, a classifier
   follows its term as " : <em>classifier</em>"; ``v2`` has no definition lists, so each
   term is a bold paragraph and its definition is indented in ``<blockquote>``. Term ids
   (glossary entries) become anchors.
 * Footnotes and citations: a reference is ``<sup>`` holding a link to the note's anchor
-  (and an anchor of its own); consecutive notes form one two-column table whose first
-  cell holds the note's anchors and its label, linked back to the first reference.
-* ``abbreviation`` / ``acronym``: the text, then the explanation in parentheses.
+  (and an anchor of its own); consecutive notes form one two-column table (``v1``) whose
+  first cell holds the note's anchors and its label, linked back to the first
+  reference; on ``v2`` (as the existing extension) they sit between two rules, each
+  label a paragraph and its text indented below it.
+* ``abbreviation`` / ``acronym``: ``<abbr title="explanation">``, as the existing
+  extension writes it (readers see the explanation on hover).
 * ``centered``: a centred bold paragraph; ``hlist``: a one-row table, one cell per
   column; ``acks``: one paragraph listing the names; ``manpage``: emphasis (Sphinx wraps
   it in a link when ``manpages_url`` is set).
@@ -23,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from ..storage import escape
+from ..storage import element, escape, start_tag
 from .fragments import anchor_link
 
 if TYPE_CHECKING:
@@ -45,6 +50,9 @@ _BIBLIOGRAPHIC = (
 )
 
 
+_BORDERLESS = 'style="border: none"'
+
+
 class ListsMiscMixin(_Base):
     """Translator methods for list-like and small blocks (see the module docstring)."""
 
@@ -57,17 +65,28 @@ class ListsMiscMixin(_Base):
 
     # -- field lists ----------------------------------------------------------------
 
+    # As the existing extension writes them: on ``v1`` a borderless two-column table
+    # whose first cell holds the bold name and a colon; on ``v2`` no table, the bold
+    # name as a paragraph followed by the field's content.
+
     def visit_field_list(self, node: nodes.Element) -> None:
-        self._open(self.anchors_for(node) + "<table><tbody>", "</tbody></table>")
+        if self.editor == "v2":
+            self._open(self.anchors_for(node), "")
+        else:
+            self._open(self.anchors_for(node) + "<table><tbody>", "</tbody></table>")
 
     def visit_field(self, node: nodes.Element) -> None:
-        self._open("<tr>", "</tr>")
+        self._open("" if self.editor == "v2" else "<tr>", "" if self.editor == "v2" else "</tr>")
 
     def visit_field_name(self, node: nodes.Element) -> None:
-        self._open("<th>", "</th>")
+        if self.editor == "v2":
+            self._open("<p><strong>", ":</strong></p>")
+        else:
+            self._open(f"<td {_BORDERLESS}><strong>", ":</strong></td>")
 
     def visit_field_body(self, node: nodes.Element) -> None:
-        self._open("<td>", "</td>")
+        self._open("" if self.editor == "v2" else f"<td {_BORDERLESS}>",
+                   "" if self.editor == "v2" else "</td>")
 
     depart_field_list = _close
     depart_field = _close
@@ -76,7 +95,9 @@ class ListsMiscMixin(_Base):
 
     # -- bibliographic fields -------------------------------------------------------------
 
-    visit_docinfo = visit_field_list
+    def visit_docinfo(self, node: nodes.Element) -> None:
+        self._open(self.anchors_for(node) + "<table><tbody>", "</tbody></table>")
+
     depart_docinfo = _close
 
     def _bibliographic(self, node: nodes.Element) -> None:
@@ -192,9 +213,10 @@ class ListsMiscMixin(_Base):
     visit_citation_reference = visit_footnote_reference
 
     def visit_footnote(self, node: nodes.Element) -> None:
+        v2 = self.editor == "v2"
         out: list[str] = []
         if not _is_note(_sibling(node, -1)):
-            out.append("<table><tbody>")
+            out.append("<hr/>" if v2 else "<table><tbody>")
         label = ""
         content: list[str] = []
         for child in node.children:
@@ -203,15 +225,20 @@ class ListsMiscMixin(_Base):
             else:
                 content.append(self.render_node(child))
         backrefs = node.get("backrefs") or ()
-        if backrefs:
+        if backrefs and self.editor == "v2":  # as the existing extension: a plain link
+            label_markup = element("a", label, {"href": "#" + self.anchor_name(backrefs[0])})
+        elif backrefs:
             label_markup = anchor_link(self.anchor_name(backrefs[0]), label)
         else:
             label_markup = escape(label)
-        out.append(
-            f"<tr><td>{self.anchors_for(node)}{label_markup}</td><td>{''.join(content)}</td></tr>"
-        )
+        if v2:  # as the existing extension: between rules, the text indented below its label
+            out.append(f"<p>{self.anchors_for(node)}{label_markup}</p>"
+                       f'<div style="margin-left: 30px;">{"".join(content)}</div>')
+        else:
+            out.append(f"<tr><td>{self.anchors_for(node)}{label_markup}</td>"
+                       f"<td>{''.join(content)}</td></tr>")
         if not _is_note(_sibling(node, 1)):
-            out.append("</tbody></table>")
+            out.append("<hr/>" if v2 else "</tbody></table>")
         self.body.append("".join(out))
         raise nodes.SkipNode
 
@@ -226,7 +253,10 @@ class ListsMiscMixin(_Base):
 
     def visit_abbreviation(self, node: nodes.Element) -> None:
         explanation = node.get("explanation")
-        self._open("", f" ({escape(explanation)})" if explanation else "")
+        if explanation:
+            self._open(start_tag("abbr", {"title": explanation}), "</abbr>")
+        else:
+            self._open("", "")
 
     visit_acronym = visit_abbreviation
     depart_abbreviation = _close

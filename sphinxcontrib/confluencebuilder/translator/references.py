@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 
-from ..storage import cdata, end_tag, start_tag
+from ..storage import cdata, end_tag, escape, start_tag
 from .structure import INLINE_CLASS_TAGS
 
 if TYPE_CHECKING:
@@ -51,13 +51,16 @@ class ReferencesMixin(_Base):
         # a reference directly at block level (e.g. an image with :target:) gets a paragraph
         block = not isinstance(node.parent, nodes.TextElement)
         opening, closing = ("<p>", "</p>") if block else ("", "")
-        self.body.append(opening)
+        if self._is_citation(node):  # as footnote references: a superscript
+            opening, closing = opening + "<sup>", "</sup>" + closing
+        # a reference with ids (a citation reference) is the target of back-links
+        self.body.append(opening + self.anchors_for(node))
         if "refid" in node:
-            self._write_link(node, None, node["refid"])
+            self._write_link(node, None, self.link_anchor(self.docname, node["refid"]))
         elif node.get("internal") or "refdocname" in node:
             target, _, anchor = node.get("refuri", "").partition("#")
             if not target or target == self.docname:
-                self._write_link(node, None, anchor or None)
+                self._write_link(node, None, self._anchor(self.docname, anchor))
             else:
                 title = self.title_of(target)
                 if title is None:
@@ -70,7 +73,7 @@ class ReferencesMixin(_Base):
                     self.push_end(closing)  # children are rendered as plain content
                     return
                 self.add_link(target)
-                self._write_link(node, title, anchor or None)
+                self._write_link(node, title, self._anchor(target, anchor))
         elif "refuri" in node:
             self.body.append(start_tag("a", {"href": node["refuri"]}))
             self.push_end(end_tag("a") + closing)
@@ -84,6 +87,21 @@ class ReferencesMixin(_Base):
     def depart_reference(self, node: nodes.reference) -> None:
         self.pop_end()
 
+    def _is_citation(self, node: nodes.Element) -> bool:
+        """Whether a reference points at a citation (Sphinx resolves citation
+        references to ordinary references)."""
+        refid = node.get("refid")
+        if refid:
+            return isinstance(self.document.ids.get(refid), nodes.citation)
+        docname, _, anchor = node.get("refuri", "").partition("#")
+        if not (anchor and node.get("internal")):
+            return False
+        citations = self.builder.env.domaindata.get("citation", {}).get("citations", {})
+        return any(doc == docname and ident == anchor for doc, ident, _ in citations.values())
+
+    def _anchor(self, docname: str, ident: str) -> str | None:
+        return self.link_anchor(docname, ident) if ident else None
+
     def _link_text(self, node: nodes.Element) -> tuple[str | None, str]:
         text = _plain_text(node)
         if text is not None:
@@ -95,7 +113,13 @@ class ReferencesMixin(_Base):
 
     def _write_link(self, node: nodes.Element, title: str | None, anchor: str | None) -> None:
         text, markup = self._link_text(node)
-        self.body.append(link_start(self.anchor_name(anchor) if anchor else None))
+        if title is None and anchor and self.editor == "v2":
+            # the Cloud editor: a same-page anchor link is a plain HTML link, as the
+            # existing extension writes it
+            inner = escape(text) if text is not None else markup
+            self.body.append(start_tag("a", {"href": "#" + anchor}) + inner + end_tag("a"))
+            return
+        self.body.append(link_start(anchor))
         if title is not None:
             self.body.append(start_tag("ri:page", {"ri:content-title": title}, empty=True))
         self.body.append(link_body(text, markup) + end_tag("ac:link"))

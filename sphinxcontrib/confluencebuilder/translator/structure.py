@@ -30,8 +30,7 @@ RAW_STORAGE_FORMATS = ("confluence_storage", "confluence", "storage")
 
 #: inline classes rendered with a tag of their own
 INLINE_CLASS_TAGS = {
-    "guilabel": "strong",
-    "menuselection": "strong",
+    "guilabel": "em",
     "accelerator": "u",
     "strike": "s",
     "del": "s",
@@ -219,7 +218,7 @@ class StructureMixin(_Base):
         self._inline("sup")
 
     def visit_title_reference(self, node: nodes.title_reference) -> None:
-        self._inline("cite")
+        self._inline("em")
 
     def depart_emphasis(self, node: nodes.Element) -> None:
         self.pop_end()
