@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 
 from hostile_helpers import build, find_secrets, make_project, scan_tree
 from publish_helpers import current_pages
@@ -28,6 +29,15 @@ def _conf(server) -> str:
             f"confluence_server_cookies = {{'GATESESSION': {COOKIE_SECRET!r}}}\n")
 
 
+def _event_trace_cut(status: str, event: str) -> bool:
+    """Whether Sphinx cut the arguments of ``event`` in its -vv trace (Sphinx 8.0 prints
+    only their first 100 characters, so the configuration's later options do not show)."""
+    marker = f"emitting event: {event!r}"
+    line = next(line for line in status.splitlines() if marker in line)
+    args = re.sub(r"\x1b\[[0-9;]*m", "", line.split(marker, 1)[1]).rstrip()
+    return len(args) <= 100
+
+
 def test_no_secret_in_any_file_of_the_build_or_the_vv_trace(confluence_emulator, tmp_path,
                                                             monkeypatch) -> None:
     server = confluence_emulator
@@ -38,7 +48,8 @@ def test_no_secret_in_any_file_of_the_build_or_the_vv_trace(confluence_emulator,
     # the build published, and Sphinx's -vv event trace printed the configuration
     assert "Page1" in current_pages(server.state)
     assert "emitting event: 'config-inited'" in first.status
-    assert "confluence_publish_headers=<redacted>" in first.status
+    if not _event_trace_cut(first.status, "config-inited"):
+        assert "confluence_publish_headers=<redacted>" in first.status
     # a dry run of the same project writes confluence-plan.json into the same directory
     second = build(src, out, verbosity=2, confluence_publish_dryrun="1",
                    confluence_client_cert_pass=DASH_D_SECRET)

@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from . import config, configguard, markup, spelling, tools
+    from . import config, configguard, linkcodecompat, markup, spelling, tools
     from .builder import ConfluenceBuilder, register_builder_hooks
     from .generated import register as register_generated
     from .publishglue import register as register_publish_events
@@ -25,6 +25,7 @@ def setup(app: Any) -> dict[str, Any]:
     register_generated(app)
     register_publish_events(app)
     markup.setup(app)
+    linkcodecompat.register(app)  # Sphinx 8.0's linkcode links
     tools.register(app)  # external drawing tools (LaTeX, dot, mermaid CLI), found once
     return {
         "version": __version__,

@@ -136,6 +136,7 @@ class ConfluenceBuilder(Builder):
         #: docnames of the generated pages (genindex, domain indices, search)
         self.generated: list[str] = []
         self._layout_ready = False
+        self._finished = False
         self.chrome = Chrome(self.config, self.confdir)
         # configuration, credentials and a connection probe, before any source is read
         self._connection = check_before_build(self)
@@ -269,6 +270,7 @@ class ConfluenceBuilder(Builder):
             pages.remove_page(self.outdir, docname, self.out_suffix)
 
     def finish(self) -> None:
+        self._finished = True
         if not self._layout_ready:
             self.compute_layout()
         self._remove_stale_pages()
@@ -339,6 +341,16 @@ def _stale_link_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return stale
 
 
+def _finish_if_skipped(app: Sphinx, exc: Exception | None) -> None:
+    """``build-finished``: Sphinx 8.0 ends an update build with nothing out of date before
+    ``finish()`` (8.1 and later run it anyway); run it here so that such a build still
+    writes its manifest and publishes, as on the later releases."""
+    builder = app.builder
+    if exc is None and isinstance(builder, ConfluenceBuilder) and not builder._finished:
+        builder.finish()
+
+
 def register_builder_hooks(app: Sphinx) -> None:
     """Events the builder relies on (called from ``setup``)."""
     app.connect("env-get-updated", _stale_link_docs)
+    app.connect("build-finished", _finish_if_skipped, priority=100)

@@ -14,7 +14,7 @@ builder; every build writes it again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Set
+from collections.abc import Iterator, Sequence, Set
 from typing import Any
 
 from docutils import nodes
@@ -70,6 +70,10 @@ class SingleConfluenceBuilder(ConfluenceBuilder):
         doctree = self.assemble_doctree()
         self.write_doc_serialized(root, doctree)
         self.write_doc(root, doctree)
+
+    def _write_serial(self, docnames: Sequence[str]) -> None:
+        # Sphinx 8.0 has no write_documents hook (8.1 added it): its write() calls this
+        self.write_documents(set(docnames))
 
     def assemble_doctree(self) -> nodes.document:
         """The root doctree with every toctree document inlined and references fixed."""
