@@ -22,7 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 from storage_helpers import NS, parse_storage
 
-from sphinxcontrib.confluencebuilder.publisher import register
+from sphinxcontrib.confluencebuilder.publishglue import register
 
 ROOT = Path(__file__).parent / "roots" / "test-compat"
 AC, RI, X = (f"{{{NS[k]}}}" for k in ("ac", "ri", "x"))

@@ -15,8 +15,8 @@ from publish_helpers import current_pages, identity, writes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
-from sphinxcontrib.confluencebuilder.publisher import register
 from sphinxcontrib.confluencebuilder.publisher.command import main as publish_main
+from sphinxcontrib.confluencebuilder.publishglue import register
 
 
 def _png() -> bytes:

@@ -8,15 +8,16 @@ __version__ = "0.1.0"
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from . import config, configguard, linkcodecompat, markup, tools
+    from . import config, configguard, linkcodecompat, markup, spelling, tools
     from .builder import ConfluenceBuilder, register_builder_hooks
     from .generated import register as register_generated
-    from .publisher import register as register_publish_events
+    from .publishglue import register as register_publish_events
     from .singlebuilder import SingleConfluenceBuilder
     from .userstop import install as install_clean_errors
 
     install_clean_errors()
     config.register(app)
+    spelling.register(app)
     configguard.register(app)
     app.add_builder(ConfluenceBuilder)
     app.add_builder(SingleConfluenceBuilder)

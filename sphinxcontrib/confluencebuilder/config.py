@@ -488,12 +488,9 @@ def validate(config: Any, options: Iterable[Option] = OPTIONS) -> None:
 
 
 def _on_config_inited(app: Any, config: Any) -> None:
-    from .spelling import check_unknown_options
-
     try:
         apply_env(config)
         validate(config)
-        check_unknown_options(config)
     except ConfluenceConfigError as exc:
         from .userstop import ConfluenceConfigStop
 

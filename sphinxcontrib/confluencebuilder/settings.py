@@ -15,14 +15,16 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
 
 from sphinx.util import logging
 
+from .credentials import clean_secret, resolve_credentials
 from .errors import ConfluenceConfigError
 from .oauth2_settings import OAuth2Settings, oauth2_from_config, reconcile
 from .prompts import ASK_PASSWORD, ASK_USER, ask_credentials
 from .redaction import REDACTED, redact_url
+from .urls import check_url, normalize_server_url
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +43,6 @@ _DEBUG_VALUES: Mapping[str, frozenset[str]] = {
     "deprecated": frozenset({"deprecated"}),
     "all": frozenset(DEBUG_FLAGS),
 }
-_API_SUFFIX = re.compile(r"(?:rest/api|api/v2)/?$")
 _SECRET_FIELDS = frozenset({"password", "bearer_token", "client_cert_pass", "headers",
                             "cookies"})
 
@@ -202,56 +203,6 @@ def _opt(config: Any, name: str, default: Any = None) -> Any:
     return getattr(config, "confluence_" + name, default)
 
 
-def normalize_server_url(url: Any) -> str:
-    """Validate and normalise confluence_server_url (see module docstring)."""
-    option = "confluence_server_url"
-    if not isinstance(url, str) or not url.strip():
-        raise ConfluenceConfigError(option, "is required to publish",
-                                    hint="Set it to the address of your Confluence, e.g. "
-                                    "https://example.atlassian.net/wiki/ or "
-                                    "https://confluence.example.com/.")
-    text = url.strip()
-    parts = check_url(option, text, ("http", "https"))
-    if parts.password is not None or parts.username is not None:
-        raise ConfluenceConfigError(option, "must not contain a user name or password",
-                                    hint="Use confluence_server_user with confluence_api_token "
-                                    "or confluence_publish_token instead.")
-    if parts.query or parts.fragment:
-        raise ConfluenceConfigError(option, "must not contain a query string or fragment")
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    match = _API_SUFFIX.search(path)
-    if match:
-        _warn("confluence_server_url ends with the REST path %r; using the site URL without it",
-              match.group(0))
-        path = path[: match.start()] or "/"
-    return parts._replace(path=path).geturl()
-
-
-def check_url(option: str, url: str, schemes: tuple[str, ...] | None = None
-              ) -> SplitResult:
-    """``url`` split, or ConfluenceConfigError naming ``option``: it must parse (a
-    bracket left open, ``http://[::1/``, does not), have a scheme (one of ``schemes``)
-    and a host, a port in 1-65535 if any, and no spaces or control characters."""
-    text = url.strip()
-    example = "https://confluence.example.com/" if schemes else "http://proxy.example:3128"
-    problem = ""
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError as exc:
-        problem, parts, port = f" ({exc})", urlsplit(""), None
-    if problem or not parts.scheme or (schemes and parts.scheme not in schemes) or \
-            not parts.hostname or any(ch.isspace() or ord(ch) < 32 for ch in text):
-        what = "a valid http(s) URL" if schemes else "a valid URL"
-        raise ConfluenceConfigError(option, f"{redact_url(text)!r} is not {what}{problem}",
-                                    hint=f"Give the full address with scheme and host and no "
-                                    f"spaces, e.g. {example}.")
-    if port == 0:
-        raise ConfluenceConfigError(option, f"{redact_url(text)!r} has port 0; expected a "
-                                    "port from 1 to 65535", hint=f"For example {example}.")
-    return parts
-
-
 def _detect_cloud(config: Any, url: str) -> bool:
     explicit = _opt(config, "cloud")
     if explicit is not None:
@@ -264,90 +215,6 @@ def _is_gateway(url: str) -> bool:
     parts = urlsplit(url)
     return (parts.hostname or "").lower() == "api.atlassian.com" and \
         parts.path.startswith("/ex/confluence/")
-
-
-def _clean_secret(name: str, value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ConfluenceConfigError(name, "must be a string")
-    stripped = value.strip()
-    if stripped != value:
-        _warn("%s has leading or trailing whitespace (a newline from a file or CI variable?); "
-              "it was removed", name, subtype="credentials")
-    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
-        _warn("%s is wrapped in quotes; the quotes are sent as part of the credential. "
-              "Remove them if they came from CI variable quoting", name, subtype="credentials")
-    if any(ch in stripped for ch in "\r\n\0"):
-        raise ConfluenceConfigError(name, "contains a line break or NUL character")
-    return stripped or None
-
-
-def _resolve_credentials(config: Any, cloud: bool,
-                         asked: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Apply the documented precedence rules; warn about every conflict.
-
-    ``asked`` holds the answers of :func:`ask_credentials`: a typed user replaces
-    confluence_server_user, a typed secret is the Basic-auth password/API token and
-    replaces confluence_api_token, confluence_server_pass and confluence_publish_token.
-    """
-    asked = asked or {}
-    user = asked.get("user") or _opt(config, "server_user") or None
-    token = _clean_secret("confluence_api_token", _opt(config, "api_token"))
-    password = _clean_secret("confluence_server_pass", _opt(config, "server_pass"))
-    pat = _clean_secret("confluence_publish_token", _opt(config, "publish_token"))
-    if asked.get("secret"):
-        dropped = [name for name, value in (("confluence_api_token", token),
-                                            ("confluence_server_pass", password),
-                                            ("confluence_publish_token", pat)) if value]
-        if dropped:
-            _warn("%s set as well; the secret typed at the confluence_ask_password prompt is "
-                  "used instead", " and ".join(dropped) + (" is" if len(dropped) == 1 else
-                                                         " are"), subtype="credentials")
-        token, password, pat = None, asked["secret"], None
-    auth = _opt(config, "server_auth")
-    if auth is not None:
-        from requests.auth import AuthBase
-        if not isinstance(auth, AuthBase):
-            raise ConfluenceConfigError("confluence_server_auth", "must be an instance of a "
-                                        "requests.auth.AuthBase subclass",
-                                        hint="For example requests_kerberos.HTTPKerberosAuth().")
-        if token or password or pat:
-            _warn("confluence_server_auth is set; it takes precedence over the configured "
-                  "token/password, which will not be sent", subtype="credentials")
-        return {"user": user, "auth": auth}
-    if token and password:
-        _warn("both confluence_api_token and confluence_server_pass are set; the API token "
-              "is used", subtype="credentials")
-    secret, option = (token, "confluence_api_token") if token else \
-        (password, ASK_PASSWORD if asked.get("secret") else "confluence_server_pass")
-    if pat and secret:
-        if cloud:
-            _warn("both confluence_publish_token and %s are set; on Cloud the %s is used",
-                  option, option, subtype="credentials")
-            pat = None
-        else:
-            _warn("both confluence_publish_token and %s are set; on Data Center the personal "
-                  "access token (Bearer) is used", option, subtype="credentials")
-            secret = None
-    if pat:
-        if user:
-            _warn("confluence_server_user is ignored: confluence_publish_token is sent as a "
-                  "Bearer token, which identifies the user by itself", subtype="credentials")
-        if cloud:
-            _warn("confluence_publish_token is a Data Center personal access token, but the "
-                  "server looks like Confluence Cloud, which expects confluence_server_user "
-                  "(your e-mail) with confluence_api_token", subtype="credentials")
-        return {"user": None, "bearer_token": pat}
-    if secret:
-        if not user:
-            raise ConfluenceConfigError(
-                "confluence_server_user", f"is required when {option} is set",
-                hint="Cloud: set it to the e-mail of the account that owns the API token. "
-                "Data Center: set your user name, or use confluence_publish_token (a personal "
-                "access token) without a user.")
-        return {"user": user, "password": secret, "password_option": option}
-    return {"user": user}
 
 
 def _headers(config: Any) -> dict[str, str]:
@@ -446,25 +313,31 @@ def _number(config: Any, name: str, default: float) -> float:
     return default if value is None else float(value)
 
 
-def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
-                ) -> ConnectionSettings:
-    """Build :class:`ConnectionSettings` from a Sphinx config or ``config.defaults()``.
-
-    ``base_dir`` resolves relative file options (default: the current directory;
-    the builder passes the configuration directory).
-    """
-    base = os.fspath(base_dir) if base_dir is not None else os.getcwd()
-    url = normalize_server_url(_opt(config, "server_url"))
+def _site_kind(config: Any, url: str) -> tuple[bool, bool]:
+    """(the scoped-token gateway, Confluence Cloud) for ``url``."""
     gateway = _is_gateway(url)
     cloud = gateway or _detect_cloud(config, url)
-    scoped = bool(_opt(config, "api_token_scoped"))
     if cloud and not gateway and urlsplit(url).path == "/" and \
             (urlsplit(url).hostname or "").endswith(".atlassian.net"):
         _warn("confluence_server_url %r has no /wiki path; Confluence Cloud sites live under "
               "https://<site>.atlassian.net/wiki/", url)
-    api_mode, explicit = _api_mode(config, cloud, gateway, scoped)
-    headers = _headers(config)
-    cookies, cookies_file = _cookies(config, base)
+    return gateway, cloud
+
+
+def _limits(config: Any) -> dict[str, Any]:
+    """Time, size and retry bounds of every request."""
+    timeout = _opt(config, "timeout")
+    return {
+        "timeout": float(timeout) if timeout else DEFAULT_TIMEOUT,
+        "deadline": _number(config, "request_deadline", DEFAULT_DEADLINE),
+        "max_bytes": int(_number(config, "response_size_limit", DEFAULT_MAX_BYTES)),
+        "publish_delay": _number(config, "publish_delay", 0.0),
+        "retry_attempts": int(_number(config, "publish_retry_attempts", 2)),
+        "retry_duration": _number(config, "publish_retry_duration", 4.0),
+    }
+
+
+def _api_prefixes(config: Any) -> dict[str, str]:
     prefixes = dict(DEFAULT_API_PREFIXES)
     for mode, prefix in (_opt(config, "publish_override_api_prefix") or {}).items():
         if mode not in DEFAULT_API_PREFIXES or not isinstance(prefix, str):
@@ -473,6 +346,11 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
                                         hint="Example: {'v1': 'rest/api/', 'v2': 'api/v2/'}.")
         prefixes[mode] = prefix.lstrip("/") if not prefix or prefix.endswith("/") \
             else prefix.lstrip("/") + "/"
+    return prefixes
+
+
+def _hooks(config: Any) -> tuple[Any, Any]:
+    """The credential provider (function or command) and the session override."""
     provider = _opt(config, "publish_credential_provider")
     if provider is not None and not (callable(provider) or
                                      (isinstance(provider, str) and provider.strip())):
@@ -482,6 +360,11 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
     if override is not None and not callable(override):
         raise ConfluenceConfigError("confluence_request_session_override",
                                     "must be a function taking the requests.Session")
+    return provider, override
+
+
+def _tls(config: Any, base: str) -> tuple[str | None, bool]:
+    """The CA bundle (a path) and whether the certificate is checked."""
     ca_cert = _opt(config, "ca_cert")
     if ca_cert is not None:
         ca_cert = _path(config, "confluence_ca_cert", ca_cert, base, isdir_ok=True)
@@ -489,17 +372,14 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
     if not verify:
         _warn("confluence_disable_ssl_validation is set: the server certificate is not "
               "checked. Prefer confluence_ca_cert with your organisation's CA", subtype="tls")
-    proxy = _opt(config, "proxy")
-    if proxy is not None:
-        check_url("confluence_proxy", proxy)
-    timeout = _opt(config, "timeout")
-    client_cert = _client_cert(config, base)
-    client_cert_pass = _clean_secret("confluence_client_cert_pass",
-                                     _opt(config, "client_cert_pass"))
-    debug = _debug(config)
-    # last, so that nobody types a password only to hit a configuration error
-    asked = ask_credentials(config, url, cloud)
-    creds = _resolve_credentials(config, cloud, asked)
+    return ca_cert, verify
+
+
+def _credentials(config: Any, cloud: bool, asked: Mapping[str, str], *, scoped: bool,
+                 headers: Mapping[str, str]) -> tuple[dict[str, Any], OAuth2Settings | None]:
+    """The credential the session sends, after every precedence rule, and the OAuth 2.0
+    client-credentials settings (None when not configured)."""
+    creds = resolve_credentials(config, cloud, asked)
     oauth2 = oauth2_from_config(config)
     if oauth2 is not None:
         creds = reconcile(oauth2, creds, lambda text: _warn(text, subtype="credentials"))
@@ -511,6 +391,36 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         _warn("confluence_publish_headers sets Authorization; it replaces the credential from "
               "the other authentication options", subtype="credentials")
         creds = {"user": creds.get("user")}
+    return creds, oauth2
+
+
+def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
+                ) -> ConnectionSettings:
+    """Build :class:`ConnectionSettings` from a Sphinx config or ``config.defaults()``.
+
+    ``base_dir`` resolves relative file options (default: the current directory;
+    the builder passes the configuration directory).
+    """
+    base = os.fspath(base_dir) if base_dir is not None else os.getcwd()
+    url = normalize_server_url(_opt(config, "server_url"))
+    gateway, cloud = _site_kind(config, url)
+    scoped = bool(_opt(config, "api_token_scoped"))
+    api_mode, explicit = _api_mode(config, cloud, gateway, scoped)
+    headers = _headers(config)
+    cookies, cookies_file = _cookies(config, base)
+    prefixes = _api_prefixes(config)
+    provider, override = _hooks(config)
+    ca_cert, verify = _tls(config, base)
+    proxy = _opt(config, "proxy")
+    if proxy is not None:
+        check_url("confluence_proxy", proxy)
+    client_cert = _client_cert(config, base)
+    client_cert_pass = clean_secret("confluence_client_cert_pass",
+                                     _opt(config, "client_cert_pass"))
+    debug = _debug(config)
+    # last, so that nobody types a password only to hit a configuration error
+    asked = ask_credentials(config, url, cloud)
+    creds, oauth2 = _credentials(config, cloud, asked, scoped=scoped, headers=headers)
     return ConnectionSettings(
         server_url=url,
         space_key=_opt(config, "space_key"),
@@ -530,12 +440,7 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         client_cert_pass=client_cert_pass,
         verify_ssl=verify,
         proxy=proxy,
-        timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
-        deadline=_number(config, "request_deadline", DEFAULT_DEADLINE),
-        max_bytes=int(_number(config, "response_size_limit", DEFAULT_MAX_BYTES)),
-        publish_delay=_number(config, "publish_delay", 0.0),
-        retry_attempts=int(_number(config, "publish_retry_attempts", 2)),
-        retry_duration=_number(config, "publish_retry_duration", 4.0),
+        **_limits(config),
         debug=debug,
         api_prefixes=prefixes,
         asked=tuple(name for key, name in (("user", ASK_USER), ("secret", ASK_PASSWORD))

@@ -120,3 +120,18 @@ def check_unknown_options(config: Any, environ: Mapping[str, str] | None = None)
             raise error
         logger.warning("%s (from %s) is not a confluence option%s", name, where,
                        text or "; it is ignored", type="confluence", subtype="unknown_option")
+
+
+def register(app: Any) -> None:
+    """Check the names right after :mod:`.config` applied and validated the options
+    (call right after ``config.register(app)``: same priority, so it runs next)."""
+    app.connect("config-inited", _on_config_inited, priority=400)
+
+
+def _on_config_inited(app: Any, config: Any) -> None:
+    try:
+        check_unknown_options(config)
+    except ConfluenceConfigError as exc:
+        from .userstop import ConfluenceConfigStop
+
+        raise ConfluenceConfigStop(f"confluence: {exc}", exc) from None

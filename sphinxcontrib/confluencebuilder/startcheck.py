@@ -118,7 +118,7 @@ def explain_publish_failure(error: ConfluenceError, connection: Any) -> str:
 def publish_after_build(builder: Any, connection: Any) -> None:
     """Publish the builder's output directory (``finish``), ending the build plainly on
     failure."""
-    from .publisher import publish_from_builder
+    from .publishglue import publish_from_builder
 
     # Sphinx 9 keeps the application in ``_app``; earlier releases in ``app``
     app = getattr(builder, "_app", None) or builder.app

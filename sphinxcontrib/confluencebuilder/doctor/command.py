@@ -86,14 +86,7 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
                             "not publish until confluence_publish = True. The checks run "
                             "anyway.")
 
-    report.options = checks.describe_options(config)
-    printer.heading(1, "Options" + ("" if not report.sanitize else
-                                    " (values hidden; --no-sanitize shows non-secret values)"))
-    printer.settings(report.options)
-    report.environment = checks.describe_environment()
-    printer.heading(2, "Proxy and CA environment")
-    printer.settings(report.environment)
-
+    _describe(config, report, printer)
     printer.heading(3, "Sanity checks (no request sent)")
     shown = len(report.findings)
     try:
@@ -127,6 +120,17 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
     live_checks(settings, session, report, placement=_placement(project)).run()
     _show(printer, report, shown)
     return _finish(report, printer, args.json)
+
+
+def _describe(config: object, report: Report, printer: Printer) -> None:
+    """The options and the proxy / CA environment, as read (secrets hidden)."""
+    report.options = checks.describe_options(config)
+    printer.heading(1, "Options" + ("" if not report.sanitize else
+                                    " (values hidden; --no-sanitize shows non-secret values)"))
+    printer.settings(report.options)
+    report.environment = checks.describe_environment()
+    printer.heading(2, "Proxy and CA environment")
+    printer.settings(report.environment)
 
 
 def _placement(project: LoadedProject) -> object | None:

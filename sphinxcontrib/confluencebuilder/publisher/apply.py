@@ -12,12 +12,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sphinx.util import logging
-from sphinx.util.console import bold
 
 from ..errors import (
     ConfluenceConflictError,
@@ -30,7 +29,8 @@ from ..titles import MAX_TITLE
 from .identity import Identity, attachment_comment, comment_hash, identity_of
 from .order import put_in_order
 from .plan import AttachmentChange, PageChange, Plan
-from .progress import Progress
+from .plantypes import PageDone
+from .progress import Progress, bold
 from .report import Report, left_behind_names, plan_line
 from .schedule import Driver
 from .settings import APPEARANCE_KEYS, IDENTITY_KEY, PublishSettings
@@ -43,18 +43,6 @@ AttachmentEvent = Callable[[str, str, str, dict[str, Any]], None]
 #: error kinds worth re-reading and trying again at this level (the client already retried)
 TRANSIENT = {"network", "timeout", "server", "rate-limit", "conflict", "bad-response"}
 ATTEMPTS = 3
-
-
-@dataclass
-class PageDone:
-    change: PageChange
-    page_id: str
-    version: int
-    url: str = ""
-    attachments: list[tuple[AttachmentChange, str]] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    #: version of the page's identity property after this step, when known
-    identity_version: int | None = None
 
 
 def _temporary_title(title: str, page_id: str) -> str:
@@ -98,7 +86,7 @@ class Applier:
             self._vacate_stale(stale)
         for holder in plan.title_holders():
             self.gated = True
-            self._guard(self._vacate_title, holder)
+            self.guard(self._vacate_title, holder)
         writing = sum(1 for p in plan.pages if p.action not in ("unchanged", "skip"))
         self.pages_progress = Progress("publishing pages", writing)
         self.files_progress = Progress("publishing attachments",
@@ -128,7 +116,7 @@ class Applier:
             return True
         return change.writes_page or change.labels_changed or change.appearance_changed
 
-    def _guard(self, step: Callable[[PageChange], PageDone], change: PageChange) -> PageDone:
+    def guard(self, step: Callable[[PageChange], PageDone], change: PageChange) -> PageDone:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return step(change)
@@ -139,13 +127,15 @@ class Applier:
                     hint="Ask a space administrator for permission to add and edit pages, "
                          "or check the user or token used for publishing.",
                     options=("confluence_space_key", "confluence_server_user")) from exc
+            except ConfluenceConflictError:
+                raise  # the client already re-read the version and retried the write
             except ConfluenceConnectionError as exc:
-                if attempt == ATTEMPTS or not _transient(exc):
-                    raise
+                if attempt == ATTEMPTS or not _transient(exc) or exc.retried:
+                    raise  # not transient, or the transport's retries are used up
                 logger.info("confluence: retrying %s after: %s", change.docname, exc.message)
         raise AssertionError("unreachable")
 
-    def _fail(self, failures: list[BaseException]) -> None:
+    def fail(self, failures: list[BaseException]) -> None:
         """Stop the publish: a publish error (already worded for the user) as it is, a
         connection failure wrapped with what to do next."""
         first = failures[0]
@@ -178,7 +168,7 @@ class Applier:
                         appearance=change.appearance, title=change.title,
                         attachments=attachments).to_value()
 
-    def _page_step(self, change: PageChange) -> PageDone:
+    def page_step(self, change: PageChange) -> PageDone:
         client, settings = self.client, self.settings
         if not (change.writes_page or change.labels_changed or change.appearance_changed):
             return PageDone(change, change.page_id or "", change.version or 0, change.url,
@@ -272,21 +262,13 @@ class Applier:
                     archived.title, where, ident.docname, change.docname)
 
     def _update(self, change: PageChange, parent_id: str | None) -> RemotePage:
+        """One update; the client re-reads the version on a 409 and the transport retries
+        5xx, 429 and drops, so no retry here (retries never multiply across layers)."""
         current = RemotePage(change.page_id or "", change.title, self.plan.space.key,
                              change.old_parent_id, change.version or 0)
-        for attempt in range(ATTEMPTS):
-            try:
-                return self.client.update_page(
-                    current, change.title, change.body, parent_id,
-                    version_message=self.settings.version_comment,
-                    minor_edit=self.settings.minor_edit)
-            except ConfluenceConnectionError as exc:
-                if not (_transient(exc) or isinstance(exc, ConfluenceConflictError)):
-                    raise
-                if attempt == ATTEMPTS - 1:
-                    raise
-                current = self.client.get_page(current.id)  # fresh version, then again
-        raise AssertionError("unreachable")
+        return self.client.update_page(current, change.title, change.body, parent_id,
+                                       version_message=self.settings.version_comment,
+                                       minor_edit=self.settings.minor_edit)
 
     def _vacate_title(self, change: PageChange) -> PageDone:
         """Give the page a temporary title so another page of ours can take its own."""
@@ -324,7 +306,7 @@ class Applier:
         if wanted:
             client.add_labels(page_id, tuple(sorted(wanted)))
 
-    def _record_page(self, change: PageChange, done: PageDone, count: int, total: int) -> None:
+    def record_page(self, change: PageChange, done: PageDone, count: int, total: int) -> None:
         report = self.report
         self.ids[change.docname] = done.page_id
         self.done[change.docname] = done
@@ -392,7 +374,7 @@ class Applier:
 
     # -- attachments -----------------------------------------------------------------
 
-    def _attachment_step(self, change: PageChange) -> PageDone:
+    def attachment_step(self, change: PageChange) -> PageDone:
         client = self.client
         base = self.done.get(change.docname)
         page_id = self.ids[change.docname]
@@ -449,7 +431,7 @@ class Applier:
                         minor_edit=self.settings.minor_edit)
             raise
 
-    def _record_attachments(self, change: PageChange, done: PageDone) -> None:
+    def record_attachments(self, change: PageChange, done: PageDone) -> None:
         for att, att_id in done.attachments:
             key = f"{change.docname}/{att.name}"
             if att.action == "upload":

@@ -127,6 +127,30 @@ def plan_removals(index: RemoteIndex, settings: PublishSettings, *, scope_id: st
             warnings.append(f"page {page.title!r} (id {page.id}) is not cleaned up: {why}")
             continue
         candidates[page.id] = page
+    warnings.extend(_keep_holders(index, settings, candidates, kept_ids))
+    limit = settings.cleanup_max_deletes
+    if limit > 0 and len(candidates) > limit and not settings.cleanup_force:
+        raise ConfluenceCleanupRefused(
+            f"cleanup refused: it would {mode} {len(candidates)} pages, more than "
+            f"confluence_cleanup_max_deletes = {limit}",
+            hint="Check the scope (confluence_parent_page, confluence_cleanup_from_root), "
+                 "then raise confluence_cleanup_max_deletes or set "
+                 "confluence_cleanup_force = True.",
+            options=("confluence_cleanup_max_deletes", "confluence_cleanup_force"))
+    depth = {pid: len(index.ancestors(pid)) for pid in candidates}
+    ordered = sorted(candidates.values(), key=lambda p: (-depth[p.id], p.id))
+    removals = []
+    for page in ordered:
+        ident = identity_of(page)
+        removals.append(Removal(page.id, page.title, ident.docname if ident else "", mode))
+    return tuple(removals), tuple(warnings)
+
+
+def _keep_holders(index: RemoteIndex, settings: PublishSettings,
+                  candidates: dict[str, RemotePage], kept_ids: Collection[str]) -> list[str]:
+    """Stale pages holding pages we did not publish: refused, or (cleanup force) kept
+    with their ancestors, taken out of ``candidates``; returns the warnings."""
+    warnings: list[str] = []
     holding: dict[str, list[RemotePage]] = {}
     for page in candidates.values():
         foreign = [d for d in index.descendants(page.id)
@@ -152,19 +176,4 @@ def plan_removals(index: RemoteIndex, settings: PublishSettings, *, scope_id: st
                     warnings.append(f"cleanup keeps stale page {index.by_id[keep].title!r} "
                                     f"(id {keep}): it holds pages not published by this "
                                     "project")
-    limit = settings.cleanup_max_deletes
-    if limit > 0 and len(candidates) > limit and not settings.cleanup_force:
-        raise ConfluenceCleanupRefused(
-            f"cleanup refused: it would {mode} {len(candidates)} pages, more than "
-            f"confluence_cleanup_max_deletes = {limit}",
-            hint="Check the scope (confluence_parent_page, confluence_cleanup_from_root), "
-                 "then raise confluence_cleanup_max_deletes or set "
-                 "confluence_cleanup_force = True.",
-            options=("confluence_cleanup_max_deletes", "confluence_cleanup_force"))
-    depth = {pid: len(index.ancestors(pid)) for pid in candidates}
-    ordered = sorted(candidates.values(), key=lambda p: (-depth[p.id], p.id))
-    removals = []
-    for page in ordered:
-        ident = identity_of(page)
-        removals.append(Removal(page.id, page.title, ident.docname if ident else "", mode))
-    return tuple(removals), tuple(warnings)
+    return warnings

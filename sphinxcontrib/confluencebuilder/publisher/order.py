@@ -14,11 +14,32 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from ..rest.base import ConfluenceClient
-    from .plan import PageChange
+
+
+class PageChange(Protocol):
+    """What ordering reads of a :class:`.plantypes.PageChange` (a protocol, so the plan's
+    values and the ordering do not import each other)."""
+
+    @property
+    def docname(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def parent_doc(self) -> str | None: ...
+    @property
+    def parent_id(self) -> str | None: ...
+    @property
+    def keep_parent(self) -> bool: ...
+    @property
+    def recorded(self) -> object | None: ...
+    @property
+    def reasons(self) -> tuple[str, ...]: ...
+    @property
+    def position(self) -> int | None: ...
 
 #: (docname, position, target docname): move ``docname`` ``position`` the target
 Move = tuple[str, str, str]

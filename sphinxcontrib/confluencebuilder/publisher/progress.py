@@ -12,7 +12,14 @@ import os
 import sys
 
 from sphinx.util import logging
-from sphinx.util.console import bold, term_width_line
+from sphinx.util.console import colorize, term_width_line
+
+
+def bold(text: str) -> str:
+    """Bold when Sphinx colours are on (``sphinx.util.console`` builds ``bold`` at
+    run time, so type checkers cannot see it)."""
+    return colorize("bold", text)
+
 
 logger = logging.getLogger(__name__)
 

@@ -7,14 +7,38 @@ out in a stable order whatever the timing. The first write of a publish runs alo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..errors import ConfluenceConnectionError, ConfluencePublishError
-from .plan import PageChange
+from .plantypes import PageChange, PageDone, Plan
 
-if TYPE_CHECKING:
-    from .apply import Applier, PageDone
+
+class Applier(Protocol):
+    """What the driver uses of :class:`.apply.Applier` (a protocol, so the applier and
+    its scheduler do not import each other)."""
+
+    plan: Plan
+    gated: bool
+    ids: dict[str, str]
+    done: dict[str, PageDone]
+
+    def writes(self, kind: str, change: PageChange) -> bool: ...
+
+    def page_step(self, change: PageChange) -> PageDone: ...
+
+    def attachment_step(self, change: PageChange) -> PageDone: ...
+
+    def guard(self, step: Callable[[PageChange], PageDone], change: PageChange
+              ) -> PageDone: ...
+
+    def fail(self, failures: list[BaseException]) -> None: ...
+
+    def record_page(self, change: PageChange, done: PageDone, count: int,
+                    total: int) -> None: ...
+
+    def record_attachments(self, change: PageChange, done: PageDone) -> None: ...
 
 
 class Driver:
@@ -52,17 +76,17 @@ class Driver:
                     continue
                 self.complete(kind, change, done)
         if self.failures:
-            self.applier._fail(self.failures)
+            self.applier.fail(self.failures)
 
     def submit(self, kind: str, change: PageChange) -> None:
         if self.failures:
             return  # stop starting work; what runs finishes
         applier = self.applier
-        step = applier._page_step if kind == "page" else applier._attachment_step
+        step = applier.page_step if kind == "page" else applier.attachment_step
         if not applier.gated and applier.writes(kind, change):
             applier.gated = True
             try:
-                done = applier._guard(step, change)
+                done = applier.guard(step, change)
             except (ConfluencePublishError, ConfluenceConnectionError) as exc:
                 self.failures.append(exc)
                 return
@@ -70,7 +94,7 @@ class Driver:
         elif kind == "page" and not applier.writes(kind, change):
             self.complete(kind, change, step(change))      # no request: nothing to wait for
         else:
-            self.pending[self.pool.submit(applier._guard, step, change)] = (kind, change)
+            self.pending[self.pool.submit(applier.guard, step, change)] = (kind, change)
 
     def complete(self, kind: str, change: PageChange, done: PageDone) -> None:
         applier = self.applier
@@ -94,11 +118,11 @@ class Driver:
             if done is None:
                 break
             self.next_page += 1
-            applier._record_page(change, done, self.next_page, total)
+            applier.record_page(change, done, self.next_page, total)
         while self.next_files < len(self.with_files):
             change = self.with_files[self.next_files]
             done = self.results.get(("attachments", change.docname))
             if done is None or self.position[change.docname] >= self.next_page:
                 break
             self.next_files += 1
-            applier._record_attachments(change, done)
+            applier.record_attachments(change, done)

@@ -1,9 +1,11 @@
 """What the v1 and v2 clients share beyond their API calls: the property-write retry,
-the check of a paged answer, and the page fields both APIs spell the same way."""
+the check of a paged answer, the page fields both APIs spell the same way, and small
+value helpers (CQL quoting, attachment sizes, page copies)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +19,7 @@ from ..errors import (
 )
 from ..session import redact_text
 from . import shape
+from .base import RemotePage
 
 PAGE_LIMIT = 250
 CONFLICT_RETRIES = 3
@@ -158,3 +161,26 @@ def written_version(data: Any, expected: int) -> int:
     number = ((data or {}).get("version") or {}).get("number") if isinstance(data, dict) \
         else None
     return number if isinstance(number, int) else expected
+
+
+def cql_quote(text: str) -> str:
+    """A CQL string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def expand_properties(keys: tuple[str, ...]) -> list[str]:
+    return [f"metadata.properties.{key.replace('-', '_')}" for key in keys]
+
+
+def attachment_size(value: Any) -> int:
+    """An attachment's size in bytes (any whole number; None: unknown, 0)."""
+    if value is None:
+        return 0
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise shape.bad_shape("fileSize", value, "a whole number of bytes")
+    return value
+
+
+def with_changes(page: RemotePage, **changes: Any) -> RemotePage:
+    """A copy of ``page`` with ``changes`` (the dataclass is frozen)."""
+    return replace(page, **changes)

@@ -49,7 +49,7 @@ def parse_retry_after(value: str | None, *, cap: float,
 def backoff_delay(attempt: int, base: float, cap: float,
                   rng: Callable[[float, float], float] = random.uniform) -> float:
     """Capped exponential backoff with jitter (x0.7..1.3): base, 2*base, 4*base, ..."""
-    raw = min(cap, base * (2 ** max(0, attempt)))
+    raw = min(cap, base * float(2 ** max(0, attempt)))
     return max(0.0, min(cap, raw * rng(0.7, 1.3)))
 
 

@@ -124,76 +124,95 @@ class Transport:
         """Send one API call with the retry rules of the module docstring."""
         method = method.upper()
         self._check_origin(url)
-        safe = method in IDEMPOTENT if idempotent is None else idempotent
-        s = self.settings
-        errors = rate = 0
-        refreshed = False
+        tries = _Tries(method, url, method in IDEMPOTENT if idempotent is None else idempotent,
+                       recover)
         while True:
             self.limiter.acquire(self.sleep)
             generation = self._credential_generation
             try:
                 response = self._send(method, url, params, json, files, data, headers)
             except requests.RequestException as exc:
-                error = classify_exception(exc, s, method=method, url=url)
-                if is_dropped_connection(exc) and errors < s.retry_attempts and \
-                        (safe or recover):
-                    recovered = None if safe else recover() if recover else None
-                    if recovered is not None:
-                        return recovered
-                    self._wait_retry(errors, f"{error.message}")
-                    errors += 1
-                    continue
-                raise error from None
+                recovered = self._after_exception(exc, tries)
+                if recovered is not None:
+                    return recovered
+                continue
             except ConfluenceError:
                 raise  # our own auth (OAuth 2.0 token endpoint) explained the failure
             except Exception as exc:  # noqa: BLE001 - user auth objects and hooks run here
-                raise ConfluenceConnectionError(
-                    f"{method} {_path(url)}: the request could not be sent "
-                    f"({exc.__class__.__name__}: {redact_text(str(exc))[:200]})",
-                    hint="A custom auth handler or session hook failed before the request "
-                    "left this machine.", options=("confluence_server_auth",
-                                                    "confluence_request_session_override"),
-                    url=url.split("?", 1)[0]) from None
+                raise _unsent(method, url, exc) from None
             status = response.status_code
             retry_after = self.limiter.observe(status, response.headers)
             self._note_deprecation(method, response)
             if status in allow_status:
                 return self._reply(response)
-            if status == 429 or (status == 503 and retry_after is not None):
-                if rate < s.rate_limit_retries and (status == 429 or safe or recover):
-                    if status == 503 and not safe and recover is not None:
-                        recovered = recover()
-                        if recovered is not None:
-                            return recovered
-                    wait = retry_after if retry_after is not None else self._backoff(rate)
-                    if retry_after is None:
-                        self.limiter.block_for(wait)
-                    if wait >= 60:
-                        logger.warning("confluence: the server asked to wait %.0f s before "
-                                       "the next request", wait, type="confluence",
-                                       subtype="rate_limit")
-                    logger.info("confluence: %s %s answered %s; waiting %.2f s",
-                                method, _path(url), status, wait)
-                    rate += 1
-                    with self._lock:
-                        self.retries += 1
-                    continue
-            elif status in RETRY_STATUSES and errors < s.retry_attempts and (safe or recover):
-                recovered = None if safe else recover() if recover else None
-                if recovered is not None:
-                    return recovered
-                self._wait_retry(errors, f"{method} {_path(url)} answered {status}")
-                errors += 1
+            verdict = self._retry_verdict(status, retry_after, tries)
+            if isinstance(verdict, Reply):
+                return verdict
+            if verdict:
                 continue
-            if not refreshed and s.credential_provider is not None and (
-                    status == 401 or is_login_redirect(response, s)):
-                refreshed = True
+            if not tries.refreshed and self.settings.credential_provider is not None and (
+                    status == 401 or is_login_redirect(response, self.settings)):
+                tries.refreshed = True
                 self._refresh(generation)
                 continue
-            failure = classify_response(response, s, subject=subject, allow_empty=allow_empty)
+            failure = classify_response(response, self.settings, subject=subject,
+                                        allow_empty=allow_empty)
             if failure is not None:
+                failure.retried = tries.used
                 raise failure
             return self._reply(response)
+
+    def _after_exception(self, exc: requests.RequestException, tries: _Tries) -> Reply | None:
+        """A request that got no answer: retry a dropped connection (the wait is taken
+        here; None means send again), return what ``recover`` found, or raise."""
+        s = self.settings
+        error = classify_exception(exc, s, method=tries.method, url=tries.url)
+        if not (is_dropped_connection(exc) and tries.errors < s.retry_attempts
+                and (tries.safe or tries.recover)):
+            error.retried = tries.used
+            raise error from None
+        recovered = tries.recovered()
+        if recovered is not None:
+            return recovered
+        self._wait_retry(tries.errors, f"{error.message}")
+        tries.errors += 1
+        return None
+
+    def _retry_verdict(self, status: int, retry_after: float | None,
+                       tries: _Tries) -> bool | Reply:
+        """The one retry policy for answers: True to send again (after the wait taken
+        here), a Reply found by ``recover``, or False (not retryable, or out of tries)."""
+        s, method, url = self.settings, tries.method, tries.url
+        if status == 429 or (status == 503 and retry_after is not None):
+            if tries.rate >= s.rate_limit_retries or not (
+                    status == 429 or tries.safe or tries.recover):
+                return False
+            if status == 503:
+                recovered = tries.recovered()
+                if recovered is not None:
+                    return recovered
+            wait = retry_after if retry_after is not None else self._backoff(tries.rate)
+            if retry_after is None:
+                self.limiter.block_for(wait)
+            if wait >= 60:
+                logger.warning("confluence: the server asked to wait %.0f s before "
+                               "the next request", wait, type="confluence",
+                               subtype="rate_limit")
+            logger.info("confluence: %s %s answered %s; waiting %.2f s",
+                        method, _path(url), status, wait)
+            tries.rate += 1
+            with self._lock:
+                self.retries += 1
+            return True
+        if status in RETRY_STATUSES and tries.errors < s.retry_attempts and (
+                tries.safe or tries.recover):
+            recovered = tries.recovered()
+            if recovered is not None:
+                return recovered
+            self._wait_retry(tries.errors, f"{method} {_path(url)} answered {status}")
+            tries.errors += 1
+            return True
+        return False
 
     def _wait_retry(self, attempt: int, what: str) -> None:
         wait = self._backoff(attempt)
@@ -298,3 +317,37 @@ def _body_text(body: Any, headers: Mapping[str, str]) -> str:
 
 
 __all__ = ["Reply", "Transport", "ConfluenceConnectionError", "parse_retry_after"]
+
+
+@dataclass
+class _Tries:
+    """The retry budget of one request: error and rate-limit retries taken so far."""
+
+    method: str
+    url: str
+    #: the call may be repeated blindly (idempotent)
+    safe: bool
+    #: a non-idempotent call's check whether an earlier attempt already happened
+    recover: Callable[[], Reply | None] | None
+    errors: int = 0
+    rate: int = 0
+    refreshed: bool = False
+
+    @property
+    def used(self) -> bool:
+        """Whether this request was retried (a layer above must not repeat it)."""
+        return bool(self.errors or self.rate)
+
+    def recovered(self) -> Reply | None:
+        """Before repeating a non-idempotent call: its result if it already happened."""
+        return None if self.safe or self.recover is None else self.recover()
+
+
+def _unsent(method: str, url: str, exc: Exception) -> ConfluenceConnectionError:
+    return ConfluenceConnectionError(
+        f"{method} {_path(url)}: the request could not be sent "
+        f"({exc.__class__.__name__}: {redact_text(str(exc))[:200]})",
+        hint="A custom auth handler or session hook failed before the request "
+        "left this machine.", options=("confluence_server_auth",
+                                        "confluence_request_session_override"),
+        url=url.split("?", 1)[0])

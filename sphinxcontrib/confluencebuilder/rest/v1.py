@@ -27,9 +27,13 @@ from .common import (
     CONFLICT_RETRIES,
     PAGE_LIMIT,
     Pager,
+    attachment_size,
+    cql_quote,
+    expand_properties,
     next_link,
     page_fields,
     results_of,
+    with_changes,
     write_property,
 )
 from .order import MOVE_ACTION_POSITIONS, in_position_order, position_of
@@ -39,15 +43,6 @@ from .transport import Reply, Transport
 logger = logging.getLogger(__name__)
 
 ARCHIVE_POLLS = 60
-
-
-def cql_quote(text: str) -> str:
-    """A CQL string literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def expand_properties(keys: tuple[str, ...]) -> list[str]:
-    return [f"metadata.properties.{key.replace('-', '_')}" for key in keys]
 
 
 class V1Client:
@@ -263,7 +258,7 @@ class V1Client:
         page = self._page(data, (), space.key)
         if labels and not self.settings.cloud:
             self.add_labels(page.id, labels)  # Data Center ignores labels on create
-        return _with(page, properties=dict(properties or {}),
+        return with_changes(page, properties=dict(properties or {}),
                      labels=tuple(labels) if labels else page.labels)
 
     def update_page(self, page: RemotePage, title: str, body: str, parent_id: str | None, *,
@@ -298,14 +293,14 @@ class V1Client:
         data = self._call("PUT", self._v1(f"content/{_seg(page.id)}"), json=payload,
                           subject=f"page {page.id}", allow_empty=True)
         if not data:
-            return _with(page, title=title, version=number, parent_id=parent_id or
+            return with_changes(page, title=title, version=number, parent_id=parent_id or
                          page.parent_id, body=body)
-        return _with(self._page(data, (), page.space_key), properties=page.properties)
+        return with_changes(self._page(data, (), page.space_key), properties=page.properties)
 
     def list_children(self, page_id: str) -> list[RemotePage]:
         items = self._paged_v1(f"content/{_seg(page_id)}/child/page", {"expand": "version"},
                                subject=f"page {page_id}")
-        return in_position_order([_with(self._page(item), parent_id=page_id)
+        return in_position_order([with_changes(self._page(item), parent_id=page_id)
                                   for item in items])
 
     def move_page(self, page_id: str, position: str, target_id: str) -> None:
@@ -427,7 +422,7 @@ class V1Client:
                                  "version.number", 1),
             media_type=shape.text(meta.get("mediaType") or ext.get("mediaType"), "mediaType"),
             comment=shape.text(meta.get("comment") or ext.get("comment"), "comment"),
-            size=_size(ext.get("fileSize")))
+            size=attachment_size(ext.get("fileSize")))
 
     def list_attachments(self, page_id: str) -> list[RemoteAttachment]:
         items = self._paged_v1(f"content/{_seg(page_id)}/child/attachment", {"expand": "version"},
@@ -486,17 +481,3 @@ class V1Client:
         self._call("PUT", self._v1(f"space/{quote(space.key, safe='~')}"),
                    json={"name": space.name, "homepage": {"id": page_id}},
                    subject=f"space {space.key!r}")
-
-
-def _size(value: Any) -> int:
-    """An attachment's size in bytes (any whole number; None: unknown, 0)."""
-    if value is None:
-        return 0
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise shape.bad_shape("fileSize", value, "a whole number of bytes")
-    return value
-
-
-def _with(page: RemotePage, **changes: Any) -> RemotePage:
-    from dataclasses import replace
-    return replace(page, **changes)

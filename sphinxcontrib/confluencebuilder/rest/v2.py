@@ -30,11 +30,20 @@ from ..errors import (
 )
 from . import shape
 from .base import RemoteAttachment, RemotePage, Space
-from .common import PAGE_LIMIT, Pager, next_link, page_fields, results_of, write_property
+from .common import (
+    PAGE_LIMIT,
+    Pager,
+    cql_quote,
+    next_link,
+    page_fields,
+    results_of,
+    with_changes,
+    write_property,
+)
 from .order import in_position_order, position_of
 from .shape import segment as _seg
 from .transport import Reply, Transport
-from .v1 import V1Client, _with, cql_quote
+from .v1 import V1Client
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +164,7 @@ class V2Client(V1Client):
         if found is None:
             return None
         values, versions = self._properties(found.id, properties)
-        return _with(found, properties=values, property_versions=versions)
+        return with_changes(found, properties=values, property_versions=versions)
 
     def _space_pages(self, space: Space, status: str = "current") -> list[RemotePage]:
         self._space_keys.setdefault(space.id, space.key)
@@ -178,9 +187,9 @@ class V2Client(V1Client):
             out = []
             for page in pages:
                 values, versions = self._properties(page.id, properties)
-                out.append(_with(page, properties=values, property_versions=versions))
+                out.append(with_changes(page, properties=values, property_versions=versions))
             return out
-        return [_with(p, properties=bulk[p.id].properties,
+        return [with_changes(p, properties=bulk[p.id].properties,
                       property_versions=bulk[p.id].property_versions)
                 if p.id in bulk else p for p in pages]
 
@@ -211,7 +220,7 @@ class V2Client(V1Client):
             self._first_property(page.id, key, value)
         if labels:
             self.add_labels(page.id, labels)
-        return _with(page, properties=dict(properties or {}),
+        return with_changes(page, properties=dict(properties or {}),
                      labels=tuple(labels) if labels else None)
 
     def _update(self, page: RemotePage, number: int, title: str, body: str,
@@ -228,7 +237,7 @@ class V2Client(V1Client):
             payload["spaceId"] = space_id
         data = self._call("PUT", self._v2(f"pages/{_seg(page.id)}"), json=payload,
                           subject=f"page {page.id}")
-        return _with(self._page2(data), properties=page.properties)
+        return with_changes(self._page2(data), properties=page.properties)
 
     def list_children(self, page_id: str) -> list[RemotePage]:
         """``/pages/{id}/direct-children`` (folders and other types left out), sorted by
@@ -237,7 +246,7 @@ class V2Client(V1Client):
         items = self._paged_v2(f"pages/{_seg(page_id)}/direct-children", {},
                                subject=f"page {page_id}")
         return in_position_order([
-            _with(self._page2(item), parent_id=page_id,
+            with_changes(self._page2(item), parent_id=page_id,
                   position=position_of(item.get("childPosition")))
             for item in items if item.get("type", "page") == "page"])
 

@@ -8,13 +8,35 @@ reset|save|configure`` (configure takes a JSON object of knobs).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from .protocol import ApiResponse
+from .state import State
 
-if TYPE_CHECKING:
-    from .server import ConfluenceEmulator
+
+class ConfluenceEmulator(Protocol):
+    """What the admin paths use of :class:`.server.ConfluenceEmulator` (a protocol, so
+    the server and its admin paths do not import each other)."""
+
+    state: State
+    persist: Path | None
+
+    @property
+    def requests(self) -> list[dict[str, Any]]: ...
+
+    def counts(self) -> dict[str, dict[Any, int]]: ...
+
+    def tree(self, space_key: str | None = None) -> dict[str, Any]: ...
+
+    def knobs(self) -> dict[str, Any]: ...
+
+    def reset(self) -> None: ...
+
+    def save(self) -> Path: ...
+
+    def configure(self, **knobs: Any) -> None: ...
 
 
 #: the admin endpoints, listed at ``GET /__emulator__/``

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import socket
 import ssl
 import threading
@@ -17,7 +16,6 @@ import time
 import uuid
 from collections import Counter, deque
 from dataclasses import fields, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -35,6 +33,7 @@ from .auth import (
     mask_headers,
 )
 from .hostguard import refuse_foreign
+from .httpserver import Handler, Server, pipe
 from .oauth import PROXY_MODES, OAuthKnobs, ProxyGate, TokenIssuer
 from .protocol import ApiRequest, ApiResponse
 from .routing import (
@@ -96,7 +95,7 @@ class ConfluenceEmulator:
         self.state = State()
         self.errors: list[BaseException] = []
         self._requested_port = port
-        self._httpd: _Server | None = None
+        self._httpd: Server | None = None
         self._thread: threading.Thread | None = None
         self._log: deque[dict[str, Any]] = deque(maxlen=_LOG_LIMIT)
         self._by_endpoint: Counter[str] = Counter()
@@ -121,7 +120,7 @@ class ConfluenceEmulator:
         if self.tls:  # before binding, so a bad certificate leaves no open socket
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(*self.tls)
-        httpd = _Server((self.host, self._requested_port), _Handler)
+        httpd = Server((self.host, self._requested_port), Handler)
         httpd.emulator = self
         httpd.tls_context = context
         self._httpd = httpd
@@ -307,7 +306,7 @@ class ConfluenceEmulator:
             self._by_status[entry["status"]] += 1
 
     # -- one request -------------------------------------------------------------------
-    def handle(self, h: _Handler, body: bytes) -> ApiResponse | None:
+    def handle(self, h: Handler, body: bytes) -> ApiResponse | None:
         """Answer one request; None means: drop the connection."""
         target = urlsplit(h.path)
         tunnelled = h.client_address in self._tunnels  # the proxy checked it at CONNECT
@@ -343,7 +342,7 @@ class ConfluenceEmulator:
         self._record(entry)
         return rsp
 
-    def tunnel(self, h: _Handler) -> None:
+    def tunnel(self, h: Handler) -> None:
         """``CONNECT`` through the ``proxy`` front end: proxy auth, then a byte pipe to us."""
         headers = {k.lower(): v for k, v in h.headers.items()}
         entry: dict[str, Any] = {
@@ -365,7 +364,7 @@ class ConfluenceEmulator:
             h.send_response(200, "Connection established")
             h.end_headers()
             try:
-                _pipe(h.connection, upstream)
+                pipe(h.connection, upstream)
             finally:
                 self._tunnels.discard(upstream.getsockname())
 
@@ -460,149 +459,3 @@ class ConfluenceEmulator:
             headers["X-AUSERNAME"] = username or "anonymous"
         headers.update(rsp.headers)
         return replace(rsp, headers=headers)
-
-
-def _pipe(a: socket.socket, b: socket.socket) -> None:
-    """Copy bytes both ways until either side closes or 30 s pass in silence."""
-    while True:
-        readable, _, _ = select.select([a, b], [], [], 30)
-        if not readable:
-            return
-        for src in readable:
-            data = src.recv(65536)
-            if not data:
-                return
-            (b if src is a else a).sendall(data)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-    emulator: ConfluenceEmulator
-    tls_context: ssl.SSLContext | None = None
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._conns: set[socket.socket] = set()
-        self._conns_lock = threading.Lock()
-        super().__init__(*args, **kwargs)
-
-    def finish_request(self, request: Any, client_address: Any) -> None:
-        conn = request
-        if self.tls_context is not None and self._speaks_tls(request):
-            # handshake in the worker thread, not in accept()
-            try:
-                conn = self.tls_context.wrap_socket(request, server_side=True)
-            except (ssl.SSLError, OSError):
-                return
-        with self._conns_lock:
-            self._conns.add(conn)
-        try:
-            self.RequestHandlerClass(conn, client_address, self)  # type: ignore[arg-type]
-        finally:
-            with self._conns_lock:
-                self._conns.discard(conn)
-            if conn is not request:
-                conn.close()
-
-    def _speaks_tls(self, request: socket.socket) -> bool:
-        """With ``sso='proxy'`` a TLS port also takes plain HTTP: the proxy's own protocol."""
-        if self.emulator.knobs()["sso"] != "proxy":
-            return True
-        request.settimeout(30)
-        try:
-            return request.recv(1, socket.MSG_PEEK) == b"\x16"  # a TLS ClientHello
-        except OSError:
-            return True
-        finally:
-            request.settimeout(None)
-
-    def close_connections(self) -> None:
-        with self._conns_lock:
-            for conn in list(self._conns):
-                try:
-                    conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # client went away mid-answer: nothing to report
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # one answer is two writes: avoid the 40 ms ACK stall
-    timeout = 30
-    server: _Server
-
-    def version_string(self) -> str:
-        return "AtlassianEdge" if self.server.emulator.mode == "cloud" else "Apache"
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
-
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline().strip():
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
-
-    def _serve(self) -> None:
-        try:
-            body = self._read_body()
-        except ValueError:  # a Content-Length or chunk size that is not a number
-            self.send_error(400, "Bad request body framing")
-            return
-        rsp = self.server.emulator.handle(self, body)
-        if rsp is None:
-            self.close_connection = True
-            return
-        self.send_answer(rsp)
-
-    def send_answer(self, rsp: ApiResponse) -> None:
-        if rsp.stream is not None:
-            self._send_stream(rsp)
-            return
-        if rsp.body is None or rsp.status in (204, 304):
-            payload = b""
-        elif isinstance(rsp.body, bytes):
-            payload = rsp.body
-        else:
-            payload = json.dumps(rsp.body).encode("utf-8")
-        self.send_response(rsp.status)
-        self.send_header("Content-Type", rsp.content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in rsp.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD" and rsp.status not in (204, 304):
-            self.wfile.write(payload)
-
-    def _send_stream(self, rsp: ApiResponse) -> None:
-        self.send_response(rsp.status)
-        self.send_header("Content-Type", rsp.content_type)
-        if rsp.length:
-            self.send_header("Content-Length", str(rsp.length))
-        for name, value in rsp.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.close_connection = True
-        try:
-            for piece in rsp.stream or ():
-                self.wfile.write(piece)
-                self.wfile.flush()
-        except OSError:
-            pass  # the client gave up (deadline, size cap): that is the point
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
-
-    def do_CONNECT(self) -> None:
-        self.server.emulator.tunnel(self)

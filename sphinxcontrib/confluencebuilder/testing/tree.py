@@ -9,12 +9,23 @@ the REST move (``PUT /content/{id}/move/{position}/{targetId}``) and the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from .state import Content, EmulatorError
+from .model import Content, EmulatorError
 
-if TYPE_CHECKING:
-    from .state import State
+
+class State(Protocol):
+    """What a move needs of :class:`.state.State` (a protocol, so this module does
+    not import the state that calls it)."""
+
+    def writable_space(self, key: str) -> object: ...
+
+    def check_parent(self, space_key: str, parent_id: str | None, *,
+                     moving: str | None = None) -> None: ...
+
+    def siblings(self, parent_id: str | None, space_key: str) -> list[Content]: ...
+
+    def next_id(self) -> str: ...
 
 POSITIONS = ("append", "before", "after", "top")
 
