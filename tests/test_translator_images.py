@@ -144,11 +144,13 @@ def test_figure_v1_caption_and_legend(make_app: Any, tmp_path: Path) -> None:
     root, found = images(build(make_app, tmp_path, confluence_editor="v1"))
     figure = [i for i in found if i.get("align") == "left"][0]
     assert figure["caption"] is None
-    captions = [p for p in root.iter(X + "p") if p.get("style") == "text-align: left;"]
+    style = "clear: both;text-align: left;"  # as the existing extension writes it
+    captions = [p for p in root.iter(X + "p") if p.get("style") == style]
     assert "".join(captions[0].itertext()) == "The caption text."
-    assert captions[0].find(f"{X}em/{X}em") is not None  # markup in the caption is kept
+    assert captions[0].find(f"{X}em") is not None  # markup in the caption is kept
     legend = [d for d in root.iter(X + "div") if d.find(AC + "image") is None]
     assert "".join(legend[0].itertext()) == "The legend paragraph."
+    assert legend[0].get("style") == "text-align: left;"  # the figure's alignment
     anchors = {
         m.find(AC + "parameter").text
         for m in root.iter(AC + "structured-macro")
@@ -163,7 +165,11 @@ def test_figure_v2_caption_inside_image(make_app: Any, tmp_path: Path) -> None:
     assert figure["caption"] == "The caption text."
     assert "layout" not in figure and "style" not in figure
     text = "".join(root.itertext())
-    assert text.count("The caption text.") == 1  # not repeated below the image
+    legend = [d for d in root.iter(X + "div") if "The legend" in "".join(d.itertext())]
+    assert legend[0].get("style") == "text-align: left;"
+    assert text.count("The caption text.") == 1
+    clears = [d for d in root.iter(X + "div") if d.get("style") == "clear: both"]
+    assert len(clears) == 3  # one after each figure  # not repeated below the image
     assert "The legend paragraph." in text
 
 

@@ -259,7 +259,8 @@ class ImagesMixin(_Base):
                     image["confluence_done"] = True
 
     def depart_figure(self, node: nodes.figure) -> None:
-        pass
+        if self.editor == "v2":  # as the existing extension: text resumes below a float
+            self.body.append(start_tag("div", {"style": "clear: both"}) + " " + end_tag("div"))
 
     def visit_caption(self, node: nodes.caption) -> None:
         if isinstance(node.parent, nodes.figure):
@@ -267,11 +268,10 @@ class ImagesMixin(_Base):
                 raise nodes.SkipNode
             align = node.parent.get("align") or "center"
             self.body.append(
-                start_tag("p", {"style": f"text-align: {align};"})
-                + start_tag("em")
+                start_tag("p", {"style": f"clear: both;text-align: {align};"})
                 + escape(self.figure_number(node.parent))
             )
-            self.push_end(end_tag("em") + end_tag("p"))
+            self.push_end(end_tag("p"))
         else:
             self.body.append(start_tag("p") + start_tag("strong"))
             self.push_end(end_tag("strong") + end_tag("p"))
@@ -280,7 +280,9 @@ class ImagesMixin(_Base):
         self.pop_end()
 
     def visit_legend(self, node: nodes.legend) -> None:
-        self.body.append(start_tag("div"))
+        align = node.parent.get("align") if isinstance(node.parent, nodes.figure) else None
+        style = {"style": f"text-align: {align};"} if align else None
+        self.body.append(start_tag("div", style))
 
     def depart_legend(self, node: nodes.legend) -> None:
         self.body.append(end_tag("div"))
