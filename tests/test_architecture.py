@@ -29,8 +29,10 @@ EXCEPTIONS = {
     # the User-Agent names the release; the package __init__ imports nothing at load
     ("session", f"{PREFIX}.__version__"),
     # ``publish OUTDIR`` and ``sandbox`` are command-line commands living beside the
-    # code they start; they word their usage with the program name
+    # code they start; they word their usage with the program name and take the
+    # --work-dir / -D arguments every project-loading command takes
     ("publisher.command", f"{PREFIX}.cliutil.program_name"),
+    ("publisher.command", f"{PREFIX}.cliutil.add_project_arguments"),
     # ``publish OUTDIR`` reads conf.py (and -D overrides) without starting Sphinx
     ("publisher.command", f"{PREFIX}.project."),
     ("testing.sandbox", f"{PREFIX}.cliutil.program_name"),

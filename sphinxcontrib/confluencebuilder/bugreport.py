@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import Any
 
-from .cliutil import program_name
+from .cliutil import add_project_arguments, program_name
 from .errors import ConfluenceError
 
 PACKAGES = ("sphinxcontrib-confluencebuilder", "sphinx", "docutils", "requests", "urllib3",
@@ -32,10 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         prog=program_name("report"),
         description="Print a report of the environment and the configuration for a bug "
         "report. Secrets are never printed.")
-    parser.add_argument("--work-dir", default=".", metavar="DIR",
-                        help="the documentation directory holding conf.py (default: .)")
-    parser.add_argument("-D", dest="define", action="append", default=[],
-                        metavar="name=value", help="override a conf.py setting (repeatable)")
+    add_project_arguments(parser)
     parser.add_argument("--offline", action="store_true",
                         help="do not ask the Confluence server for its type and version")
     parser.add_argument("--no-sanitize", action="store_true",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
@@ -22,3 +23,13 @@ def program() -> str:
 def program_name(command: str = "") -> str:
     """The ``prog`` of a subcommand's parser: ``<program> <command>``."""
     return f"{program()} {command}".rstrip()
+
+
+def add_project_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--work-dir`` and ``-D``: where conf.py is and overrides of its settings, as the
+    commands that load a project (connection-test, publish, report, wipe) take them."""
+    parser.add_argument("--work-dir", default=os.curdir, metavar="DIR",
+                        help="the documentation directory holding conf.py (default: .)")
+    parser.add_argument("-D", dest="define", action="append", default=[],
+                        metavar="name=value", help="override a conf.py setting, as "
+                        "sphinx-build -D does (repeatable)")

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .cliutil import program_name
+from .cliutil import add_project_arguments, program_name
 from .errors import ConfluenceError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -29,10 +29,7 @@ def _parser() -> argparse.ArgumentParser:
         prog=program_name("wipe"),
         description="Delete the pages this project published (pages carrying its identity "
         "property) from the configured space. Nothing else is deleted.")
-    parser.add_argument("--work-dir", default=".", metavar="DIR",
-                        help="the documentation directory holding conf.py (default: .)")
-    parser.add_argument("-D", dest="define", action="append", default=[],
-                        metavar="name=value", help="override a conf.py setting (repeatable)")
+    add_project_arguments(parser)
     parser.add_argument("--danger", action="store_true",
                         help="required: confirms that you mean to delete pages")
     parser.add_argument("-y", "--yes", action="store_true",

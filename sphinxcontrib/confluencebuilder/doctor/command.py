@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from ..cliutil import program_name
+from ..cliutil import add_project_arguments, program_name
 from ..errors import ConfluenceError
 from ..project import LoadedProject, ProjectLoadError, load_project_config, parse_overrides
 from . import checks
@@ -28,11 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=program_name("connection-test"), description="Check the connection a publish "
         "would use and explain failures. Nothing is written to Confluence.")
-    parser.add_argument("--work-dir", default=os.curdir, metavar="DIR",
-                        help="the documentation directory holding conf.py (default: .)")
-    parser.add_argument("-D", dest="define", action="append", default=[],
-                        metavar="name=value", help="override a conf.py setting, as "
-                        "sphinx-build -D does (repeatable)")
+    add_project_arguments(parser)
     parser.add_argument("--no-sanitize", action="store_true",
                         help="print the values of options that are not secret "
                         "(secrets are never printed)")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..cliutil import program_name
+from ..cliutil import add_project_arguments, program_name
 from ..errors import ConfluenceError
 from ..project import parse_overrides
 
@@ -22,10 +22,7 @@ def _parser() -> argparse.ArgumentParser:
         prog=program_name("publish"),
         description="Publish the output of `sphinx-build -b confluence` to Confluence.")
     parser.add_argument("outdir", help="the builder's output directory")
-    parser.add_argument("--work-dir", default=".",
-                        help="directory holding conf.py (default: the current directory)")
-    parser.add_argument("-D", dest="define", action="append", default=[],
-                        metavar="name=value", help="override a configuration value")
+    add_project_arguments(parser)
     parser.add_argument("--dry-run", action="store_true",
                         help="plan only: write confluence-plan.json, change nothing")
     return parser
