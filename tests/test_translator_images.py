@@ -50,11 +50,11 @@ def test_local_and_remote_images(make_app: Any, tmp_path: Path) -> None:
         "right",
         "A red box",
         "200",
-        "48",  # 3em at 16 px
+        "42",  # 3em at 14 px
     )
-    assert (found[1]["width"], found[1]["height"]) == ("20", "10")  # 50% of 40x20
+    assert first["style"] == "float: right;"
+    assert (found[1]["width"], found[1].get("height")) == ("20", None)  # 50% of 40 wide
     assert found[2]["file"] == "pic_2.png"  # same base name, other file
-    assert found[2]["width"] == "380"  # 50% of the 760 px content width
     assert found[3]["url"] == "https://example.com/remote.png"
     assert found[3]["alt"] == 'remote & "quoted"'
     assert found[4]["file"] == "shape.svg"
@@ -144,11 +144,13 @@ def test_figure_v1_caption_and_legend(make_app: Any, tmp_path: Path) -> None:
     root, found = images(build(make_app, tmp_path, confluence_editor="v1"))
     figure = [i for i in found if i.get("align") == "left"][0]
     assert figure["caption"] is None
-    captions = [p for p in root.iter(X + "p") if p.get("style") == "text-align: left;"]
+    style = "clear: both;text-align: left;"  # as the existing extension writes it
+    captions = [p for p in root.iter(X + "p") if p.get("style") == style]
     assert "".join(captions[0].itertext()) == "The caption text."
-    assert captions[0].find(f"{X}em/{X}em") is not None  # markup in the caption is kept
-    legend = [d for d in root.iter(X + "div")]
+    assert captions[0].find(f"{X}em") is not None  # markup in the caption is kept
+    legend = [d for d in root.iter(X + "div") if d.find(AC + "image") is None]
     assert "".join(legend[0].itertext()) == "The legend paragraph."
+    assert legend[0].get("style") == "text-align: left;"  # the figure's alignment
     anchors = {
         m.find(AC + "parameter").text
         for m in root.iter(AC + "structured-macro")
@@ -161,9 +163,13 @@ def test_figure_v2_caption_inside_image(make_app: Any, tmp_path: Path) -> None:
     root, found = images(build(make_app, tmp_path, confluence_editor="v2"))
     figure = [i for i in found if i.get("align") == "left"][0]
     assert figure["caption"] == "The caption text."
-    assert figure["layout"] == "align-start"
+    assert "layout" not in figure and "style" not in figure
     text = "".join(root.itertext())
-    assert text.count("The caption text.") == 1  # not repeated below the image
+    legend = [d for d in root.iter(X + "div") if "The legend" in "".join(d.itertext())]
+    assert legend[0].get("style") == "text-align: left;"
+    assert text.count("The caption text.") == 1
+    clears = [d for d in root.iter(X + "div") if d.get("style") == "clear: both"]
+    assert len(clears) == 3  # one after each figure  # not repeated below the image
     assert "The legend paragraph." in text
 
 
@@ -183,6 +189,34 @@ def test_figure_v2_caption_inside_image(make_app: Any, tmp_path: Path) -> None:
 )
 def test_length_to_px(value: str, expected: int | None) -> None:
     assert length_to_px(value) == expected
+
+
+@pytest.mark.parametrize("editor", ["v1", "v2"])
+def test_image_attributes_as_the_existing_extension_writes_them(
+    make_app: Any, tmp_path: Path, editor: str
+) -> None:
+    root, found = images(build(make_app, tmp_path, confluence_editor=editor))
+    right = found[0]
+    assert (right["align"], right["height"], right["style"]) == ("right", "42", "float: right;")
+    assert "layout" not in right  # no v2 layout attribute either
+    assert (found[1]["width"], found[1].get("height")) == ("20", None)  # :scale: 50%
+    # a width in percent: an inline-block div of that CSS width, no ac:width
+    percent = found[2]
+    assert percent["file"] == "pic_2.png" and "width" not in percent
+    divs = [d for d in root.iter(X + "div") if d.find(AC + "image") is not None]
+    assert [d.get("style") for d in divs] == ["display: inline-block;width: 50%;"]
+    left = [i for i in found if i.get("align") == "left"][0]
+    assert "style" not in left  # only a right alignment floats
+    assert all(i.get("align") is None for i in found[3:5])  # plain images stay unaligned
+
+
+def test_figure_without_alignment_is_centred(make_app: Any, tmp_path: Path) -> None:
+    for editor in ("v1", "v2"):
+        sub = tmp_path / editor
+        sub.mkdir()
+        _, found = images(build(make_app, sub, confluence_editor=editor))
+        figure = [i for i in found if i.get("alt") == "centred figure"][0]
+        assert figure["align"] == "center", editor
 
 
 def test_default_alignment_applies_to_block_images_only(make_app: Any, tmp_path: Path) -> None:

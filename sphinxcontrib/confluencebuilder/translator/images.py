@@ -35,7 +35,7 @@ UNIT_PX = {
     "in": 96.0,
     "cm": 96 / 2.54,
     "mm": 96 / 25.4,
-    "em": 16.0,
+    "em": 14.0,  # as the existing extension counts it
     "ex": 8.0,
 }
 #: page content width used to turn a percentage into pixels
@@ -59,6 +59,17 @@ def length_to_px(value: str | None, reference: float = CONTENT_WIDTH_PX) -> int 
     if factor is None:
         return None
     return max(round(number * factor), 1)
+
+
+def _percent(value: str | None) -> str | None:
+    """The number of a percentage length (``50%`` gives ``50``), else None."""
+    match = _LENGTH.match(str(value or ""))
+    return match.group(1) if match and match.group(2) == "%" else None
+
+
+def _percent_div(percent: str, markup: str) -> str:
+    style = f"display: inline-block;width: {percent}%;"
+    return start_tag("div", {"style": style}) + markup + end_tag("div")
 
 
 def _image_size(path: str) -> tuple[int, int] | None:
@@ -151,29 +162,47 @@ class ImagesMixin(_Base):
             natural = _image_size(self.attachments[source[1]])
             if natural is not None:
                 if width is None and height is None:
-                    width, height = natural
+                    width = natural[0]  # the height follows the width's ratio
                 width = round(width * scale / 100) if width else None
                 height = round(height * scale / 100) if height else None
         return {"ac:width": width, "ac:height": height}
 
-    def image_markup(self, node: nodes.image, caption: str = "") -> str | None:
-        """Storage markup of one image (with an optional v2 caption), None if missing."""
-        source = self._image_source(node)
-        if source is None:
-            return None
+    def _image_align(self, node: nodes.image) -> str | None:
+        """The image's own alignment, else its figure's (a figure centres by default),
+        else ``confluence_default_alignment`` for a block image."""
         align = node.get("align")
-        if align is None and isinstance(node.parent, nodes.figure):
+        in_figure = isinstance(node.parent, nodes.figure)
+        if align is None and in_figure:
             align = node.parent.get("align")
         if align is None and not isinstance(node.parent, nodes.TextElement):
             align = self.option("confluence_default_alignment", None)
-        if align not in ("left", "center", "right"):
-            align = None
+        if align is None and in_figure:
+            align = "center"
+        return align if align in ("left", "center", "right") else None
+
+    def image_markup(
+        self, node: nodes.image, caption: str = "", block: bool = False
+    ) -> str | None:
+        """Storage markup of one image (with an optional v2 caption), None if missing.
+
+        A block image with a width in percent is wrapped, as the existing extension
+        does, in an inline-block ``div`` of that CSS width instead of an ``ac:width``.
+        """
+        source = self._image_source(node)
+        if source is None:
+            return None
+        align = self._image_align(node)
         values: dict[str, object] = {"ac:align": align, "ac:alt": node.get("alt")}
         values.update(self._image_size_attrs(node, source))
+        percent = _percent(node.get("width")) if block else None
+        if percent is not None and source[0] == "attachment" and source[1].lower().endswith(".svg"):
+            percent = None  # the size is baked into the SVG
+        if percent is not None:
+            values["ac:width"] = None
+        if align == "right":
+            values["ac:style"] = "float: right;"
         if self.editor == "v2" and self.option("confluence_adv_inlined_images"):
             values["ac:inline"] = "true"
-        if self.editor == "v2" and align:
-            values["ac:layout"] = {"left": "align-start", "right": "align-end"}.get(align, "center")
         kind, value = source
         if kind == "url":
             inner = start_tag("ri:url", {"ri:value": value}, empty=True)
@@ -181,18 +210,21 @@ class ImagesMixin(_Base):
             inner = start_tag("ri:attachment", {"ri:filename": value}, empty=True)
         if caption:
             inner += "<ac:caption>" + caption + "</ac:caption>"
-        return start_tag("ac:image", values) + inner + end_tag("ac:image")
+        markup = start_tag("ac:image", values) + inner + end_tag("ac:image")
+        return markup if percent is None else _percent_div(percent, markup)
 
     def visit_image(self, node: nodes.image) -> None:
         if node.get("confluence_done"):
             raise nodes.SkipNode
-        markup = self.image_markup(node)
-        inline = isinstance(node.parent, nodes.TextElement)
+        inline = isinstance(node.parent, (nodes.TextElement, nodes.reference))
+        markup = self.image_markup(node, block=not inline)
         if markup is None:
             alt = node.get("alt") or node.get("uri", "")
             markup = element("em", f"[image: {alt}]")
-        if inline or isinstance(node.parent, nodes.reference):
+        if inline:
             self.body.append(markup)
+        elif markup.startswith("<div"):
+            self.body.append(self.anchors_for(node) + markup)
         else:
             self.body.append(self.anchors_for(node) + start_tag("p") + markup + end_tag("p"))
         raise nodes.SkipNode
@@ -220,14 +252,15 @@ class ImagesMixin(_Base):
         if self.editor == "v2" and caption is not None and image is not None:
             if image.parent is node:
                 text = escape(self.figure_number(node)) + self.render_children(caption)
-                markup = self.image_markup(image, caption=f"<p>{text}</p>")
+                markup = self.image_markup(image, caption=f"<p>{text}</p>", block=True)
                 if markup is not None:
                     self.body.append(markup)
                     node["confluence_caption_done"] = True
                     image["confluence_done"] = True
 
     def depart_figure(self, node: nodes.figure) -> None:
-        pass
+        if self.editor == "v2":  # as the existing extension: text resumes below a float
+            self.body.append(start_tag("div", {"style": "clear: both"}) + " " + end_tag("div"))
 
     def visit_caption(self, node: nodes.caption) -> None:
         if isinstance(node.parent, nodes.figure):
@@ -235,11 +268,10 @@ class ImagesMixin(_Base):
                 raise nodes.SkipNode
             align = node.parent.get("align") or "center"
             self.body.append(
-                start_tag("p", {"style": f"text-align: {align};"})
-                + start_tag("em")
+                start_tag("p", {"style": f"clear: both;text-align: {align};"})
                 + escape(self.figure_number(node.parent))
             )
-            self.push_end(end_tag("em") + end_tag("p"))
+            self.push_end(end_tag("p"))
         else:
             self.body.append(start_tag("p") + start_tag("strong"))
             self.push_end(end_tag("strong") + end_tag("p"))
@@ -248,7 +280,9 @@ class ImagesMixin(_Base):
         self.pop_end()
 
     def visit_legend(self, node: nodes.legend) -> None:
-        self.body.append(start_tag("div"))
+        align = node.parent.get("align") if isinstance(node.parent, nodes.figure) else None
+        style = {"style": f"text-align: {align};"} if align else None
+        self.body.append(start_tag("div", style))
 
     def depart_legend(self, node: nodes.legend) -> None:
         self.body.append(end_tag("div"))

@@ -1,0 +1,3 @@
+extensions = ["sphinxcontrib.confluencebuilder"]
+project = "Img"
+root_doc = "index"
