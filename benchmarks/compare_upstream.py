@@ -226,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("projects", nargs="*", type=Path)
     parser.add_argument("--upstream-python", default=os.environ.get(
-        "UPSTREAM_PYTHON", "/work/wt/i13-upstream-venv/bin/python"))
+        "UPSTREAM_PYTHON", "/tmp/upstream-venv/bin/python"),
+        help="python of a virtual environment holding sphinxcontrib-confluencebuilder "
+        "3.2.0 (default: $UPSTREAM_PYTHON or /tmp/upstream-venv/bin/python; see above)")
     parser.add_argument("--editor", action="append", choices=("v1", "v2"))
     parser.add_argument("--plain-conf", action="store_true")
     parser.add_argument("--ours-pythonpath", metavar="CHECKOUT",
