@@ -287,7 +287,7 @@ def test_409_gives_up_after_bounded_retries(confluence_emulator) -> None:
 
 def test_threads_share_the_limiter_and_all_succeed(confluence_emulator_factory) -> None:
     server = confluence_emulator_factory(mode="dc", rate_limit=40, rate_burst=4)
-    client = make_client(emulator_settings(server), sleep=RecordingSleep(cap=0.1))
+    client = make_client(emulator_settings(server), sleep=RecordingSleep(cap=5.0))  # waits really taken
     failures: list[BaseException] = []
 
     def work() -> None:
