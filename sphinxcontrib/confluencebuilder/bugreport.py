@@ -19,12 +19,13 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import Any
 
+from . import redaction
 from .cliutil import add_project_arguments, program_name
 from .errors import ConfluenceError
 
 PACKAGES = ("sphinxcontrib-confluencebuilder", "sphinx", "docutils", "requests", "urllib3",
             "pygments", "jinja2")
-REDACTED = "<redacted>"
+REDACTED = redaction.REDACTED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -142,11 +143,8 @@ def build_report(args: argparse.Namespace) -> tuple[str, list[str]]:
 
 
 def redact(text: str, secrets: Sequence[str]) -> str:
-    from .session import redact_text
-
-    for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return redact_text(text)
+    """The report through the project's one redaction (any case, URL-encoded)."""
+    return redaction.redact(text, secrets, marker=REDACTED)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -83,9 +83,9 @@ def check_before_build(builder: Any) -> Any:
 
 
 def _redacted(text: str, secrets: Any) -> str:
-    from .session import redact_text
+    from .redaction import redact
 
-    return redact_text(text, list(secrets))
+    return redact(text, list(secrets))
 
 
 def explain_publish_failure(error: ConfluenceError, connection: Any) -> str:
