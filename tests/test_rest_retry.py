@@ -54,6 +54,32 @@ def test_limiter_blocks_all_callers_after_retry_after() -> None:
     assert waits == [pytest.approx(4.0), pytest.approx(30.0)]
 
 
+def test_a_client_that_will_not_wait_leaves_the_waits_of_others_alone() -> None:
+    # the doctor (connection-test, the build's start check) asks with a cap of 0 s and
+    # meets the shared limiter first; the publish that follows must still honour 429s
+    clock = [100.0]
+    limiter = RateLimiter(clock=lambda: clock[0], sleep=lambda s: None, retry_after_cap=0.0)
+    assert limiter.observe(429, {"Retry-After": "4"}) == 0.0
+    assert limiter.acquire() == 0.0
+    assert limiter.observe(429, {"Retry-After": "4"}, cap=30.0) == pytest.approx(4.0)
+    assert limiter.acquire() == pytest.approx(4.0)
+
+
+def test_limiter_slows_down_after_the_doctor_met_the_server(confluence_emulator_factory
+                                                            ) -> None:
+    server = confluence_emulator_factory(mode="dc", rate_limit=10, rate_burst=4)
+    quiet = replace(emulator_settings(server, api_mode="v1"), retry_after_cap=0.0,
+                    rate_limit_retries=0)
+    make_client(quiet, sleep=lambda s: None).get_space("DOCS")  # creates the limiter
+    sleep = RecordingSleep(cap=0.3)
+    client = make_client(emulator_settings(server, api_mode="v1"), sleep=sleep)
+    for _ in range(10):
+        client.get_space("DOCS")
+    statuses = [r["status"] for r in server.requests]
+    assert statuses.count(429) == 0, statuses
+    assert max(sleep.calls) > 0
+
+
 def test_limiter_paces_when_budget_runs_low() -> None:
     limiter = RateLimiter(clock=lambda: 0.0, sleep=lambda s: None)
     limiter.observe(200, {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "90"})

@@ -101,24 +101,33 @@ class RateLimiter:
             (sleep or self.sleep)(wait)
         return wait
 
-    def block_for(self, seconds: float) -> None:
-        """Hold every thread back for ``seconds`` (e.g. after a 429)."""
-        seconds = max(0.0, min(seconds, self.retry_after_cap))
+    def block_for(self, seconds: float, *, cap: float | None = None) -> None:
+        """Hold every thread back for ``seconds`` (e.g. after a 429), at most ``cap``
+        (default: the limiter's own cap)."""
+        cap = self.retry_after_cap if cap is None else cap
+        seconds = max(0.0, min(seconds, cap))
         with self._lock:
             self._blocked_until = max(self._blocked_until, self.clock() + seconds)
 
-    def observe(self, status: int, headers: Mapping[str, str]) -> float | None:
-        """Learn from a response; returns the Retry-After wait when there was one."""
-        retry_after = parse_retry_after(headers.get("Retry-After"), cap=self.retry_after_cap)
+    def observe(self, status: int, headers: Mapping[str, str], *,
+                cap: float | None = None) -> float | None:
+        """Learn from a response; returns the Retry-After wait when there was one.
+
+        ``cap`` is the caller's longest acceptable wait (its ``retry_after_cap``): the
+        limiter is shared by every client of one server, and a client that will not wait
+        (the doctor) must not take the waits away from one that will (a publish).
+        """
+        cap = self.retry_after_cap if cap is None else cap
+        retry_after = parse_retry_after(headers.get("Retry-After"), cap=cap)
         if retry_after and status in (429, 503):
-            self.block_for(retry_after)
+            self.block_for(retry_after, cap=cap)
         elif retry_after and status < 400 and _int(headers, "X-RateLimit-Remaining") == 0:
             # Data Center: no tokens left; the next one arrives after Retry-After
-            self.block_for(retry_after)
-        self._pace = self._compute_pace(headers)
+            self.block_for(retry_after, cap=cap)
+        self._pace = self._compute_pace(headers, max(cap, self.retry_after_cap))
         return retry_after
 
-    def _compute_pace(self, headers: Mapping[str, str]) -> float:
+    def _compute_pace(self, headers: Mapping[str, str], cap: float) -> float:
         limit = _int(headers, "X-RateLimit-Limit")
         remaining = _int(headers, "X-RateLimit-Remaining")
         near = str(headers.get("X-RateLimit-NearLimit", "")).lower() == "true"
@@ -130,7 +139,7 @@ class RateLimiter:
             return 0.0
         if fill and interval:
             # Data Center token bucket: never faster than the refill rate
-            return min(self.retry_after_cap, interval / fill)
+            return min(cap, interval / fill)
         if limit and remaining is not None:
             share = max(0.0, remaining / limit)
             return NEAR_LIMIT_PACE * (1.0 - share / LOW_WATER) + 0.05
@@ -145,7 +154,9 @@ def limiter_for(origin: str, *, delay: float = 0.0, retry_after_cap: float = 60.
                 ) -> RateLimiter:
     """The process-wide limiter of ``origin`` (``scheme://host:port``), created once.
 
-    Callers pass their own sleep function to :meth:`RateLimiter.acquire`.
+    Callers pass their own sleep function to :meth:`RateLimiter.acquire` and their own
+    cap to :meth:`RateLimiter.observe`; ``retry_after_cap`` is only the default of a new
+    limiter, so the first client of a server does not fix the waits of later ones.
     """
     key = origin.lower().rstrip("/")
     with _LIMITERS_LOCK:

@@ -141,7 +141,8 @@ class Transport:
             except Exception as exc:  # noqa: BLE001 - user auth objects and hooks run here
                 raise _unsent(method, url, exc) from None
             status = response.status_code
-            retry_after = self.limiter.observe(status, response.headers)
+            retry_after = self.limiter.observe(status, response.headers,
+                                               cap=self.settings.retry_after_cap)
             self._note_deprecation(method, response)
             if status in allow_status:
                 return self._reply(response)
@@ -193,7 +194,7 @@ class Transport:
                     return recovered
             wait = retry_after if retry_after is not None else self._backoff(tries.rate)
             if retry_after is None:
-                self.limiter.block_for(wait)
+                self.limiter.block_for(wait, cap=self.settings.retry_after_cap)
             if wait >= 60:
                 logger.warning("confluence: the server asked to wait %.0f s before "
                                "the next request", wait, type="confluence",
