@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import requests
@@ -19,7 +19,7 @@ from sphinx.util import logging
 from ..errors import ConfluenceBadResponseError, ConfluenceConnectionError, ConfluenceGoneError
 from ..session import redact_text
 from ..settings import ConnectionSettings
-from .base import ConfluenceClient, RemoteAttachment, RemotePage, Space
+from .base import ConfluenceClient, NewAttachment, RemoteAttachment, RemotePage, Space
 from .transport import Transport
 from .v1 import V1Client
 from .v2 import V2Client
@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 _UNREADABLE = (TypeError, KeyError, AttributeError, IndexError, ValueError, OverflowError,
                RecursionError)
 
-__all__ = ["ConfluenceClient", "RemoteAttachment", "RemotePage", "Space", "Transport",
+__all__ = ["ConfluenceClient", "NewAttachment", "RemoteAttachment", "RemotePage", "Space", "Transport",
            "V1Client", "V2Client", "SwitchingClient", "lookup_cloud_id", "make_client"]
 
 
@@ -74,6 +74,11 @@ class SwitchingClient:
     @property
     def impl(self) -> V1Client:
         return self._impl
+
+    @property
+    def create_carries_properties(self) -> bool:
+        """Whether a page create writes its content properties in the same request."""
+        return self._impl.create_carries_properties
 
     @property
     def request_count(self) -> int:
@@ -199,6 +204,11 @@ class SwitchingClient:
         return self._run("upload_attachment", page_id, name,  # type: ignore[no-any-return]
                          data, media_type, comment=comment, existing=existing,
                          minor_edit=minor_edit)
+
+    def upload_attachments(self, page_id: str, files: Sequence[NewAttachment], *,
+                           minor_edit: bool = True) -> list[RemoteAttachment]:
+        return self._run("upload_attachments", page_id,  # type: ignore[no-any-return]
+                         files, minor_edit=minor_edit)
 
     def delete_attachment(self, attachment_id: str) -> None:
         self._run("delete_attachment", attachment_id)

@@ -8,6 +8,7 @@ method either returns plain values (the dataclasses below) or raises a subclass 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -53,6 +54,16 @@ class RemoteAttachment:
     size: int = 0
 
 
+@dataclass(frozen=True)
+class NewAttachment:
+    """One file of :meth:`ConfluenceClient.upload_attachments`."""
+
+    name: str
+    data: bytes
+    media_type: str
+    comment: str = ""
+
+
 class ConfluenceClient(Protocol):
     @property
     def api_mode(self) -> str:
@@ -62,6 +73,12 @@ class ConfluenceClient(Protocol):
     @property
     def base_url(self) -> str:
         """Normalised site base URL, e.g. https://x.atlassian.net/wiki/."""
+        ...
+
+    @property
+    def create_carries_properties(self) -> bool:
+        """Whether ``create_page`` sends the properties in the create request itself
+        (v1) rather than in one more request per property after it (v2)."""
         ...
 
     @property
@@ -144,6 +161,12 @@ class ConfluenceClient(Protocol):
                           comment: str = "", existing: RemoteAttachment | None = None,
                           minor_edit: bool = True) -> RemoteAttachment:
         """Create the attachment, or add a new version of ``existing``."""
+        ...
+
+    def upload_attachments(self, page_id: str, files: Sequence[NewAttachment], *,
+                           minor_edit: bool = True) -> list[RemoteAttachment]:
+        """Create several attachments of a page that has none of these names, in one
+        multipart request (the answers, one per file, in the order of ``files``)."""
         ...
 
     def delete_attachment(self, attachment_id: str) -> None: ...

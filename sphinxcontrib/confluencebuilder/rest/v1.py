@@ -7,22 +7,20 @@ archiving and watches still only exist in v1.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from sphinx.util import logging
 
 from ..errors import (
-    ConfluenceBadRequestError,
     ConfluenceBadResponseError,
     ConfluenceConflictError,
     ConfluenceNotFoundError,
     ConfluencePublishError,
 )
 from . import shape
-from .base import RemoteAttachment, RemotePage, Space
+from .base import NewAttachment, RemoteAttachment, RemotePage, Space
 from .common import (
     CONFLICT_RETRIES,
     PAGE_LIMIT,
@@ -36,7 +34,7 @@ from .common import (
     with_changes,
     write_property,
 )
-from .order import MOVE_ACTION_POSITIONS, in_position_order, position_of
+from .order import MOVE_POSITIONS, in_position_order, position_of
 from .shape import segment as _seg
 from .transport import Reply, Transport
 
@@ -49,6 +47,8 @@ class V1Client:
     """The ConfluenceClient protocol over REST API v1."""
 
     api_mode = "v1"
+    #: a create carries its content properties in the same request (``metadata``)
+    create_carries_properties = True
 
     def __init__(self, transport: Transport, base_url: str | None = None) -> None:
         self.transport = transport
@@ -58,9 +58,6 @@ class V1Client:
         self.v1_root = self.settings.api_root("v1", self.base_url)
         #: (page id, property key) -> property id, as last seen (v2 writes need the id)
         self._property_ids: dict[tuple[str, str], str] = {}
-        #: whether the server has the REST page move (None: not known yet; Data Center)
-        self._rest_move: bool | None = None
-        self._move_probe = threading.Lock()
 
     @property
     def request_count(self) -> int:
@@ -304,42 +301,14 @@ class V1Client:
                                   for item in items])
 
     def move_page(self, page_id: str, position: str, target_id: str) -> None:
-        """The REST move (``PUT content/{id}/move/{position}/{targetId}``, documented for
-        Cloud). Data Center: public documentation does not establish that 8.x has it, so
-        a 404/405 there falls back to the ``pages/movepage.action`` web action (``above``
-        / ``below`` / ``append``) for the rest of the run."""
-        if position not in MOVE_ACTION_POSITIONS:
+        """The documented REST move, ``PUT content/{id}/move/{position}/{targetId}``
+        (no new page version). A server without it answers 404 or 405: the error goes
+        to the caller (no undocumented fallback)."""
+        if position not in MOVE_POSITIONS:
             raise ValueError(f"position must be before, after or append, not {position!r}")
-        subject = f"page {page_id}"
-        if self._rest_move is None and not self.settings.cloud:
-            with self._move_probe:     # the first move finds out (once, not per thread)
-                if self._rest_move is None:
-                    self._rest_move = self._rest_move_page(page_id, position, target_id)
-                    if self._rest_move:
-                        return
-        if self._rest_move is not False:
-            self._call("PUT", self._v1(f"content/{_seg(page_id)}/move/{position}/"
-                                       f"{_seg(target_id)}"),
-                       allow_empty=True, subject=subject)
-            return
-        self._call("POST", urljoin(self.base_url, "pages/movepage.action"), allow_empty=True,
-                   idempotent=True, subject=subject,
-                   params={"pageId": page_id, "targetId": target_id,
-                           "position": MOVE_ACTION_POSITIONS[position]})
-
-    def _rest_move_page(self, page_id: str, position: str, target_id: str) -> bool:
-        """One REST move; False when the server has no such endpoint (404/405)."""
-        try:
-            self._call("PUT", self._v1(f"content/{_seg(page_id)}/move/{position}/"
-                                       f"{_seg(target_id)}"),
-                       allow_empty=True, subject=f"page {page_id}")
-            return True
-        except (ConfluenceNotFoundError, ConfluenceBadRequestError) as exc:
-            if getattr(exc, "status", None) not in (404, 405):
-                raise
-        logger.info("confluence: this server has no REST page move; using "
-                    "pages/movepage.action")
-        return False
+        self._call("PUT", self._v1(f"content/{_seg(page_id)}/move/{position}/"
+                                   f"{_seg(target_id)}"),
+                   allow_empty=True, subject=f"page {page_id}")
 
     def delete_page(self, page_id: str, *, purge: bool = False) -> None:
         self._delete(self._v1(f"content/{_seg(page_id)}"), f"page {page_id}")
@@ -461,6 +430,55 @@ class V1Client:
             reply = found[0] if found else None
         item = reply
         return self._attachment(item, page_id)
+
+    def upload_attachments(self, page_id: str, files: Sequence[NewAttachment], *,
+                           minor_edit: bool = True) -> list[RemoteAttachment]:
+        """New attachments in one multipart ``POST content/{id}/child/attachment``: a
+        ``file`` part and a ``comment`` part per file (Confluence pairs them in order).
+        A lost answer is recovered by listing what landed; files the server did not
+        store (a lost answer after a partial store, or a server that takes one file per
+        request) go in a further request, as long as each request stores something."""
+        path = self._v1(f"content/{_seg(page_id)}/child/attachment")
+        stored: dict[str, RemoteAttachment] = {}
+        pending = list(files)
+        while pending:
+            reply = self._call(
+                "POST", path, subject=f"{len(pending)} attachment(s) of page {page_id}",
+                files=[("file", (f.name, f.data, f.media_type)) for f in pending],
+                data=[*(("comment", f.comment) for f in pending),
+                      ("minorEdit", "true" if minor_edit else "false")],
+                recover=lambda batch=tuple(pending): self._landed(page_id, batch))
+            items = shape.items(shape.obj(reply, "upload answer").get("results"), "results")
+            fresh = 0
+            for item in items:
+                att = self._attachment(item, page_id)
+                fresh += att.name.casefold() not in stored
+                stored[att.name.casefold()] = att
+            pending = [f for f in pending if f.name.casefold() not in stored]
+            if pending and not fresh:
+                raise ConfluenceBadResponseError(
+                    f"uploading to page {page_id}: the server stored none of "
+                    f"{', '.join(repr(f.name) for f in pending[:5])}",
+                    hint="The server answered the upload without the attachments. Check "
+                         "confluence_server_url and any proxy in between.",
+                    options=("confluence_server_url",))
+        return [stored[f.name.casefold()] for f in files]
+
+    def _landed(self, page_id: str, files: tuple[NewAttachment, ...]) -> Reply | None:
+        """Before sending an upload again: the files of it that are there already (same
+        name and comment); None when none is (the upload can simply be sent again)."""
+        def squeeze(text: str) -> str:   # servers may wrap a long comment in lines
+            return "".join(text.split())
+
+        wanted = {f.name.casefold(): squeeze(f.comment) for f in files}
+        found = [a for a in self.list_attachments(page_id)
+                 if wanted.get(a.name.casefold()) == squeeze(a.comment)]
+        if not found:
+            return None
+        return Reply(200, {"results": [
+            {"id": a.id, "title": a.name, "version": {"number": a.version},
+             "metadata": {"mediaType": a.media_type, "comment": a.comment},
+             "extensions": {"fileSize": a.size}} for a in found]})
 
     def delete_attachment(self, attachment_id: str) -> None:
         self._delete(self._v1(f"content/{_seg(attachment_id)}"), f"attachment {attachment_id}")

@@ -54,6 +54,8 @@ class V2Client(V1Client):
     """The ConfluenceClient protocol over REST API v2 (with v1 where Cloud needs it)."""
 
     api_mode = "v2"
+    #: a v2 create takes no properties: each is one more request after it
+    create_carries_properties = False
 
     def __init__(self, transport: Transport, base_url: str | None = None) -> None:
         super().__init__(transport, base_url)
