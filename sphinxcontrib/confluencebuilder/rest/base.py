@@ -1,7 +1,8 @@
 """The REST client interface the publisher and the connection doctor use.
 
-One ``ConfluenceClient`` protocol; a v1 and a v2 implementation behind it (API mode
-chosen automatically: v2 on Cloud, v1 on Data Center), and a dry-run wrapper. Every
+One ``ConfluenceClient`` protocol; one client behind it (``client.RestClient``) that
+speaks a v1 or a v2 dialect (API mode chosen automatically: v2 on Cloud, v1 on Data
+Center). Every
 method either returns plain values (the dataclasses below) or raises a subclass of
 ``errors.ConfluenceConnectionError``. No method returns raw ``requests`` objects.
 """
@@ -10,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
+
+#: the REST API a client speaks: v1 (Data Center, older Cloud) or v2 (Cloud)
+ApiMode = Literal["v1", "v2"]
 
 
 @dataclass(frozen=True)
@@ -183,5 +187,7 @@ class ConfluenceClient(Protocol):
         ...
 
     def close(self) -> None:
-        """End of a run: report what the server flagged once (e.g. deprecated endpoints)."""
+        """End of a run: report what the server flagged once (e.g. deprecated endpoints)
+        and close the session the client made (``RestClient`` is also a context
+        manager that calls this)."""
         ...
