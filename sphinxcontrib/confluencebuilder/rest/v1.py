@@ -433,11 +433,10 @@ class V1Client:
 
     def upload_attachments(self, page_id: str, files: Sequence[NewAttachment], *,
                            minor_edit: bool = True) -> list[RemoteAttachment]:
-        """New attachments in one multipart ``POST content/{id}/child/attachment``: a
-        ``file`` part and a ``comment`` part per file (Confluence pairs them in order).
-        A lost answer is recovered by listing what landed; files the server did not
-        store (a lost answer after a partial store, or a server that takes one file per
-        request) go in a further request, as long as each request stores something."""
+        """New attachments in one multipart ``POST content/{id}/child/attachment``, a
+        ``file`` and a ``comment`` part per file (paired in order). A lost answer is
+        recovered by listing what landed; files not stored go in a further request,
+        as long as each request stores something."""
         path = self._v1(f"content/{_seg(page_id)}/child/attachment")
         stored: dict[str, RemoteAttachment] = {}
         pending = list(files)
@@ -465,8 +464,7 @@ class V1Client:
         return [stored[f.name.casefold()] for f in files]
 
     def _landed(self, page_id: str, files: tuple[NewAttachment, ...]) -> Reply | None:
-        """Before sending an upload again: the files of it that are there already (same
-        name and comment); None when none is (the upload can simply be sent again)."""
+        """Before an upload is sent again: its files already there (name and comment)."""
         def squeeze(text: str) -> str:   # servers may wrap a long comment in lines
             return "".join(text.split())
 
