@@ -20,7 +20,8 @@ class StopAfter:
     """Delegates to a real client and dies at the N-th write (and every one after it)."""
 
     WRITES = {"create_page", "update_page", "delete_page", "archive_pages", "set_property",
-              "add_labels", "remove_label", "upload_attachment", "delete_attachment",
+              "add_labels", "remove_label", "upload_attachment", "upload_attachments",
+              "delete_attachment",
               "unwatch", "move_page"}
 
     def __init__(self, client: Any, writes: int) -> None:

@@ -66,11 +66,10 @@ class V1Attachments:
     def upload_several(self, page_id: str, files: Sequence[NewAttachment], *,
                        minor_edit: bool = True,
                        listing: Listing | None = None) -> list[RemoteAttachment]:
-        """New attachments in one multipart ``POST content/{id}/child/attachment``: a
-        ``file`` part and a ``comment`` part per file (Confluence pairs them in order).
-        A lost answer is recovered by listing what landed; files the server did not
-        store (a lost answer after a partial store, or a server that takes one file per
-        request) go in a further request, as long as each request stores something."""
+        """New attachments in one multipart ``POST content/{id}/child/attachment``, a
+        ``file`` and a ``comment`` part per file (paired in order). A lost answer is
+        recovered by listing what landed; files not stored go in a further request,
+        as long as each request stores something."""
         path = self._url(f"content/{segment(page_id)}/child/attachment")
         look = listing or self.list_attachments
         stored: dict[str, RemoteAttachment] = {}
