@@ -1,9 +1,9 @@
 """The v2 dialect: REST API v2 requests and answers (Confluence Cloud ``/wiki/api/v2``).
 
-Content CRUD, properties, attachment reads and deletes use v2. What Cloud serves only
-through v1 (attachment uploads, label writes, archiving, watches, the page move, the
-homepage, the current user) is handed to the v1 dialect this one holds (``self.v1``):
-composition, one explicit method per call.
+Content CRUD, properties (:mod:`.properties_v2`), attachment reads and deletes use
+v2. What Cloud serves only through v1 (attachment uploads, label writes, archiving,
+watches, the page move, the homepage, the current user) is handed to the v1 dialect
+this one holds (``self.v1``): composition, one explicit method per call.
 
 ``list_pages`` (the cheapest real approach): one cursor-paged walk of
 ``GET /spaces/{id}/pages`` (id, title, parentId and version come with each page; the
@@ -30,9 +30,10 @@ from ..errors import (
 )
 from . import answers, shape
 from .base import ApiMode, NewAttachment, RemoteAttachment, RemotePage, Space
-from .common import with_changes, write_property
+from .common import with_changes
 from .dialect_v1 import V1Dialect
 from .order import in_position_order, position_of
+from .properties_v2 import V2Properties
 from .shape import segment
 from .transport import Reply
 
@@ -55,6 +56,7 @@ class V2Dialect:
         self.settings = v1.settings
         self.root = self.settings.api_root("v2", self.wire.base_url)
         self.property_ids = v1.property_ids
+        self.properties = V2Properties(self.wire, self.root, self.property_ids)
         #: space id -> key (v2 answers name a page's space by id only)
         self.space_keys: dict[str, str] = {}
 
@@ -137,26 +139,12 @@ class V2Dialect:
         return Space(sid, key, shape.text(space.get("name"), "space name"),
                      shape.opt_id(space.get("homepageId"), "homepageId"))
 
-    def _properties(self, page_id: str, keys: tuple[str, ...]
-                    ) -> tuple[dict[str, Any], dict[str, int]]:
-        """(key -> value, key -> version) of the named properties of a page."""
-        found: dict[str, Any] = {}
-        versions: dict[str, int] = {}
-        for key in keys:
-            item = self.read_property(page_id, key)
-            if item is not None:
-                found[key] = item.get("value")
-                number = answers.property_version(item)
-                if number is not None:
-                    versions[key] = number
-        return found, versions
-
     def get_page(self, page_id: str, *, body: bool = False,
                  properties: tuple[str, ...] = ()) -> RemotePage:
         params = {"body-format": "storage"} if body else None
         data = self.wire.call("GET", self.url(f"pages/{segment(page_id)}"), params=params,
                               subject=f"page {page_id}")
-        return self.page(data, self._properties(page_id, properties))
+        return self.page(data, self.properties.of_page(page_id, properties))
 
     def find_page_by_title(self, space: Space, title: str, *,
                            properties: tuple[str, ...] = (),
@@ -166,7 +154,7 @@ class V2Dialect:
                                                            "title": title, "status": status},
                                        subject=f"space {space.key!r}"):
             if item.get("title") == title:
-                return self.page(item, self._properties(shape.content_id(item.get("id")),
+                return self.page(item, self.properties.of_page(shape.content_id(item.get("id")),
                                                         properties))
         try:
             found = self.v1.find_case_insensitive(space, title, (), status)
@@ -175,7 +163,7 @@ class V2Dialect:
                           if p.title.lower() == title.lower()), None)
         if found is None:
             return None
-        values, versions = self._properties(found.id, properties)
+        values, versions = self.properties.of_page(found.id, properties)
         return with_changes(found, properties=values, property_versions=versions)
 
     def _space_pages(self, space: Space, status: str = "current") -> list[RemotePage]:
@@ -198,7 +186,7 @@ class V2Dialect:
             logger.info("confluence: v1 search refused; reading properties page by page")
             out = []
             for page in pages:
-                values, versions = self._properties(page.id, properties)
+                values, versions = self.properties.of_page(page.id, properties)
                 out.append(with_changes(page, properties=values, property_versions=versions))
             return out
         return [with_changes(p, properties=bulk[p.id].properties,
@@ -222,7 +210,7 @@ class V2Dialect:
         # v2 creates take no properties: each is one POST on the new page (version 0:
         # a page this call just made has none; a recovered create may, and is re-read)
         for key, value in (properties or {}).items():
-            self._first_property(page.id, key, value)
+            self.properties.first(page.id, key, value)
         if labels:
             self.add_labels(page.id, labels)
         return with_changes(page, properties=dict(properties or {}),
@@ -275,62 +263,14 @@ class V2Dialect:
                 self.wire.paged_v2(self.url(f"pages/{segment(page_id)}/inline-comments"), {},
                                    subject=f"page {page_id}")]
 
-    # -- properties, labels, attachments ------------------------------------------------
-
-    def read_property(self, page_id: str, key: str) -> dict[str, Any] | None:
-        """One property answer (None when the page has no such property)."""
-        for item in self.wire.paged_v2(self.url(f"pages/{segment(page_id)}/properties"),
-                                       {"key": key}, subject=f"page {page_id}"):
-            if item.get("key") == key:
-                self.property_ids.remember(page_id, item)
-                return item
-        return None
+    # -- properties (see properties_v2), labels, attachments ----------------------------
 
     def get_property(self, page_id: str, key: str) -> Any | None:
-        try:
-            item = self.read_property(page_id, key)
-        except ConfluenceNotFoundError:
-            return None
-        return item.get("value") if item else None
+        return self.properties.get(page_id, key)
 
     def set_property(self, page_id: str, key: str, value: Any, *,
                      version: int | None = None) -> int:
-        # v2 writes address a property by its id: guess only when the id is known
-        # (or the property is known to be absent), else read it first
-        known_id = self.property_ids.get(page_id, key)
-        guess = version if version == 0 or known_id is not None else None
-        base = self.url(f"pages/{segment(page_id)}/properties")
-
-        def write(number: int, current: dict[str, Any] | None) -> Any:
-            if number == 0:
-                data = self.wire.call("POST", base, idempotent=True,
-                                      json={"key": key, "value": value},
-                                      subject=f"page {page_id}")
-            else:
-                prop_id = known_id if current is None else current.get("id")
-                data = self.wire.call("PUT", f"{base}/{segment(prop_id)}",
-                                      json={"key": key, "value": value,
-                                            "version": {"number": number + 1,
-                                                        "minorEdit": True}},
-                                      subject=f"page {page_id}")
-            self.property_ids.remember(page_id, data)
-            return data
-
-        return write_property(lambda: self.read_property(page_id, key), write,
-                              guess=guess, version=version)
-
-    def _first_property(self, page_id: str, key: str, value: Any) -> None:
-        """A property of a page just created; Cloud may not show the page to the
-        property API at once: a 404 is tried again after ``cloud_prop_delay`` seconds
-        (0: confluence_adv_disable_cloud_prop_delay, no second try)."""
-        try:
-            self.set_property(page_id, key, value, version=0)
-        except ConfluenceNotFoundError:
-            delay = self.settings.cloud_prop_delay
-            if not (self.settings.cloud and delay > 0):
-                raise
-            self.wire.sleep(delay)
-            self.set_property(page_id, key, value, version=0)
+        return self.properties.set(page_id, key, value, version=version)
 
     def get_labels(self, page_id: str) -> tuple[str, ...]:
         return tuple(shape.text(item.get("name"), "label name") for item in
