@@ -277,6 +277,12 @@ class V2Client(V1Client):
 
     def set_property(self, page_id: str, key: str, value: Any, *,
                      version: int | None = None) -> int:
+        if version == 0:    # the first property of a page: maybe one just created
+            return self._first_property(page_id, key, value)
+        return self._write_property(page_id, key, value, version=version)
+
+    def _write_property(self, page_id: str, key: str, value: Any, *,
+                        version: int | None = None) -> int:
         # v2 writes address a property by its id: guess only when the id is known
         # (or the property is known to be absent), else read it first
         known_id = self._property_ids.get((page_id, key))
@@ -312,18 +318,18 @@ class V2Client(V1Client):
             for item in self._paged_v2(f"pages/{_seg(page_id)}/attachments", {},
                                        subject=f"page {page_id}")]
 
-    def _first_property(self, page_id: str, key: str, value: Any) -> None:
+    def _first_property(self, page_id: str, key: str, value: Any) -> int:
         """A property of a page just created; Cloud may not show the page to the
         property API at once: a 404 is tried again after ``cloud_prop_delay`` seconds
         (0: confluence_adv_disable_cloud_prop_delay, no second try)."""
         try:
-            self.set_property(page_id, key, value, version=0)
+            return self._write_property(page_id, key, value, version=0)
         except ConfluenceNotFoundError:
             delay = self.settings.cloud_prop_delay
             if not (self.settings.cloud and delay > 0):
                 raise
             self.transport.sleep(delay)
-            self.set_property(page_id, key, value, version=0)
+            return self._write_property(page_id, key, value, version=0)
 
     def inline_comment_statuses(self, page_id: str) -> list[str]:
         return [str(i.get("resolutionStatus") or "open") for i in
