@@ -275,3 +275,33 @@ def test_an_upload_answer_without_some_files_ends_without_duplicates(server_clou
         assert not names or max(names.values()) == 1
     child2 = current_pages(server.state)["Child 2"]
     assert set(identity(child2)["attachments"]) == set(project()[2].files)
+
+
+def test_v2_first_identity_write_after_the_upload_waits_for_a_new_page(server_cloud,
+                                                                      monkeypatch, tmp_path):
+    """On v2 the identity of a new page with files is its first property, written after
+    the upload; like the properties a create writes, a 404 of a page Cloud does not show
+    the property API yet is tried again after confluence's property delay."""
+    from connection_helpers import RecordingSleep, emulator_settings
+
+    from sphinxcontrib.confluencebuilder.rest import make_client
+    from sphinxcontrib.confluencebuilder.testing.state import EmulatorError
+
+    server = server_cloud
+    real = server.state.set_property
+    refused: list[str] = []
+
+    def not_yet(item: Any, key: str, *args: Any, **kwargs: Any) -> Any:
+        if len(refused) < 2:        # the write and its re-read both refused
+            refused.append(key)
+            raise EmulatorError(404, "No content found with id")
+        return real(item, key, *args, **kwargs)
+
+    monkeypatch.setattr(server.state, "set_property", not_yet)
+    sleep = RecordingSleep()
+    client = make_client(emulator_settings(server, api_mode="v2", cloud=True), sleep=sleep)
+    out = write_bundle(tmp_path / "out", [Doc("index", "Root", files={"a.png": b"png"})])
+    report = publish(client, out)
+    assert report.created == ["index"] and refused == [IDENTITY_KEY] * 2
+    assert 0.5 in sleep.calls
+    assert identity(current_pages(server.state)["Root"])["attachments"]["a.png"]["id"]
