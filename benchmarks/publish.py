@@ -3,7 +3,8 @@ bundled emulator with per-request latency, then republish it unchanged, then wit
 page changed. Prints wall time and request counts; asserts nothing.
 
 Usage: python benchmarks/publish.py [--pages N] [--latency SECONDS] [--concurrency C]
-                                   [--api-mode v1|v2] [--server cloud|dc] [--endpoints]
+                                   [--api-mode v1|v2] [--server cloud|dc] [--flat]
+                                   [--endpoints]
 
 Aims: first publish < 10 s and at most 3.1 requests a page on v1 (create, upload,
 unwatch) and 4.2 on v2, with no warning; unchanged republish <= 5 requests and < 1 s;
@@ -33,15 +34,18 @@ from sphinxcontrib.confluencebuilder.settings import from_config
 from sphinxcontrib.confluencebuilder.testing import ConfluenceEmulator
 
 
-def write_project(outdir: Path, count: int, changed: int | None = None) -> None:
-    """The builder's on-disk output for ``count`` pages: index plus children in groups."""
+def write_project(outdir: Path, count: int, changed: int | None = None,
+                  flat: bool = False) -> None:
+    """The builder's on-disk output for ``count`` pages: index plus children in groups
+    (``flat``: every page a child of index)."""
     src = outdir.parent / "src"
     src.mkdir(parents=True, exist_ok=True)
     metas: dict[str, pages.PageMeta] = {}
     order = []
     for n in range(count):
         doc = "index" if n == 0 else f"page{n:04d}"
-        parent = None if n == 0 else ("index" if n <= 20 else f"page{(n % 20) + 1:04d}")
+        parent = None if n == 0 else ("index" if n <= 20 or flat else
+                                      f"page{(n % 20) + 1:04d}")
         image = src / f"fig{n}.png"
         image.write_bytes(hashlib.sha256(str(n).encode()).digest() * 64)
         att = pages.store_attachment(outdir, f"fig{n}.png", image)
@@ -99,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="REST API generation (default: the client's choice for Cloud)")
     parser.add_argument("--server", choices=("cloud", "dc"), default="cloud",
                         help="the emulated product (dc: Data Center, REST v1)")
+    parser.add_argument("--flat", action="store_true",
+                        help="every page a child of the root page (one wide parent)")
     parser.add_argument("--endpoints", action="store_true",
                         help="also print the first publish's requests per endpoint")
     args = parser.parse_args(argv)
@@ -106,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             ConfluenceEmulator(mode=args.server, max_limit=250) as server:
         server.configure(latency=args.latency)
         out = Path(tmp) / "out"
-        write_project(out, args.pages)
+        write_project(out, args.pages, flat=args.flat)
         print(f"{args.pages} pages, one image each; emulator latency "
               f"{args.latency * 1000:.0f} ms; concurrency {args.concurrency}; "
               f"{args.server} server, API {args.api_mode or 'auto'}")
@@ -114,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, changed in (("first publish", None), ("unchanged republish", None),
                                ("one page changed", 7)):
             if changed is not None:
-                write_project(out, args.pages, changed=changed)
+                write_project(out, args.pages, changed=changed, flat=args.flat)
             before = server.counts()["endpoints"]
             elapsed, report, requests = run(server, out, args.concurrency, args.api_mode)
             rows.append((label, elapsed, requests, report))

@@ -106,8 +106,10 @@ class Applier:
         for page in self.plan.pages:
             if not page.attachment_work:
                 for att in page.attachments:
-                    if att.action == "unchanged" and att.attachment_id:
-                        report.attachments_unchanged.append(f"{page.docname}/{att.name}")
+                    if att.action != "unchanged":
+                        continue
+                    report.attachments_unchanged.append(f"{page.docname}/{att.name}")
+                    if att.attachment_id:   # (a v1 first publish records no ids)
                         self._emit_attachment(page.docname, att, att.attachment_id)
         self._settle_journal()
         self._cleanup()

@@ -62,7 +62,13 @@ class V2Properties:
 
     def set(self, page_id: str, key: str, value: Any, *, version: int | None = None) -> int:
         """Create or update one property; the version written (see
-        ``ConfluenceClient.set_property``)."""
+        ``ConfluenceClient.set_property``). ``version`` 0 (the page has no such
+        property: maybe a page just created) takes :meth:`first`'s new-page delay."""
+        if version == 0:
+            return self.first(page_id, key, value)
+        return self._write(page_id, key, value, version=version)
+
+    def _write(self, page_id: str, key: str, value: Any, *, version: int | None) -> int:
         # v2 writes address a property by its id: guess only when the id is known
         # (or the property is known to be absent), else read it first
         known_id = self.ids.get(page_id, key)
@@ -87,18 +93,18 @@ class V2Properties:
         return write_property(lambda: self.read(page_id, key), write,
                               guess=guess, version=version)
 
-    def first(self, page_id: str, key: str, value: Any) -> None:
+    def first(self, page_id: str, key: str, value: Any) -> int:
         """A property of a page just created; Cloud may not show the page to the
         property API at once: a 404 is tried again after ``cloud_prop_delay`` seconds
         (0: confluence_adv_disable_cloud_prop_delay, no second try)."""
         try:
-            self.set(page_id, key, value, version=0)
+            return self._write(page_id, key, value, version=0)
         except ConfluenceNotFoundError:
             delay = self.settings.cloud_prop_delay
             if not (self.settings.cloud and delay > 0):
                 raise
             self.wire.sleep(delay)
-            self.set(page_id, key, value, version=0)
+            return self._write(page_id, key, value, version=0)
 
 
 __all__ = ["V2Properties"]
