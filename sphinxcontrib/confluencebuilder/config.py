@@ -319,6 +319,15 @@ def is_set_by_user(config: Any, name: str) -> bool:
     return name in (raw or {}) or name in (overrides or {})
 
 
+def option_source(config: Any, name: str) -> str:
+    """Where an option got its value: 'conf.py or -D', 'environment <NAME>' or ''."""
+    if is_set_by_user(config, name):
+        return "conf.py or -D"
+    if not getattr(config, "confluence_disable_env_conf", False) and name.upper() in os.environ:
+        return "environment " + name.upper()
+    return ""
+
+
 def apply_env(config: Any, environ: dict[str, str] | None = None) -> list[str]:
     """Fill options the user did not set from ``CONFLUENCE_<OPTION>`` variables.
 
@@ -343,10 +352,6 @@ def apply_env(config: Any, environ: dict[str, str] | None = None) -> list[str]:
 
 # -- validation ---------------------------------------------------------------
 
-def _describe(value: Any) -> str:
-    return type(value).__name__
-
-
 def _kind_ok(kind: str, value: Any) -> bool:
     if kind == "callable":
         return callable(value)
@@ -359,17 +364,9 @@ def _kind_ok(kind: str, value: Any) -> bool:
     return isinstance(value, _KIND_TYPES[kind])
 
 
-_EXPECT = {
-    "bool": "True or False",
-    "int": "a whole number",
-    "number": "a number",
-    "str": "a string",
-    "list": "a list",
-    "dict": "a dictionary",
-    "path": "a file path",
-    "callable": "a function",
-    "any": "any value",
-}
+_EXPECT = {"bool": "True or False", "int": "a whole number", "number": "a number",
+           "str": "a string", "list": "a list", "dict": "a dictionary", "path": "a file path",
+           "callable": "a function", "any": "any value"}
 
 
 def validate_option(opt: Option, value: Any) -> None:
@@ -380,8 +377,8 @@ def validate_option(opt: Option, value: Any) -> None:
     if not any(_kind_ok(kind, value) for kind in kinds):
         expected = " or ".join(_EXPECT[k] for k in kinds)
         # a secret in the wrong place is still a secret: show only its type
-        got = f"a value of type {_describe(value)}" if opt.secret else \
-            f"{value!r:.60} ({_describe(value)})"
+        got = f"a value of type {type(value).__name__}" if opt.secret else \
+            f"{value!r:.60} ({type(value).__name__})"
         raise ConfluenceConfigError(opt.name, f"got {got}; expected {expected}")
     if opt.choices and isinstance(value, str) and value not in opt.choices:
         raise ConfluenceConfigError(opt.name, f"got {value!r}; expected one of "

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 from sphinx.util import logging
 
-from .credentials import clean_secret, resolve_credentials
+from .credentials import Credentials, clean_secret, resolve
 from .errors import ConfluenceConfigError
-from .oauth2_settings import OAuth2Settings, oauth2_from_config, reconcile
+from .oauth2_settings import OAuth2Settings
 from .prompts import ASK_PASSWORD, ASK_USER, ask_credentials
 from .redaction import REDACTED, redact_url
 from .urls import check_url, normalize_server_url
@@ -376,22 +376,21 @@ def _tls(config: Any, base: str) -> tuple[str | None, bool]:
 
 
 def _credentials(config: Any, cloud: bool, asked: Mapping[str, str], *, scoped: bool,
-                 headers: Mapping[str, str]) -> tuple[dict[str, Any], OAuth2Settings | None]:
-    """The credential the session sends, after every precedence rule, and the OAuth 2.0
-    client-credentials settings (None when not configured)."""
-    creds = resolve_credentials(config, cloud, asked)
-    oauth2 = oauth2_from_config(config)
-    if oauth2 is not None:
-        creds = reconcile(oauth2, creds, lambda text: _warn(text, subtype="credentials"))
-    if scoped and not creds.get("password"):
-        raise ConfluenceConfigError("confluence_api_token_scoped", "needs confluence_server_user "
-                                    "and confluence_api_token (the scoped token)")
-    if any(k.lower() == "authorization" for k in headers) and (
-            creds.get("password") or creds.get("bearer_token") or creds.get("auth")):
-        _warn("confluence_publish_headers sets Authorization; it replaces the credential from "
-              "the other authentication options", subtype="credentials")
-        creds = {"user": creds.get("user")}
-    return creds, oauth2
+                 headers: Mapping[str, str]) -> Credentials:
+    """The credential the session sends (credentials.py decides); a build warns about
+    every conflict the resolver met."""
+    creds = resolve(config, cloud, asked, headers=headers, scoped=scoped)
+    for finding in creds.findings:
+        if finding.warning:
+            _warn("%s", finding.warning, subtype="credentials")
+    return creds
+
+
+def _secret(name: str, value: Any) -> str | None:
+    cleaned, findings = clean_secret(name, value)
+    for finding in findings:
+        _warn("%s", finding.warning, subtype="credentials")
+    return cleaned
 
 
 def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
@@ -401,6 +400,13 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
     ``base_dir`` resolves relative file options (default: the current directory;
     the builder passes the configuration directory).
     """
+    return read_settings(config, base_dir)[0]
+
+
+def read_settings(config: Any, base_dir: str | os.PathLike[str] | None = None
+                  ) -> tuple[ConnectionSettings, Credentials]:
+    """:func:`from_config`, plus the resolved credentials with their findings (what
+    ``connection-test`` reports on)."""
     base = os.fspath(base_dir) if base_dir is not None else os.getcwd()
     url = normalize_server_url(_opt(config, "server_url"))
     gateway, cloud = _site_kind(config, url)
@@ -415,12 +421,11 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
     if proxy is not None:
         check_url("confluence_proxy", proxy)
     client_cert = _client_cert(config, base)
-    client_cert_pass = clean_secret("confluence_client_cert_pass",
-                                     _opt(config, "client_cert_pass"))
+    client_cert_pass = _secret("confluence_client_cert_pass", _opt(config, "client_cert_pass"))
     debug = _debug(config)
     # last, so that nobody types a password only to hit a configuration error
     asked = ask_credentials(config, url, cloud)
-    creds, oauth2 = _credentials(config, cloud, asked, scoped=scoped, headers=headers)
+    creds = _credentials(config, cloud, asked, scoped=scoped, headers=headers)
     return ConnectionSettings(
         server_url=url,
         space_key=_opt(config, "space_key"),
@@ -434,7 +439,7 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         cookies_file=cookies_file,
         session_override=override,
         credential_provider=provider,
-        oauth2=oauth2,
+        oauth2=creds.oauth2,
         ca_cert=ca_cert,
         client_cert=client_cert,
         client_cert_pass=client_cert_pass,
@@ -449,5 +454,9 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         else "content",
         embedded_certs=bool(_opt(config, "adv_embedded_certs", False)),
         cloud_prop_delay=0.0 if _opt(config, "adv_disable_cloud_prop_delay") else 0.5,
-        **creds,
-    )
+        user=creds.user,
+        password=creds.password,
+        password_option=creds.password_option,
+        bearer_token=creds.bearer_token,
+        auth=creds.auth,
+    ), creds
