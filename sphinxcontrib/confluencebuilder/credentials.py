@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from .config import option_source
 from .errors import ConfluenceConfigError
 from .oauth2_settings import OAuth2Settings, oauth2_from_config, reconcile
+from .optiontable import option_source
 from .prompts import ASK_PASSWORD
 
 if TYPE_CHECKING:

@@ -22,6 +22,7 @@ from sphinx.util import logging
 from .credentials import Credentials, clean_secret, resolve
 from .errors import ConfluenceConfigError
 from .oauth2_settings import OAuth2Settings
+from .optiontable import default_of
 from .prompts import ASK_PASSWORD, ASK_USER, ask_credentials
 from .redaction import REDACTED, redact_url
 from .urls import check_url, normalize_server_url
@@ -32,8 +33,14 @@ DEFAULT_API_PREFIXES: Mapping[str, str] = {"v1": "rest/api/", "v2": "api/v2/"}
 #: where scoped Cloud tokens must be sent (``<root><cloudId>/wiki/``)
 GATEWAY_ROOT = "https://api.atlassian.com/ex/confluence/"
 #: bounds of every request (confluence_timeout, confluence_request_deadline,
-#: confluence_response_size_limit): seconds per socket read, seconds per request, bytes
-DEFAULT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_BYTES = 30.0, 300.0, 256 * 1024 * 1024
+#: confluence_response_size_limit): seconds per socket read, seconds per request, bytes;
+#: their values live in the option table
+DEFAULT_TIMEOUT: float = default_of("timeout")
+DEFAULT_DEADLINE: float = default_of("request_deadline")
+DEFAULT_MAX_BYTES: int = default_of("response_size_limit")
+#: Cloud: seconds before a refused property write on a new page is tried again (none with
+#: confluence_adv_disable_cloud_prop_delay)
+CLOUD_PROP_DELAY = 0.5
 DEBUG_FLAGS = ("headers", "data", "urllib3", "deprecated")
 _DEBUG_VALUES: Mapping[str, frozenset[str]] = {
     "none": frozenset(),
@@ -84,16 +91,16 @@ class ConnectionSettings:
     ca_cert: str | None = None
     client_cert: tuple[str, str | None] | None = None
     client_cert_pass: str | None = None
-    verify_ssl: bool = True
+    verify_ssl: bool = not default_of("disable_ssl_validation")
     proxy: str | None = None
     #: seconds one socket read may wait; the whole request, answer included, must end
     #: within ``deadline`` seconds and its answer stay below ``max_bytes`` (rest/bounded.py)
     timeout: float = DEFAULT_TIMEOUT
     deadline: float = DEFAULT_DEADLINE
     max_bytes: int = DEFAULT_MAX_BYTES
-    publish_delay: float = 0.0
-    retry_attempts: int = 2
-    retry_duration: float = 4.0
+    publish_delay: float = default_of("publish_delay")
+    retry_attempts: int = default_of("publish_retry_attempts")
+    retry_duration: float = float(default_of("publish_retry_duration"))
     #: longest wait honoured for a Retry-After header (longer values are clamped)
     retry_after_cap: float = 60.0
     #: longest wait of the exponential backoff
@@ -106,11 +113,11 @@ class ConnectionSettings:
     #: options answered on the terminal (confluence_ask_user, confluence_ask_password)
     asked: tuple[str, ...] = ()
     #: v1 title look-ups: 'content' (content listing, then CQL) or 'search' (CQL only)
-    page_search_mode: str = "content"
+    page_search_mode: str = default_of("page_search_mode")
     #: confluence_adv_embedded_certs: trust only the certificates bundled with requests
-    embedded_certs: bool = False
+    embedded_certs: bool = default_of("adv_embedded_certs")
     #: Cloud: pause before trying again a refused property write on a new page
-    cloud_prop_delay: float = 0.5
+    cloud_prop_delay: float = CLOUD_PROP_DELAY
 
     # -- derived values -------------------------------------------------------------
 
@@ -199,8 +206,9 @@ class ConnectionSettings:
 # -- building --------------------------------------------------------------------------
 
 
-def _opt(config: Any, name: str, default: Any = None) -> Any:
-    return getattr(config, "confluence_" + name, default)
+def _opt(config: Any, name: str) -> Any:
+    """An option's value; a config-like object without it gets the table's default."""
+    return getattr(config, "confluence_" + name, default_of(name))
 
 
 def _detect_cloud(config: Any, url: str) -> bool:
@@ -308,9 +316,10 @@ def _api_mode(config: Any, cloud: bool, gateway: bool, scoped: bool) -> tuple[st
     return "v1", False
 
 
-def _number(config: Any, name: str, default: float) -> float:
+def _number(config: Any, name: str) -> float:
+    """A number option, or the table's value for it when it is not set."""
     value = _opt(config, name)
-    return default if value is None else float(value)
+    return float(default_of(name) if value is None else value)
 
 
 def _site_kind(config: Any, url: str) -> tuple[bool, bool]:
@@ -329,11 +338,11 @@ def _limits(config: Any) -> dict[str, Any]:
     timeout = _opt(config, "timeout")
     return {
         "timeout": float(timeout) if timeout else DEFAULT_TIMEOUT,
-        "deadline": _number(config, "request_deadline", DEFAULT_DEADLINE),
-        "max_bytes": int(_number(config, "response_size_limit", DEFAULT_MAX_BYTES)),
-        "publish_delay": _number(config, "publish_delay", 0.0),
-        "retry_attempts": int(_number(config, "publish_retry_attempts", 2)),
-        "retry_duration": _number(config, "publish_retry_duration", 4.0),
+        "deadline": _number(config, "request_deadline"),
+        "max_bytes": int(_number(config, "response_size_limit")),
+        "publish_delay": _number(config, "publish_delay"),
+        "retry_attempts": int(_number(config, "publish_retry_attempts")),
+        "retry_duration": _number(config, "publish_retry_duration"),
     }
 
 
@@ -368,7 +377,7 @@ def _tls(config: Any, base: str) -> tuple[str | None, bool]:
     ca_cert = _opt(config, "ca_cert")
     if ca_cert is not None:
         ca_cert = _path(config, "confluence_ca_cert", ca_cert, base, isdir_ok=True)
-    verify = not _opt(config, "disable_ssl_validation", False)
+    verify = not _opt(config, "disable_ssl_validation")
     if not verify:
         _warn("confluence_disable_ssl_validation is set: the server certificate is not "
               "checked. Prefer confluence_ca_cert with your organisation's CA", subtype="tls")
@@ -451,9 +460,9 @@ def read_settings(config: Any, base_dir: str | os.PathLike[str] | None = None
         asked=tuple(name for key, name in (("user", ASK_USER), ("secret", ASK_PASSWORD))
                     if key in asked),
         page_search_mode="search" if _opt(config, "page_search_mode") == "search"
-        else "content",
-        embedded_certs=bool(_opt(config, "adv_embedded_certs", False)),
-        cloud_prop_delay=0.0 if _opt(config, "adv_disable_cloud_prop_delay") else 0.5,
+        else "content",  # 'default' is 'content'
+        embedded_certs=bool(_opt(config, "adv_embedded_certs")),
+        cloud_prop_delay=0.0 if _opt(config, "adv_disable_cloud_prop_delay") else CLOUD_PROP_DELAY,
         user=creds.user,
         password=creds.password,
         password_option=creds.password_option,
