@@ -24,8 +24,8 @@ from .prompts import ASK_PASSWORD
 if TYPE_CHECKING:
     from requests.auth import AuthBase
 
-__all__ = ["SECRET_OPTIONS", "Configured", "CredentialFinding", "Credentials", "clean_secret",
-           "resolve"]
+__all__ = ["SECRET_OPTIONS", "Configured", "CredentialFinding", "Credentials", "PasswordOption",
+           "clean_secret", "resolve"]
 
 TOKEN, PASSWORD, PAT = "confluence_api_token", "confluence_server_pass", "confluence_publish_token"
 USER, AUTH = "confluence_server_user", "confluence_server_auth"
@@ -33,6 +33,10 @@ USER, AUTH = "confluence_server_user", "confluence_server_auth"
 SECRET_OPTIONS: tuple[str, ...] = (TOKEN, PASSWORD, PAT)
 #: where a value came from, besides :func:`config.option_source`'s answers
 TYPED = "the terminal prompt"
+
+#: the option a Basic-auth secret came from ('' when none is sent)
+PasswordOption = Literal["", "confluence_api_token", "confluence_server_pass",
+                         "confluence_ask_password"]
 
 #: what a finding is about (the doctor's cause names where it has one)
 Cause = Literal[
@@ -79,7 +83,7 @@ class Credentials:
     user: str | None = None
     #: Basic-auth secret (API token or password) and the option it came from
     password: str | None = None
-    password_option: str = ""
+    password_option: PasswordOption = ""
     #: sent as ``Authorization: Bearer``
     bearer_token: str | None = None
     auth: AuthBase | None = None

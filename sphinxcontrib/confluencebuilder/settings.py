@@ -14,12 +14,12 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from sphinx.util import logging
 
-from .credentials import Credentials, clean_secret, resolve
+from .credentials import Credentials, PasswordOption, clean_secret, resolve
 from .errors import ConfluenceConfigError
 from .oauth2_settings import OAuth2Settings
 from .optiontable import default_of
@@ -29,6 +29,12 @@ from .urls import check_url, normalize_server_url
 
 logger = logging.getLogger(__name__)
 
+#: the REST API generation a client speaks: 'v1' (Data Center, and Cloud's older API) or
+#: 'v2' (Cloud only)
+ApiMode = Literal["v1", "v2"]
+API_MODES: tuple[ApiMode, ...] = ("v1", "v2")
+#: how v1 looks pages up by title: the content listing then CQL, or CQL only
+PageSearchMode = Literal["content", "search"]
 DEFAULT_API_PREFIXES: Mapping[str, str] = {"v1": "rest/api/", "v2": "api/v2/"}
 #: where scoped Cloud tokens must be sent (``<root><cloudId>/wiki/``)
 GATEWAY_ROOT = "https://api.atlassian.com/ex/confluence/"
@@ -41,8 +47,11 @@ DEFAULT_MAX_BYTES: int = default_of("response_size_limit")
 #: Cloud: seconds before a refused property write on a new page is tried again (none with
 #: confluence_adv_disable_cloud_prop_delay)
 CLOUD_PROP_DELAY = 0.5
-DEBUG_FLAGS = ("headers", "data", "urllib3", "deprecated")
-_DEBUG_VALUES: Mapping[str, frozenset[str]] = {
+#: what confluence_publish_debug logs: request headers, request data, urllib3's
+#: connection log, the server's deprecation notices
+DebugFlag = Literal["headers", "data", "urllib3", "deprecated"]
+DEBUG_FLAGS: tuple[DebugFlag, ...] = ("headers", "data", "urllib3", "deprecated")
+_DEBUG_VALUES: Mapping[str, frozenset[DebugFlag]] = {
     "none": frozenset(),
     "headers": frozenset({"headers"}),
     "headers-and-data": frozenset({"headers", "data"}),
@@ -66,8 +75,7 @@ class ConnectionSettings:
     server_url: str
     space_key: str | None = None
     cloud: bool = False
-    #: ``'v1'`` or ``'v2'``
-    api_mode: str = "v1"
+    api_mode: ApiMode = "v1"
     api_mode_explicit: bool = False
     #: the server URL already points at the ``api.atlassian.com`` gateway
     gateway: bool = False
@@ -75,7 +83,7 @@ class ConnectionSettings:
     user: str | None = None
     #: Basic-auth secret (API token or password) and the option it came from
     password: str | None = None
-    password_option: str = ""
+    password_option: PasswordOption = ""
     #: sent as ``Authorization: Bearer``
     bearer_token: str | None = None
     #: a ``requests.auth.AuthBase`` given through confluence_server_auth
@@ -107,13 +115,13 @@ class ConnectionSettings:
     backoff_cap: float = 30.0
     #: retries spent on 429 answers before giving up
     rate_limit_retries: int = 5
-    debug: frozenset[str] = frozenset()
+    debug: frozenset[DebugFlag] = frozenset()
     api_prefixes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_API_PREFIXES))
     gateway_root: str = GATEWAY_ROOT
     #: options answered on the terminal (confluence_ask_user, confluence_ask_password)
     asked: tuple[str, ...] = ()
     #: v1 title look-ups: 'content' (content listing, then CQL) or 'search' (CQL only)
-    page_search_mode: str = default_of("page_search_mode")
+    page_search_mode: PageSearchMode = default_of("page_search_mode")
     #: confluence_adv_embedded_certs: trust only the certificates bundled with requests
     embedded_certs: bool = default_of("adv_embedded_certs")
     #: Cloud: pause before trying again a refused property write on a new page
@@ -286,7 +294,7 @@ def _client_cert(config: Any, base_dir: str) -> tuple[str, str | None] | None:
     return _path(config, option, raw, base_dir), None
 
 
-def _debug(config: Any) -> frozenset[str]:
+def _debug(config: Any) -> frozenset[DebugFlag]:
     value = _opt(config, "publish_debug")
     if value is None or value is False:
         return frozenset()
@@ -297,10 +305,10 @@ def _debug(config: Any) -> frozenset[str]:
     return _DEBUG_VALUES[value]
 
 
-def _api_mode(config: Any, cloud: bool, gateway: bool, scoped: bool) -> tuple[str, bool]:
+def _api_mode(config: Any, cloud: bool, gateway: bool, scoped: bool) -> tuple[ApiMode, bool]:
     explicit = _opt(config, "api_mode")
     if explicit:
-        if explicit not in ("v1", "v2"):
+        if explicit not in API_MODES:
             raise ConfluenceConfigError("confluence_api_mode", f"unknown value {explicit!r}",
                                         hint="Use 'v1' or 'v2'.")
         if explicit == "v2" and not cloud:

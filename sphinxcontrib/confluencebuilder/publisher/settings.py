@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import ConfluenceConfigError
 from ..optiontable import default_of
@@ -17,6 +17,14 @@ IDENTITY_KEY = "sphinxcontrib-confluencebuilder"
 APPEARANCE_KEYS = ("content-appearance-published", "content-appearance-draft")
 
 TRANSFORM_OPTION = "confluence_parent_override_transform"
+
+#: confluence_cleanup_search_mode: where cleanup looks for stale pages; the aggressive
+#: modes also look below pages this project did not publish
+CleanupSearchMode = Literal["direct", "search", "direct-aggressive", "search-aggressive"]
+CLEANUP_SEARCH_MODES: tuple[CleanupSearchMode, ...] = (
+    "direct", "search", "direct-aggressive", "search-aggressive")
+#: confluence_publish_skip_commented_pages: off, on, or on unless every comment is resolved
+SkipCommented = bool | Literal["ignored-resolved"]
 
 #: the orphan container value meaning "the space root"
 SPACE_ROOT = "0"
@@ -68,11 +76,8 @@ class PublishSettings:
     root_homepage: bool = default_of("root_homepage")
     #: archive every stale page in one request (confluence_adv_bulk_archiving)
     bulk_archiving: bool = default_of("adv_bulk_archiving")
-    #: '(direct|search)[-aggressive]': aggressive modes also clean up below pages this
-    #: project did not publish
-    cleanup_search_mode: str = default_of("cleanup_search_mode")
-    #: confluence_publish_skip_commented_pages: False, True or 'ignored-resolved'
-    skip_commented: bool | str = default_of("publish_skip_commented_pages")
+    cleanup_search_mode: CleanupSearchMode = default_of("cleanup_search_mode")
+    skip_commented: SkipCommented = default_of("publish_skip_commented_pages")
     #: name of the plan file written in the output directory on a dry run
     plan_file: str = "confluence-plan.json"
     #: confluence_parent_override_transform: (docname, parent page id) -> page id or None
@@ -139,6 +144,16 @@ def _docnames(option: str, value: Any, base: Path | None) -> frozenset[str] | No
     return frozenset(names)
 
 
+def _cleanup_mode(value: Any) -> CleanupSearchMode:
+    """The search mode named by ``value`` (validated by config.py); the table's when unset."""
+    wanted = value or default_of("cleanup_search_mode")
+    for mode in CLEANUP_SEARCH_MODES:
+        if mode == wanted:
+            return mode
+    raise ConfluenceConfigError("confluence_cleanup_search_mode", f"got {value!r}; expected "
+                                f"one of {', '.join(CLEANUP_SEARCH_MODES)}")
+
+
 def _page_ref(value: Any) -> tuple[str | None, str | None]:
     """(title, id) of a parent page option; an int or a digit string is an id."""
     if value is None or value == "":
@@ -199,7 +214,7 @@ def from_config(config: Any, *, confdir: str | os.PathLike[str] | None = None,
         publish_intersphinx=bool(get("publish_intersphinx")),
         root_homepage=bool(get("root_homepage")),
         bulk_archiving=bool(get("adv_bulk_archiving")),
-        cleanup_search_mode=str(get("cleanup_search_mode") or default_of("cleanup_search_mode")),
+        cleanup_search_mode=_cleanup_mode(get("cleanup_search_mode")),
         skip_commented=get("publish_skip_commented_pages") or False,
         parent_transform=get("parent_override_transform"),
     )
