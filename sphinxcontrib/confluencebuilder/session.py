@@ -35,8 +35,6 @@ from .redaction import REDACTED, RedactingFilter, redact, redact_url
 
 # re-exported for the modules that import them from here
 from .redaction import SECRETS as SECRETS
-from .redaction import SENSITIVE_HEADERS as SENSITIVE_HEADERS
-from .redaction import is_sensitive_header as is_sensitive_header
 from .redaction import redact_headers as redact_headers
 from .redaction import register as register_secrets
 from .settings import ConnectionSettings
