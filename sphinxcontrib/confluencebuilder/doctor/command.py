@@ -116,7 +116,8 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
     from .oauth2 import live_checks
 
     printer.heading(4, "Live checks (through the session a publish would use; read-only)")
-    live_checks(settings, session, report, placement=_placement(project)).run()
+    with session:
+        live_checks(settings, session, report, placement=_placement(project)).run()
     _show(printer, report, shown)
     return _finish(report, printer, args.json)
 
