@@ -1,6 +1,7 @@
 """One default per option: the settings dataclasses take theirs from the option table.
 
-Every field of :class:`ConnectionSettings` and :class:`PublishSettings` is either the
+Every field of :class:`ConnectionSettings`, :class:`PublishSettings` and
+:class:`OAuth2Settings` is either the
 counterpart of an option (then its default is the table's, and reading a config that
 sets nothing gives that same value) or listed here as derived, so a new field has to be
 sorted into one of the two.
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from sphinxcontrib.confluencebuilder import config
+from sphinxcontrib.confluencebuilder.oauth2_settings import OAuth2Settings, oauth2_from_config
 from sphinxcontrib.confluencebuilder.optiontable import BY_NAME, default_of
 from sphinxcontrib.confluencebuilder.publisher.settings import PublishSettings
 from sphinxcontrib.confluencebuilder.publisher.settings import from_config as publish_from
@@ -69,8 +71,14 @@ PUBLISH_DERIVED = {
     "space_key", "project", "parent_page_title", "parent_page_id", "publish_root",
     "global_labels", "version_comment", "plan_file",
 }
+OAUTH2 = {
+    "audience": ("oauth2_audience", SAME), "client_auth": ("oauth2_client_auth", SAME),
+    "header": ("oauth2_header", SAME), "refresh_margin": ("oauth2_refresh_margin", SAME),
+}
+OAUTH2_DERIVED = {"token_url", "client_id", "client_secret", "scopes"}
 CASES = [(ConnectionSettings, CONNECTION, CONNECTION_DERIVED),
-         (PublishSettings, PUBLISH, PUBLISH_DERIVED)]
+         (PublishSettings, PUBLISH, PUBLISH_DERIVED),
+         (OAuth2Settings, OAUTH2, OAUTH2_DERIVED)]
 
 
 def _default(item: dataclasses.Field[Any]) -> Any:
@@ -108,6 +116,13 @@ def test_reading_an_empty_config_gives_the_field_defaults() -> None:
     for item in dataclasses.fields(PublishSettings):
         if item.name in PUBLISH:
             assert getattr(publish, item.name) == _default(item), item.name
+    oauth2 = oauth2_from_config(config.defaults(
+        oauth2_token_url="https://idp.example.com/token", oauth2_client_id="app",
+        oauth2_client_secret="s3cret-value"))
+    assert oauth2 is not None
+    for item in dataclasses.fields(OAuth2Settings):
+        if item.name in OAUTH2:
+            assert getattr(oauth2, item.name) == _default(item), item.name
 
 
 def test_unset_values_only_stand_in_for_none() -> None:
