@@ -1,10 +1,9 @@
 """One default per option: the settings dataclasses take theirs from the option table.
 
 Every field of :class:`ConnectionSettings`, :class:`PublishSettings` and
-:class:`OAuth2Settings` is either the
-counterpart of an option (then its default is the table's, and reading a config that
-sets nothing gives that same value) or listed here as derived, so a new field has to be
-sorted into one of the two.
+:class:`OAuth2Settings` is either the counterpart of an option (then its default is the
+table's, and reading a config that sets nothing gives that same value) or listed here as
+derived, so a new field has to be sorted into one of the two.
 """
 
 from __future__ import annotations
