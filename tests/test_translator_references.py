@@ -57,6 +57,14 @@ def test_same_page_anchors(make_app: Any, tmp_path: Path) -> None:
     assert ("ReferencesHome", "References Home") in local
 
 
+def test_link_to_the_page_itself_names_the_page(make_app: Any, tmp_path: Path) -> None:
+    # an ac:link with neither a page nor an anchor points nowhere in Confluence
+    _, root = page(build(make_app, tmp_path), "index")
+    found = links(root)
+    assert all(title or attachment or anchor for title, attachment, anchor, _ in found), found
+    assert ("References Home", None, None, "this very page") in found
+
+
 def test_cross_page_links_by_title(make_app: Any, tmp_path: Path) -> None:
     app = build(make_app, tmp_path)
     _, root = page(app, "index")
