@@ -20,6 +20,8 @@ SPHINX_OK = ("sphinx.util.logging", "sphinx.util.console")
 LOWER_MAY_IMPORT = ("publisher", "rest", "session", "credentials", "redaction", "expiring",
                     "oauth2", "oauth2_settings", "errors", "settings", "storage", "pages",
                     "titles",
+                    # the option table: pure values, the one home of every default
+                    "optiontable",
                     # the settings family: URL checks and the terminal prompts it asks
                     "urls", "prompts")
 #: what the emulator may import from the product: pure storage-format helpers

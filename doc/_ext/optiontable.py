@@ -41,6 +41,8 @@ def _entry(opt: Option) -> nodes.definition_list_item:
     fields += _field("Type", nodes.Text(" or ".join(_KIND[k] for k in (opt.kind, *opt.alt))))
     default = "(secret)" if opt.secret and opt.default else repr(opt.default)
     fields += _field("Default", _literal(default))
+    if opt.unset is not None:
+        fields += _field("When not set", _literal(repr(opt.unset)))
     if opt.choices:
         fields += _field("Allowed values", _literal(", ".join(repr(c) for c in opt.choices)))
     fields += _field("Environment variable", _literal(opt.env_name))

@@ -81,6 +81,3 @@ def seal(config: Any, names: Iterable[str]) -> None:
         base = current
     config.__class__ = _sealed_class(base, sealed)
 
-
-def is_sealed(config: Any) -> bool:
-    return isinstance(config, _SealedMixin)

@@ -18,6 +18,7 @@ from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
 from .errors import ConfluenceConfigError
+from .optiontable import default_of
 
 ClientAuth = Literal["client_secret_basic", "client_secret_post"]
 CLIENT_AUTH_METHODS: tuple[str, ...] = ("client_secret_basic", "client_secret_post")
@@ -36,11 +37,11 @@ class OAuth2Settings:
     client_secret: str
     scopes: tuple[str, ...] = ()
     audience: str | None = None
-    client_auth: ClientAuth = "client_secret_basic"
+    client_auth: ClientAuth = default_of("oauth2_client_auth")
     #: the request header carrying the access token
-    header: str = "Authorization"
+    header: str = default_of("oauth2_header")
     #: renew this many seconds before the token expires (at most half its lifetime)
-    refresh_margin: float = 60.0
+    refresh_margin: float = float(default_of("oauth2_refresh_margin"))
 
     @property
     def bearer_scheme(self) -> bool:
@@ -62,7 +63,9 @@ class OAuth2Settings:
 
 
 def _opt(config: Any, name: str) -> Any:
-    return getattr(config, "confluence_oauth2_" + name, None)
+    """An option's value; unset (None or missing) reads as the table's default."""
+    value = getattr(config, "confluence_oauth2_" + name, None)
+    return default_of("oauth2_" + name) if value is None else value
 
 
 def is_loopback(host: str) -> bool:
@@ -134,8 +137,8 @@ def _secret(value: Any) -> str:
 
 
 def _header(value: Any) -> str:
-    if value is None or value == "":
-        return "Authorization"
+    if value == "":
+        return str(default_of("oauth2_header"))
     if not isinstance(value, str) or not _HEADER_NAME.fullmatch(value.strip()):
         raise ConfluenceConfigError("confluence_oauth2_header", "must be a header name such "
                                     "as 'Authorization' or 'X-Forwarded-Access-Token'")
@@ -152,7 +155,7 @@ def oauth2_from_config(config: Any) -> OAuth2Settings | None:
                                     "confluence_oauth2_token_url",
                                     hint="Set the client id of the service account or app "
                                     "registration.")
-    method = _opt(config, "client_auth") or "client_secret_basic"
+    method = _opt(config, "client_auth") or default_of("oauth2_client_auth")
     if method not in CLIENT_AUTH_METHODS:
         raise ConfluenceConfigError("confluence_oauth2_client_auth", f"got {method!r}; "
                                     "expected 'client_secret_basic' or 'client_secret_post'")
@@ -160,7 +163,6 @@ def oauth2_from_config(config: Any) -> OAuth2Settings | None:
     if audience is not None and not isinstance(audience, str):
         raise ConfluenceConfigError("confluence_oauth2_audience", "must be a string")
     margin = _opt(config, "refresh_margin")
-    margin = 60.0 if margin is None else margin
     if isinstance(margin, bool) or not isinstance(margin, (int, float)) or margin < 0:
         raise ConfluenceConfigError("confluence_oauth2_refresh_margin", "must be a number of "
                                     "seconds, 0 or more")

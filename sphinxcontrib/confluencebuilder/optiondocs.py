@@ -66,12 +66,12 @@ OPTION_DOCS: Mapping[str, tuple[str, str]] = {
     "confluence_proxy": ("Proxy for all requests (else the HTTP(S)_PROXY variables).",
                          "'http://proxy.example:3128'"),
     "confluence_timeout": ("Seconds to wait for the server between two reads of an "
-                           "answer; 30 when not set.", "60"),
+                           "answer.", "60"),
     "confluence_request_deadline": ("Total seconds one request may take, answer body "
                                     "included (a server that trickles its answer is cut "
-                                    "off); 300 when not set.", "600"),
+                                    "off).", "600"),
     "confluence_response_size_limit": ("Largest answer in bytes the client reads, after "
-                                       "decompression; 256 MiB when not set.",
+                                       "decompression.",
                                        "64 * 1024 * 1024"),
     "confluence_publish_delay": ("Seconds to wait before every request (self-throttling).",
                                  "0.5"),
@@ -168,10 +168,9 @@ OPTION_DOCS: Mapping[str, tuple[str, str]] = {
     "confluence_cleanup_archive": ("Archive them instead (Cloud).", "True"),
     "confluence_cleanup_from_root": ("Look for stale pages below the root page only.",
                                      "True"),
-    "confluence_cleanup_search_mode": ("Where cleanup looks: the '-aggressive' modes (the "
-                                       "default is 'search-aggressive') also below pages "
-                                       "this project did not publish; 'direct' and "
-                                       "'search' stop at them.", "'direct'"),
+    "confluence_cleanup_search_mode": ("Where cleanup looks: the '-aggressive' modes also "
+                                       "below pages this project did not publish; 'direct' "
+                                       "and 'search' stop at them.", "'direct'"),
     "confluence_global_labels": ("Labels put on every page (no spaces).",
                                  "['handbook', 'generated']"),
     "confluence_append_labels": ("Keep labels added in Confluence; False replaces them.",

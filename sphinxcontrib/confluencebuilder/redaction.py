@@ -100,11 +100,6 @@ def register(values: Iterable[str | None] = (), header_names: Iterable[str] = ()
     SECRETS.add(values, header_names)
 
 
-def known_secrets() -> list[str]:
-    """Every secret value registered so far, longest first."""
-    return SECRETS.values()
-
-
 def _spellings(secret: str) -> set[str]:
     """The ways a secret can appear in text: as is, stripped, URL-encoded, JSON-escaped."""
     found = {secret, secret.strip()}

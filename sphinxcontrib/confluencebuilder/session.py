@@ -35,8 +35,6 @@ from .redaction import REDACTED, RedactingFilter, redact, redact_url
 
 # re-exported for the modules that import them from here
 from .redaction import SECRETS as SECRETS
-from .redaction import SENSITIVE_HEADERS as SENSITIVE_HEADERS
-from .redaction import is_sensitive_header as is_sensitive_header
 from .redaction import redact_headers as redact_headers
 from .redaction import register as register_secrets
 from .settings import ConnectionSettings
@@ -348,10 +346,26 @@ def default_headers() -> dict[str, str]:
     }
 
 
+class ConfluenceSession(requests.Session):
+    """The ``requests.Session`` :func:`build_session` returns: closable and usable with
+    ``with`` like any session, and closing it also closes the sessions it owns (the
+    OAuth 2.0 token fetcher), whose connections would otherwise stay open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.owned: list[requests.Session] = []
+
+    def close(self) -> None:
+        for owned in self.owned:
+            owned.close()
+        super().close()
+
+
 def build_session(settings: ConnectionSettings) -> requests.Session:
-    """A ``requests.Session`` configured from ``settings`` (no request is sent)."""
+    """A ``requests.Session`` configured from ``settings`` (no request is sent); close it
+    (or use it in a ``with`` block) when done."""
     register_secrets(settings.secret_values(), settings.headers.keys())
-    session = requests.Session()
+    session = ConfluenceSession()
     session.headers.update(default_headers())
     if settings.auth is not None:
         session.auth = settings.auth
@@ -363,7 +377,9 @@ def build_session(settings: ConnectionSettings) -> requests.Session:
     _load_cookies(session, settings)
     context = make_ssl_context(settings)
     if settings.oauth2 is not None:
-        session.auth = oauth2_auth(settings, context, _as_auth(session.auth))
+        oauth = oauth2_auth(settings, context, _as_auth(session.auth))
+        session.owned.append(oauth.fetcher)
+        session.auth = oauth
     session.mount("https://", TlsAdapter(context))
     if settings.ca_cert:
         session.verify = settings.ca_cert
@@ -375,10 +391,10 @@ def build_session(settings: ConnectionSettings) -> requests.Session:
     if "urllib3" in settings.debug:
         enable_urllib3_debug()
     apply_credentials(session, settings, fetch_credentials(settings))
+    logger.debug("confluence: session for %s (proxy %s)", settings.server_url,
+                 redact_url(settings.proxy) if settings.proxy else "from environment")
     if settings.session_override is not None:
         replaced = settings.session_override(session)
         if isinstance(replaced, requests.Session):
-            session = replaced
-    logger.debug("confluence: session for %s (proxy %s)", settings.server_url,
-                 redact_url(settings.proxy) if settings.proxy else "from environment")
+            return replaced
     return session

@@ -14,28 +14,44 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from sphinx.util import logging
 
-from .credentials import clean_secret, resolve_credentials
+from .credentials import Credentials, PasswordOption, clean_secret, resolve
 from .errors import ConfluenceConfigError
-from .oauth2_settings import OAuth2Settings, oauth2_from_config, reconcile
+from .oauth2_settings import OAuth2Settings
+from .optiontable import default_of
 from .prompts import ASK_PASSWORD, ASK_USER, ask_credentials
 from .redaction import REDACTED, redact_url
 from .urls import check_url, normalize_server_url
 
 logger = logging.getLogger(__name__)
 
+#: the REST API generation a client speaks: 'v1' (Data Center, and Cloud's older API) or
+#: 'v2' (Cloud only)
+ApiMode = Literal["v1", "v2"]
+API_MODES: tuple[ApiMode, ...] = ("v1", "v2")
+#: how v1 looks pages up by title: the content listing then CQL, or CQL only
+PageSearchMode = Literal["content", "search"]
 DEFAULT_API_PREFIXES: Mapping[str, str] = {"v1": "rest/api/", "v2": "api/v2/"}
 #: where scoped Cloud tokens must be sent (``<root><cloudId>/wiki/``)
 GATEWAY_ROOT = "https://api.atlassian.com/ex/confluence/"
 #: bounds of every request (confluence_timeout, confluence_request_deadline,
-#: confluence_response_size_limit): seconds per socket read, seconds per request, bytes
-DEFAULT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_BYTES = 30.0, 300.0, 256 * 1024 * 1024
-DEBUG_FLAGS = ("headers", "data", "urllib3", "deprecated")
-_DEBUG_VALUES: Mapping[str, frozenset[str]] = {
+#: confluence_response_size_limit): seconds per socket read, seconds per request, bytes;
+#: their values live in the option table
+DEFAULT_TIMEOUT: float = default_of("timeout")
+DEFAULT_DEADLINE: float = default_of("request_deadline")
+DEFAULT_MAX_BYTES: int = default_of("response_size_limit")
+#: Cloud: seconds before a refused property write on a new page is tried again (none with
+#: confluence_adv_disable_cloud_prop_delay)
+CLOUD_PROP_DELAY = 0.5
+#: what confluence_publish_debug logs: request headers, request data, urllib3's
+#: connection log, the server's deprecation notices
+DebugFlag = Literal["headers", "data", "urllib3", "deprecated"]
+DEBUG_FLAGS: tuple[DebugFlag, ...] = ("headers", "data", "urllib3", "deprecated")
+_DEBUG_VALUES: Mapping[str, frozenset[DebugFlag]] = {
     "none": frozenset(),
     "headers": frozenset({"headers"}),
     "headers-and-data": frozenset({"headers", "data"}),
@@ -59,8 +75,7 @@ class ConnectionSettings:
     server_url: str
     space_key: str | None = None
     cloud: bool = False
-    #: ``'v1'`` or ``'v2'``
-    api_mode: str = "v1"
+    api_mode: ApiMode = "v1"
     api_mode_explicit: bool = False
     #: the server URL already points at the ``api.atlassian.com`` gateway
     gateway: bool = False
@@ -68,7 +83,7 @@ class ConnectionSettings:
     user: str | None = None
     #: Basic-auth secret (API token or password) and the option it came from
     password: str | None = None
-    password_option: str = ""
+    password_option: PasswordOption = ""
     #: sent as ``Authorization: Bearer``
     bearer_token: str | None = None
     #: a ``requests.auth.AuthBase`` given through confluence_server_auth
@@ -84,33 +99,33 @@ class ConnectionSettings:
     ca_cert: str | None = None
     client_cert: tuple[str, str | None] | None = None
     client_cert_pass: str | None = None
-    verify_ssl: bool = True
+    verify_ssl: bool = not default_of("disable_ssl_validation")
     proxy: str | None = None
     #: seconds one socket read may wait; the whole request, answer included, must end
     #: within ``deadline`` seconds and its answer stay below ``max_bytes`` (rest/bounded.py)
     timeout: float = DEFAULT_TIMEOUT
     deadline: float = DEFAULT_DEADLINE
     max_bytes: int = DEFAULT_MAX_BYTES
-    publish_delay: float = 0.0
-    retry_attempts: int = 2
-    retry_duration: float = 4.0
+    publish_delay: float = default_of("publish_delay")
+    retry_attempts: int = default_of("publish_retry_attempts")
+    retry_duration: float = float(default_of("publish_retry_duration"))
     #: longest wait honoured for a Retry-After header (longer values are clamped)
     retry_after_cap: float = 60.0
     #: longest wait of the exponential backoff
     backoff_cap: float = 30.0
     #: retries spent on 429 answers before giving up
     rate_limit_retries: int = 5
-    debug: frozenset[str] = frozenset()
+    debug: frozenset[DebugFlag] = frozenset()
     api_prefixes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_API_PREFIXES))
     gateway_root: str = GATEWAY_ROOT
     #: options answered on the terminal (confluence_ask_user, confluence_ask_password)
     asked: tuple[str, ...] = ()
     #: v1 title look-ups: 'content' (content listing, then CQL) or 'search' (CQL only)
-    page_search_mode: str = "content"
+    page_search_mode: PageSearchMode = default_of("page_search_mode")
     #: confluence_adv_embedded_certs: trust only the certificates bundled with requests
-    embedded_certs: bool = False
+    embedded_certs: bool = default_of("adv_embedded_certs")
     #: Cloud: pause before trying again a refused property write on a new page
-    cloud_prop_delay: float = 0.5
+    cloud_prop_delay: float = CLOUD_PROP_DELAY
 
     # -- derived values -------------------------------------------------------------
 
@@ -199,8 +214,9 @@ class ConnectionSettings:
 # -- building --------------------------------------------------------------------------
 
 
-def _opt(config: Any, name: str, default: Any = None) -> Any:
-    return getattr(config, "confluence_" + name, default)
+def _opt(config: Any, name: str) -> Any:
+    """An option's value; a config-like object without it gets the table's default."""
+    return getattr(config, "confluence_" + name, default_of(name))
 
 
 def _detect_cloud(config: Any, url: str) -> bool:
@@ -278,7 +294,7 @@ def _client_cert(config: Any, base_dir: str) -> tuple[str, str | None] | None:
     return _path(config, option, raw, base_dir), None
 
 
-def _debug(config: Any) -> frozenset[str]:
+def _debug(config: Any) -> frozenset[DebugFlag]:
     value = _opt(config, "publish_debug")
     if value is None or value is False:
         return frozenset()
@@ -289,10 +305,10 @@ def _debug(config: Any) -> frozenset[str]:
     return _DEBUG_VALUES[value]
 
 
-def _api_mode(config: Any, cloud: bool, gateway: bool, scoped: bool) -> tuple[str, bool]:
+def _api_mode(config: Any, cloud: bool, gateway: bool, scoped: bool) -> tuple[ApiMode, bool]:
     explicit = _opt(config, "api_mode")
     if explicit:
-        if explicit not in ("v1", "v2"):
+        if explicit not in API_MODES:
             raise ConfluenceConfigError("confluence_api_mode", f"unknown value {explicit!r}",
                                         hint="Use 'v1' or 'v2'.")
         if explicit == "v2" and not cloud:
@@ -308,9 +324,10 @@ def _api_mode(config: Any, cloud: bool, gateway: bool, scoped: bool) -> tuple[st
     return "v1", False
 
 
-def _number(config: Any, name: str, default: float) -> float:
+def _number(config: Any, name: str) -> float:
+    """A number option, or the table's value for it when it is not set."""
     value = _opt(config, name)
-    return default if value is None else float(value)
+    return float(default_of(name) if value is None else value)
 
 
 def _site_kind(config: Any, url: str) -> tuple[bool, bool]:
@@ -329,11 +346,11 @@ def _limits(config: Any) -> dict[str, Any]:
     timeout = _opt(config, "timeout")
     return {
         "timeout": float(timeout) if timeout else DEFAULT_TIMEOUT,
-        "deadline": _number(config, "request_deadline", DEFAULT_DEADLINE),
-        "max_bytes": int(_number(config, "response_size_limit", DEFAULT_MAX_BYTES)),
-        "publish_delay": _number(config, "publish_delay", 0.0),
-        "retry_attempts": int(_number(config, "publish_retry_attempts", 2)),
-        "retry_duration": _number(config, "publish_retry_duration", 4.0),
+        "deadline": _number(config, "request_deadline"),
+        "max_bytes": int(_number(config, "response_size_limit")),
+        "publish_delay": _number(config, "publish_delay"),
+        "retry_attempts": int(_number(config, "publish_retry_attempts")),
+        "retry_duration": _number(config, "publish_retry_duration"),
     }
 
 
@@ -368,7 +385,7 @@ def _tls(config: Any, base: str) -> tuple[str | None, bool]:
     ca_cert = _opt(config, "ca_cert")
     if ca_cert is not None:
         ca_cert = _path(config, "confluence_ca_cert", ca_cert, base, isdir_ok=True)
-    verify = not _opt(config, "disable_ssl_validation", False)
+    verify = not _opt(config, "disable_ssl_validation")
     if not verify:
         _warn("confluence_disable_ssl_validation is set: the server certificate is not "
               "checked. Prefer confluence_ca_cert with your organisation's CA", subtype="tls")
@@ -376,22 +393,21 @@ def _tls(config: Any, base: str) -> tuple[str | None, bool]:
 
 
 def _credentials(config: Any, cloud: bool, asked: Mapping[str, str], *, scoped: bool,
-                 headers: Mapping[str, str]) -> tuple[dict[str, Any], OAuth2Settings | None]:
-    """The credential the session sends, after every precedence rule, and the OAuth 2.0
-    client-credentials settings (None when not configured)."""
-    creds = resolve_credentials(config, cloud, asked)
-    oauth2 = oauth2_from_config(config)
-    if oauth2 is not None:
-        creds = reconcile(oauth2, creds, lambda text: _warn(text, subtype="credentials"))
-    if scoped and not creds.get("password"):
-        raise ConfluenceConfigError("confluence_api_token_scoped", "needs confluence_server_user "
-                                    "and confluence_api_token (the scoped token)")
-    if any(k.lower() == "authorization" for k in headers) and (
-            creds.get("password") or creds.get("bearer_token") or creds.get("auth")):
-        _warn("confluence_publish_headers sets Authorization; it replaces the credential from "
-              "the other authentication options", subtype="credentials")
-        creds = {"user": creds.get("user")}
-    return creds, oauth2
+                 headers: Mapping[str, str]) -> Credentials:
+    """The credential the session sends (credentials.py decides); a build warns about
+    every conflict the resolver met."""
+    creds = resolve(config, cloud, asked, headers=headers, scoped=scoped)
+    for finding in creds.findings:
+        if finding.warning:
+            _warn("%s", finding.warning, subtype="credentials")
+    return creds
+
+
+def _secret(name: str, value: Any) -> str | None:
+    cleaned, findings = clean_secret(name, value)
+    for finding in findings:
+        _warn("%s", finding.warning, subtype="credentials")
+    return cleaned
 
 
 def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
@@ -401,6 +417,13 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
     ``base_dir`` resolves relative file options (default: the current directory;
     the builder passes the configuration directory).
     """
+    return read_settings(config, base_dir)[0]
+
+
+def read_settings(config: Any, base_dir: str | os.PathLike[str] | None = None
+                  ) -> tuple[ConnectionSettings, Credentials]:
+    """:func:`from_config`, plus the resolved credentials with their findings (what
+    ``connection-test`` reports on)."""
     base = os.fspath(base_dir) if base_dir is not None else os.getcwd()
     url = normalize_server_url(_opt(config, "server_url"))
     gateway, cloud = _site_kind(config, url)
@@ -415,12 +438,11 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
     if proxy is not None:
         check_url("confluence_proxy", proxy)
     client_cert = _client_cert(config, base)
-    client_cert_pass = clean_secret("confluence_client_cert_pass",
-                                     _opt(config, "client_cert_pass"))
+    client_cert_pass = _secret("confluence_client_cert_pass", _opt(config, "client_cert_pass"))
     debug = _debug(config)
     # last, so that nobody types a password only to hit a configuration error
     asked = ask_credentials(config, url, cloud)
-    creds, oauth2 = _credentials(config, cloud, asked, scoped=scoped, headers=headers)
+    creds = _credentials(config, cloud, asked, scoped=scoped, headers=headers)
     return ConnectionSettings(
         server_url=url,
         space_key=_opt(config, "space_key"),
@@ -434,7 +456,7 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         cookies_file=cookies_file,
         session_override=override,
         credential_provider=provider,
-        oauth2=oauth2,
+        oauth2=creds.oauth2,
         ca_cert=ca_cert,
         client_cert=client_cert,
         client_cert_pass=client_cert_pass,
@@ -446,8 +468,12 @@ def from_config(config: Any, base_dir: str | os.PathLike[str] | None = None
         asked=tuple(name for key, name in (("user", ASK_USER), ("secret", ASK_PASSWORD))
                     if key in asked),
         page_search_mode="search" if _opt(config, "page_search_mode") == "search"
-        else "content",
-        embedded_certs=bool(_opt(config, "adv_embedded_certs", False)),
-        cloud_prop_delay=0.0 if _opt(config, "adv_disable_cloud_prop_delay") else 0.5,
-        **creds,
-    )
+        else "content",  # 'default' is 'content'
+        embedded_certs=bool(_opt(config, "adv_embedded_certs")),
+        cloud_prop_delay=0.0 if _opt(config, "adv_disable_cloud_prop_delay") else CLOUD_PROP_DELAY,
+        user=creds.user,
+        password=creds.password,
+        password_option=creds.password_option,
+        bearer_token=creds.bearer_token,
+        auth=creds.auth,
+    ), creds

@@ -22,10 +22,10 @@ from .userstop import ConfluenceStop
 logger = logging.getLogger(__name__)
 
 
-def _sanity(config: Any, connection: Any) -> None:
+def _sanity(config: Any, connection: Any, creds: Any) -> None:
     from .doctor.probe import explain, first_failure, run_sanity
 
-    report = run_sanity(config, connection)
+    report = run_sanity(config, connection, creds)
     failure = first_failure(report)
     if failure is not None:
         raise ConfluenceStop(explain(failure, report, lead="the configuration check before "
@@ -64,13 +64,13 @@ def check_before_build(builder: Any) -> Any:
     if not getattr(config, "confluence_publish", False):
         return None
     from .publisher.settings import from_config as publish_settings
-    from .settings import from_config as connection_settings
+    from .settings import read_settings
 
     confdir = builder.confdir
     try:
         placement = publish_settings(config, confdir=confdir)
-        connection = connection_settings(config, base_dir=confdir)
-        _sanity(config, connection)
+        connection, creds = read_settings(config, base_dir=confdir)
+        _sanity(config, connection, creds)
         if placement.dryrun:
             logger.info("confluence: dry run; the connection is checked when the plan is made")
             return connection

@@ -58,7 +58,6 @@ class Answer:
     seraph_reason: str = ""
     denied_reason: str = ""
     retry_after: str = ""
-    ausername: str = ""
     body: str = ""
 
     @classmethod
@@ -76,7 +75,6 @@ class Answer:
                    seraph_reason=headers.get("X-Seraph-LoginReason", ""),
                    denied_reason=headers.get("X-Authentication-Denied-Reason", ""),
                    retry_after=headers.get("Retry-After", ""),
-                   ausername=headers.get("X-AUSERNAME", ""),
                    body=text)
 
     @property

@@ -11,6 +11,7 @@ from requests.utils import should_bypass_proxies
 
 from .. import config as options
 from ..configguard import configured_secrets
+from ..credentials import SECRET_OPTIONS, Credentials
 from ..settings import redact_url
 from .report import Report, Setting
 
@@ -63,14 +64,6 @@ def _printable(name: str, value: Any) -> str:
 printable_value = _printable
 
 
-def _source(config: Any, name: str) -> str:
-    if options.is_set_by_user(config, name):
-        return "conf.py or -D"
-    if not getattr(config, "confluence_disable_env_conf", False) and name.upper() in os.environ:
-        return "environment " + name.upper()
-    return ""
-
-
 def describe_options(config: Any) -> list[Setting]:
     items = []
     for name in RELEVANT_OPTIONS:
@@ -78,7 +71,7 @@ def describe_options(config: Any) -> list[Setting]:
             continue
         value = getattr(config, name)
         default = options.BY_NAME[name].default if name in options.BY_NAME else None
-        source = _source(config, name)
+        source = options.option_source(config, name)
         if value is None or (value == default and not source):
             items.append(Setting(name, "not set"))
         elif value in ("", {}, [], ()):
@@ -173,26 +166,29 @@ def check_space(settings: Any, report: Report) -> None:
         report.add("sanity", "ok", f"space key {key}")
 
 
-def _raw_secret(config: Any, name: str) -> str:
-    value = getattr(config, name, None)
-    return value if isinstance(value, str) else ""
+#: how the doctor names the credential a conflict keeps
+_KEPT = {"confluence_api_token": "the API token", "confluence_server_pass": "the password",
+         "confluence_ask_password": "the secret typed at the prompt",
+         "confluence_publish_token": "the personal access token"}
 
 
-def check_credentials(config: Any, settings: Any, report: Report) -> None:
-    token = _raw_secret(config, "confluence_api_token")
-    password = _raw_secret(config, "confluence_server_pass")
-    pat = _raw_secret(config, "confluence_publish_token")
-    for name, value in (("confluence_api_token", token), ("confluence_server_pass", password),
-                        ("confluence_publish_token", pat)):
-        stripped = value.strip()
-        if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "'\"":
+def _secret_format(creds: Credentials, report: Report) -> None:
+    """Quotes or whitespace around a secret option (one finding per option)."""
+    for name in SECRET_OPTIONS:
+        causes = {f.cause for f in creds.findings if name in f.options}
+        if "quoted-secret" in causes:
             report.add("sanity", "warn", f"{name} is wrapped in quotes; the quotes become part "
                        "of the credential", cause="quoted-secret", options=(name,),
                        fix="Remove the quotes (often added by CI variable quoting).")
-        elif value and stripped != value:
+        elif "whitespace-secret" in causes:
             report.add("sanity", "warn", f"{name} has leading or trailing whitespace (removed "
                        "before sending)", cause="whitespace-secret", options=(name,))
-    if pat and settings.cloud:
+
+
+def _conflicts(creds: Credentials, report: Report) -> None:
+    """The precedence conflicts the resolver settled (credentials.py), in the doctor's
+    words: the same findings a build warns about."""
+    if creds.of("pat-on-cloud"):
         report.add("sanity", "fail", "a Data Center personal access token is configured for a "
                    "Cloud URL", cause="pat-on-cloud",
                    detail="Confluence Cloud does not know personal access tokens.",
@@ -200,20 +196,24 @@ def check_credentials(config: Any, settings: Any, report: Report) -> None:
                    "e-mail) and confluence_api_token.",
                    options=("confluence_publish_token", "confluence_server_user",
                             "confluence_api_token"))
-    if pat and (token or password):
-        used = "the API token" if settings.cloud else "the personal access token"
+    for finding in creds.of("pat-and-secret"):
         report.add("sanity", "warn", f"both a personal access token and a user secret are "
-                   f"set; {used} is used", cause="conflicting-credentials",
+                   f"set; {_KEPT[finding.kept]} is used", cause="conflicting-credentials",
                    options=("confluence_publish_token", "confluence_api_token",
                             "confluence_server_pass"))
-    if token and password:
+    if creds.of("token-and-password"):
         report.add("sanity", "warn", "both confluence_api_token and confluence_server_pass are "
                    "set; the API token is used", cause="conflicting-credentials",
                    options=("confluence_api_token", "confluence_server_pass"))
-    if any(k.lower() == "authorization" for k in settings.headers) and (token or password or pat):
+    if creds.of("header-replaces"):
         report.add("sanity", "warn", "confluence_publish_headers sets Authorization, which "
                    "replaces the token/password options", cause="conflicting-credentials",
                    options=("confluence_publish_headers",))
+
+
+def check_credentials(config: Any, settings: Any, report: Report, creds: Credentials) -> None:
+    _secret_format(creds, report)
+    _conflicts(creds, report)
     report.add("sanity", "info", f"credential sent: {settings.credential_kind}")
     asked = getattr(settings, "asked", ())
     if asked:
@@ -263,8 +263,8 @@ def check_transport(settings: Any, report: Report) -> None:
                    f"{settings.ca_cert}")
 
 
-def sanity_checks(config: Any, settings: Any, report: Report) -> None:
+def sanity_checks(config: Any, settings: Any, report: Report, creds: Credentials) -> None:
     check_url(config, settings, report)
     check_space(settings, report)
-    check_credentials(config, settings, report)
+    check_credentials(config, settings, report, creds)
     check_transport(settings, report)

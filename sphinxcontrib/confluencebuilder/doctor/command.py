@@ -21,6 +21,7 @@ from . import checks
 from .report import Printer, Report
 
 if TYPE_CHECKING:
+    from ..credentials import Credentials
     from ..settings import ConnectionSettings
 
 
@@ -46,18 +47,20 @@ def _config_error(report: Report, printer: Printer, error: ConfluenceError) -> N
         printer.line(f"  {error.hint}")
 
 
-def _build_settings(project: LoadedProject, report: Report) -> ConnectionSettings:
+def _build_settings(project: LoadedProject, report: Report
+                    ) -> tuple[ConnectionSettings, Credentials]:
+    """The settings a build would read, and the credentials with their findings."""
     from sphinx.util import logging as sphinx_logging
 
-    from ..settings import from_config
+    from ..settings import read_settings
 
     collector = sphinx_logging.LogCollector()
     with collector.collect():
-        settings = from_config(project.config, base_dir=project.conf_py.parent)
+        settings, creds = read_settings(project.config, base_dir=project.conf_py.parent)
     for record in collector.logs:
         if record.levelname in ("WARNING", "ERROR"):
             report.add("sanity", "info", f"while reading the options: {record.getMessage()}")
-    return settings
+    return settings, creds
 
 
 def run(argv: Sequence[str], out: TextIO) -> Report:
@@ -86,7 +89,7 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
     printer.heading(3, "Sanity checks (no request sent)")
     shown = len(report.findings)
     try:
-        settings = _build_settings(project, report)
+        settings, creds = _build_settings(project, report)
         if not getattr(settings, "space_key", None):
             from ..errors import ConfluenceConfigError
 
@@ -94,7 +97,7 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
                                         hint="Set it to the key of the space to publish to.")
         from ..session import build_session
 
-        checks.sanity_checks(config, settings, report)
+        checks.sanity_checks(config, settings, report, creds)
         shown = _show(printer, report, shown)
         session = build_session(settings)
         report.secrets += _session_secrets(settings)
@@ -113,7 +116,8 @@ def run(argv: Sequence[str], out: TextIO) -> Report:
     from .oauth2 import live_checks
 
     printer.heading(4, "Live checks (through the session a publish would use; read-only)")
-    live_checks(settings, session, report, placement=_placement(project)).run()
+    with session:
+        live_checks(settings, session, report, placement=_placement(project)).run()
     _show(printer, report, shown)
     return _finish(report, printer, args.json)
 

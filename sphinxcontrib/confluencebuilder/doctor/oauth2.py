@@ -58,8 +58,13 @@ class OAuth2LiveChecks(LiveChecks):
     def step_token(self) -> bool:
         oauth = self.settings.oauth2
         auth = self.session.auth
-        fetcher = auth.fetcher if isinstance(auth, OAuth2ClientCredentials) else \
-            requests.Session()
+        # a session override replaced our auth: ask the token endpoint on a session of
+        # our own, closed when the answer is read
+        own: requests.Session | None = None
+        if isinstance(auth, OAuth2ClientCredentials):
+            fetcher = auth.fetcher
+        else:
+            own = fetcher = requests.Session()
         started = time.monotonic()
         try:
             response = post_token(oauth, fetcher, self.settings.timeout or 30.0)
@@ -68,6 +73,9 @@ class OAuth2LiveChecks(LiveChecks):
             self.report.add("token", "fail", exc.message, cause=exc.cause, fix=exc.hint,
                             options=exc.options)
             return False
+        finally:
+            if own is not None:
+                own.close()
         token = data["access_token"]
         register_secrets([token])
         self.report.secrets.append(token)

@@ -8,13 +8,16 @@ there and the parent / root pages exist. A failure is worded exactly as
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
 from ..cliutil import MODULE
 from .oauth2 import live_checks
 from .report import Finding, Report
+
+if TYPE_CHECKING:
+    from ..credentials import Credentials
 
 #: the live steps of the probe, in order (connection-test runs these and more)
 PROBE_STEPS = ("reach", "identity", "space", "permission", "placement")
@@ -28,13 +31,14 @@ def _report(settings: Any) -> Report:
     return report
 
 
-def run_sanity(config: Any, settings: Any) -> Report:
+def run_sanity(config: Any, settings: Any, creds: Credentials) -> Report:
     """connection-test's checks that send no request (a Cloud URL without /wiki, a
-    personal access token on Cloud, ...)."""
+    personal access token on Cloud, ...); ``creds`` as :func:`settings.read_settings`
+    resolved them."""
     from .checks import sanity_checks
 
     report = _report(settings)
-    sanity_checks(config, settings, report)
+    sanity_checks(config, settings, report, creds)
     return report
 
 

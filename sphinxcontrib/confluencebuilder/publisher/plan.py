@@ -21,7 +21,9 @@ from .names import attachment_names, rename_references
 from .order import plan_reorders
 from .plantypes import (  # re-exported: the plan's values are imported from here
     PAGE_WRITES,
+    AttachmentAction,
     AttachmentChange,
+    PageAction,
     PageChange,
     Placement,
     Plan,
@@ -68,6 +70,7 @@ def _attachments(page: Page, remote: RemotePage | None, recorded: Identity | Non
         wanted.add(name)
         entry = known.get(name, {})
         same = entry.get("sha256") == att.sha256
+        action: AttachmentAction
         if settings.asset_override is False and remote is not None:
             action = "unchanged"
         elif same and not force and settings.asset_override is not True:
@@ -215,6 +218,7 @@ def _page_change(ctx: _Planning, page: Page, parent_doc: str | None,
                           appearance=appearance)
     keep_parent = doc == ctx.root and ctx.placement.root_page is not None
     reasons: list[str] = []
+    action: PageAction
     if found is None:
         action = "create"
     elif settings.onlynew:

@@ -7,14 +7,19 @@ Kept apart from :mod:`.plan` (which decides them) so the modules that read a pla
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ..rest.base import RemotePage, Space
 from .cleanup import Removal
 from .identity import Identity
 from .order import Reorder
 
-PAGE_WRITES = ("create", "update", "move")
+#: what the plan does with a page: write it ('create', 'update', 'move'), leave it as it
+#: is ('unchanged'), or leave it alone although it differs ('skip': only-new, comments)
+PageAction = Literal["create", "update", "move", "unchanged", "skip"]
+#: what the plan does with an attachment
+AttachmentAction = Literal["upload", "unchanged", "delete"]
+PAGE_WRITES: tuple[PageAction, ...] = ("create", "update", "move")
 
 
 @dataclass(frozen=True)
@@ -26,8 +31,7 @@ class AttachmentChange:
     size: int
     #: absolute path of the file to upload ('' for deletions)
     path: str
-    #: 'upload', 'unchanged' or 'delete'
-    action: str
+    action: AttachmentAction
     #: id recorded at our last publish, if any
     attachment_id: str | None = None
 
@@ -36,8 +40,7 @@ class AttachmentChange:
 class PageChange:
     docname: str
     title: str
-    #: 'create', 'update', 'move', 'unchanged' or 'skip' (left alone: only-new)
-    action: str
+    action: PageAction
     #: depth below the root document (0 = no parent among the published documents)
     level: int
     #: parent document when the parent is one of the pages published now
@@ -107,7 +110,7 @@ class Plan:
     #: the journal of a publish that did not finish, when the root page holds one
     journal: Journal | None = None
 
-    def of(self, action: str) -> list[PageChange]:
+    def of(self, action: PageAction) -> list[PageChange]:
         return [p for p in self.pages if p.action == action]
 
     @property
@@ -127,7 +130,7 @@ class Plan:
     def unchanged(self) -> list[PageChange]:
         return self.of("unchanged")
 
-    def attachment_changes(self, action: str) -> list[AttachmentChange]:
+    def attachment_changes(self, action: AttachmentAction) -> list[AttachmentChange]:
         return [a for p in self.pages for a in p.attachments if a.action == action]
 
     @property

@@ -75,10 +75,8 @@ class RateLimiter:
         self._blocked_until = 0.0
         self._pace = 0.0
         self._last_start = float("-inf")
-        #: how often requests were held back, and for how long in total (for reports/tests)
+        #: how often requests were held back (for tests)
         self.waits = 0
-        self.waited = 0.0
-        self.paced = 0
 
     @property
     def pace(self) -> float:
@@ -93,11 +91,8 @@ class RateLimiter:
             start = max(now, self._blocked_until, self._last_start + spacing)
             self._last_start = start
             wait = start - now
-            if self._pace > 0 and wait > 0:
-                self.paced += 1
         if wait > 0:
             self.waits += 1
-            self.waited += wait
             (sleep or self.sleep)(wait)
         return wait
 

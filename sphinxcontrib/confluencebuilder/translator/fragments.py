@@ -11,11 +11,6 @@ from collections.abc import Mapping
 from ..storage import cdata, element, escape_attr, macro_end, macro_start
 
 
-def anchor_macro(name: str) -> str:
-    """An ``anchor`` macro (its default parameter holds the anchor name)."""
-    return macro_start("anchor", {"": name}) + macro_end()
-
-
 def anchor_link(name: str, text: str) -> str:
     """A link to an anchor on the same page with plain text."""
     return (
