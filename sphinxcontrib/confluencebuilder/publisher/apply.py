@@ -206,8 +206,7 @@ class Applier:
                 carried = self.client.create_carries_properties or not change.attachment_work
                 identity_version = 1 if carried else 0
             if fresh and change.docname in self.claiming:
-                self.files.claim(change.docname, page.id, self._identity(
-                    change, 1, planned(change)))
+                self.files.claim(change.docname, planned(change))
         elif change.writes_page:
             page = self._update(change, parent_id)
         else:

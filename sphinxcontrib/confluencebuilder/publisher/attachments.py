@@ -54,16 +54,16 @@ class Attachments:
     def __init__(self, client: ConfluenceClient, settings: PublishSettings) -> None:
         self.client = client
         self.settings = settings
-        #: docname -> (page id, identity value) of pages whose identity property names
-        #: files that are not uploaded yet
-        self.claims: dict[str, tuple[str, dict[str, Any]]] = {}
+        #: docname -> the attachments the identity property of a page created by this
+        #: publish records before they are uploaded (see journal.py)
+        self.claims: dict[str, Recorded] = {}
         #: documents whose attachment step finished (what their page records is true)
         self.verified: set[str] = set()
         self._lock = threading.Lock()
 
-    def claim(self, docname: str, page_id: str, value: dict[str, Any]) -> None:
+    def claim(self, docname: str, recorded: Recorded) -> None:
         with self._lock:
-            self.claims[docname] = (page_id, value)
+            self.claims[docname] = recorded
 
     def step(self, change: PageChange, base: PageDone | None, page_id: str,
              identity: IdentityOf) -> PageDone:
@@ -101,7 +101,7 @@ class Attachments:
                     for a, att_id in done.attachments}
         with self._lock:
             claim = self.claims.pop(change.docname, None)
-        if claim is not None and same_files(claim[1].get("attachments", {}), recorded):
+        if claim is not None and same_files(claim, recorded):
             done.identity_version = identity_version
         else:
             done.identity_version = client.set_property(
