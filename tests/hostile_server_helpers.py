@@ -34,5 +34,4 @@ def unexpected_paths(server: Any, since: int = 0) -> list[str]:
     allowed = re.compile(_API)
     return [r["path"] for r in server.requests[since:]
             if not allowed.match(r["path"]) and r["path"] not in (
-                "/_edge/tenant_info", "/rest/applinks/1.0/manifest", "/wiki/pages/movepage.action",
-                "/pages/movepage.action")]
+                "/_edge/tenant_info", "/rest/applinks/1.0/manifest")]

@@ -80,6 +80,8 @@ class StateClient:
 
     api_mode = "v2"
     base_url = "http://emulator.invalid/wiki/"
+    #: create_page stores the properties with the page (in one call)
+    create_carries_properties = True
 
     def __init__(self, state: State, user: str | None = None) -> None:
         self.state = state
@@ -227,6 +229,19 @@ class StateClient:
             return self.state.attach(page, name, data, media_type, by=self.user,
                                      comment=comment, minor_edit=minor_edit, existing=old)
         return self._att(self._call(upload))
+
+    def upload_attachments(self, page_id: str, files: Any, *,
+                           minor_edit: bool = True) -> list[RemoteAttachment]:
+        def upload() -> Any:
+            page = self.state.get_content(page_id)
+            for f in files:
+                if self.state.attachment_named(page, f.name) is not None:
+                    raise EmulatorError(400, "Cannot add a new attachment with same file "
+                                        f"name as an existing attachment: {f.name}")
+            return [self.state.attach(page, f.name, f.data, f.media_type, by=self.user,
+                                      comment=f.comment, minor_edit=minor_edit)
+                    for f in files]
+        return [self._att(a) for a in self._call(upload)]
 
     def delete_attachment(self, attachment_id: str) -> None:
         self._call(lambda: self.state.trash(self.state.get_content(attachment_id)))

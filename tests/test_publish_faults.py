@@ -20,7 +20,8 @@ class StopAfter:
     """Delegates to a real client and dies at the N-th write (and every one after it)."""
 
     WRITES = {"create_page", "update_page", "delete_page", "archive_pages", "set_property",
-              "add_labels", "remove_label", "upload_attachment", "delete_attachment",
+              "add_labels", "remove_label", "upload_attachment", "upload_attachments",
+              "delete_attachment",
               "unwatch", "move_page"}
 
     def __init__(self, client: Any, writes: int) -> None:
@@ -141,14 +142,18 @@ class FailOnce:
 
 
 @pytest.mark.parametrize("method", ["create_page", "unwatch", "upload_attachment",
-                                    "set_property", "update_page"])
+                                    "upload_attachments", "set_property", "update_page"])
 def test_a_lost_answer_is_retried_without_duplicates(confluence_emulator_factory, tmp_path,
                                                      reference, method):
     server = confluence_emulator_factory(mode="cloud", max_limit=250)
     out = write_bundle(tmp_path / "out", project())
-    if method == "update_page":
+    # a new version of an existing file, and a page update, need a page there already
+    again = method in ("update_page", "upload_attachment")
+    if again:
         publish(client_for(server), out, force=True)
-    publish(FailOnce(client_for(server), method), out, force=method == "update_page")
+    failing = FailOnce(client_for(server), method)
+    publish(failing, out, force=again)
+    assert not failing._armed               # the failure happened
     assert snapshot(server.state) == reference
     no_duplicates(server)
 

@@ -1,4 +1,4 @@
-"""The v1 and v2 clients against the emulator: the ConfluenceClient protocol end to end,
+"""The client in v1 and v2 against the emulator: the ConfluenceClient protocol end to end,
 paged listings in few calls, scoped tokens through the gateway, the 410 switch to v2,
 API prefix overrides and the deprecation report."""
 

@@ -101,11 +101,8 @@ def _server(config: Any, work_dir: str) -> tuple[list[str], list[str]]:
                 "confluence_ask_password); connection-test asks and checks the server"], []
     try:
         settings = from_config(config, base_dir=work_dir)
-        client = make_client(settings)
-        try:
+        with make_client(settings) as client:
             info = client.server_info()
-        finally:
-            client.close()
     except ConfluenceError as exc:
         return [f"  could not ask the server: {exc.message}"], list(SECRETS.values())
     kind = {"cloud": "Confluence Cloud", "dc": "Confluence Data Center"}.get(

@@ -66,8 +66,7 @@ def _wipe(args: argparse.Namespace) -> int:
     work_dir = Path(args.work_dir).resolve()
     config = load_project_config(work_dir, parse_overrides(args.define)).config
     project = str(getattr(config, "project", "") or "")
-    client = make_client(from_config(config, base_dir=work_dir))
-    try:
+    with make_client(from_config(config, base_dir=work_dir)) as client:
         key = str(getattr(config, "confluence_space_key", "") or "")
         space = client.get_space(key)
         pages = _our_pages(client, space, project)
@@ -87,8 +86,6 @@ def _wipe(args: argparse.Namespace) -> int:
             print(f"  [{number}/{len(pages)}] deleted {page.title}")
         print(f"Deleted {len(pages)} page(s) from space {key} (they are in the space's trash).")
         return EXIT_OK
-    finally:
-        client.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,11 +24,13 @@ from ..rest.base import ConfluenceClient, RemotePage, Space
 from .apply import Applier, AttachmentEvent, PageEvent
 from .comments import skip_commented
 from .intersphinx import publish_inventory
+from .journal import distrust, read_journal
 from .names import attachment_names, rename_references
 from .plan import Placement, Plan, make_plan, title_matches
 from .report import Report, log_plan, report_from_plan, write_plan
 from .settings import (
     IDENTITY_KEY,
+    JOURNAL_KEY,
     SPACE_ROOT,
     TRANSFORM_OPTION,
     PublishSettings,
@@ -76,7 +78,10 @@ class Publisher:
                 "publishing user",
                 hint="Check confluence_space_key (keys are case-sensitive) and that the user "
                      "may view the space.", options=("confluence_space_key",)) from exc
-        pages = tuple(client.list_pages(space, properties=(IDENTITY_KEY,)))
+        # v1 reads the journal with the same listing; v2 never writes one (journal.py)
+        keys = (IDENTITY_KEY, JOURNAL_KEY) if client.create_carries_properties else (
+            IDENTITY_KEY,)
+        pages = tuple(client.list_pages(space, properties=keys))
         by_id = {p.id: p for p in pages}
         base: str | None = None
         root_page: RemotePage | None = None
@@ -142,6 +147,7 @@ class Publisher:
                          remote=remote.pages, placement=remote.placement,
                          settings=self.settings, adoptable=self._adoptable(bundle, remote),
                          page_ids=self.page_ids)
+        plan = distrust(plan, read_journal(remote.pages, bundle.root, self.settings.project))
         plan = skip_commented(self.client, plan, self.settings.skip_commented)
         _check_uploads(plan)
         _check_parent_transform(plan, remote, self.settings)

@@ -9,11 +9,11 @@ found again by its identity instead of being made twice.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from sphinx.util import logging
@@ -24,16 +24,18 @@ from ..errors import (
     ConfluencePermissionError,
     ConfluencePublishError,
 )
-from ..rest.base import ConfluenceClient, RemoteAttachment, RemotePage
+from ..rest.base import ConfluenceClient, RemotePage
 from ..titles import MAX_TITLE
-from .identity import Identity, attachment_comment, comment_hash, identity_of
-from .order import put_in_order
+from .attachments import Attachments, planned
+from .identity import Identity, identity_of
+from .journal import claiming, journal_value, pending, settled
+from .order import MoveRefused, put_in_order
 from .plan import AttachmentChange, PageChange, Plan
 from .plantypes import PageDone
 from .progress import Progress, bold
 from .report import Report, left_behind_names, plan_line
 from .schedule import Driver
-from .settings import APPEARANCE_KEYS, IDENTITY_KEY, PublishSettings
+from .settings import APPEARANCE_KEYS, IDENTITY_KEY, JOURNAL_KEY, PublishSettings
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,9 @@ class Applier:
         self.done: dict[str, PageDone] = {}
         self.report = Report()
         self.gated = False
+        self.files = Attachments(client, settings)
+        #: new pages whose create records the files before their upload (journal.py)
+        self.claiming = claiming(plan) if client.create_carries_properties else set()
 
     # -- driver ----------------------------------------------------------------------
 
@@ -101,14 +106,28 @@ class Applier:
         for page in self.plan.pages:
             if not page.attachment_work:
                 for att in page.attachments:
-                    if att.action == "unchanged" and att.attachment_id:
-                        report.attachments_unchanged.append(f"{page.docname}/{att.name}")
+                    if att.action != "unchanged":
+                        continue
+                    report.attachments_unchanged.append(f"{page.docname}/{att.name}")
+                    if att.attachment_id:   # (a v1 first publish records no ids)
                         self._emit_attachment(page.docname, att, att.attachment_id)
+        self._settle_journal()
         self._cleanup()
         report.page_ids = dict(self.ids)
         report.requests = self.client.request_count - first
         report.seconds = time.monotonic() - start
         return report
+
+    def _settle_journal(self) -> None:
+        """Empty the journal once every page it names holds what it records."""
+        docs = pending(self.plan, sorted(self.claiming))
+        root_id = self.ids.get(self.plan.root_docname)
+        if not docs or root_id is None or not settled(self.plan, docs, self.files.verified):
+            return
+        version = 1 if self.claiming else (self.plan.journal.version
+                                           if self.plan.journal else None)
+        self.client.set_property(root_id, JOURNAL_KEY, journal_value(self.settings.project, ()),
+                                 version=version)
 
     @staticmethod
     def writes(kind: str, change: PageChange) -> bool:
@@ -180,8 +199,14 @@ class Applier:
             page, fresh = self._create(change, parent_id)
             created = page.version == 1
             # a create of this call wrote the identity property (and the appearance) at
-            # version 1; a page found again after a failed create is re-read when written
-            identity_version = 1 if fresh else None
+            # version 1 (v2, files to upload: not yet); a page found again after a
+            # failed create is re-read when written
+            identity_version = None
+            if fresh:
+                carried = self.client.create_carries_properties or not change.attachment_work
+                identity_version = 1 if carried else 0
+            if fresh and change.docname in self.claiming:
+                self.files.claim(change.docname, planned(change))
         elif change.writes_page:
             page = self._update(change, parent_id)
         else:
@@ -206,8 +231,14 @@ class Applier:
 
     def _create(self, change: PageChange, parent_id: str | None) -> tuple[RemotePage, bool]:
         """The new page, and whether this call created it (False: found again)."""
-        props: dict[str, Any] = {IDENTITY_KEY: self._identity(
-            change, 1, {} if change.attachment_work else None)}
+        props: dict[str, Any] = {}
+        if change.docname in self.claiming or not change.attachment_work:
+            props[IDENTITY_KEY] = self._identity(change, 1, planned(change))
+        elif self.client.create_carries_properties:
+            props[IDENTITY_KEY] = self._identity(change, 1, {})
+        # else (v2, files to upload): the identity follows the upload, ids known
+        if change.docname == self.plan.root_docname and self.claiming:
+            props[JOURNAL_KEY] = journal_value(self.settings.project, self.claiming)
         if change.appearance_changed and change.appearance is not None:
             props.update(dict.fromkeys(APPEARANCE_KEYS, change.appearance))
 
@@ -229,6 +260,9 @@ class Applier:
             if (found is not None and ident is not None and ident.docname == change.docname
                     and ident.project == self.settings.project):
                 return found, False
+            if found is not None and IDENTITY_KEY not in props and \
+                    self._our_copy(found, change.body, parent_id):
+                return found, False     # a v2 create without its identity yet
             if not exists or found is not None:
                 raise exc
             # no current page holds the title: an archived one does (titles stay taken)
@@ -238,6 +272,14 @@ class Applier:
                 raise exc
             self._clear_archived(change, archived)
             return create(), True
+
+    def _our_copy(self, found: RemotePage, body: str, parent_id: str | None) -> bool:
+        """Whether a page found by title is the create of an earlier attempt that had
+        no identity to carry: version 1, our parent, exactly our body."""
+        if found.version != 1 or found.parent_id != parent_id:
+            return False
+        full = self.client.get_page(found.id, body=True)
+        return full.body is not None and full.body.strip() == body.strip()
 
     def _clear_archived(self, change: PageChange, archived: RemotePage) -> None:
         """Move an archived page of ours that holds the document's title to the trash
@@ -345,26 +387,42 @@ class Applier:
                 docs.append(doc)
                 if doc in reorder.movable:
                     movable.add(doc)
-        futures = [(parent, pool.submit(self._reorder_parent, parent, docs, movable))
+        refused = threading.Event()
+        futures = [(parent, pool.submit(self._reorder_parent, parent, docs, movable, refused))
                    for parent, (docs, movable) in groups.items() if len(docs) > 1]
+        said = False
         for parent, future in futures:
             try:
                 moved = future.result()
+            except MoveRefused as exc:
+                if not said:    # once: the server lacks the move, not this parent
+                    said = True
+                    self._warn(f"this server refused the REST page move ({exc.failure.status}"
+                               f" to PUT .../content/{{id}}/move/...), so the pages keep the "
+                               "order they have instead of the toctree order; reorder them "
+                               "in Confluence (drag them in the page tree), or publish to a "
+                               "server that serves this REST endpoint")
+                continue
             except ConfluenceConnectionError as exc:
                 # the pages are published; only their order could not be set: say so
-                text = (f"the children of page {parent} could not be put in toctree order "
-                        f"({exc.message}); they keep the order they have")
-                logger.warning(text, type="confluence", subtype="publish")
-                self.report.warnings.append(text)
+                self._warn(f"the children of page {parent} could not be put in toctree "
+                           f"order ({exc.message}); they keep the order they have")
                 continue
             # pages created by this publish take their place as they are made: only a
             # page that was already there and moved among its siblings is news
             self.report.reordered.extend(d for d in moved if d not in self.report.created)
 
-    def _reorder_parent(self, parent: str, docs: list[str], movable: set[str]) -> list[str]:
+    def _warn(self, text: str) -> None:
+        logger.warning(text, type="confluence", subtype="publish")
+        self.report.warnings.append(text)
+
+    def _reorder_parent(self, parent: str, docs: list[str], movable: set[str],
+                        refused: threading.Event) -> list[str]:
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return put_in_order(self.client, parent, docs, self.ids, movable)
+                return put_in_order(self.client, parent, docs, self.ids, movable, refused)
+            except MoveRefused:
+                raise
             except ConfluenceConnectionError as exc:
                 if attempt == ATTEMPTS or not _transient(exc):
                     raise
@@ -375,61 +433,10 @@ class Applier:
     # -- attachments -----------------------------------------------------------------
 
     def attachment_step(self, change: PageChange) -> PageDone:
-        client = self.client
-        base = self.done.get(change.docname)
-        page_id = self.ids[change.docname]
-        version = base.version if base else (change.version or 0)
-        identity_version = base.identity_version if base else change.identity_version
-        remote: dict[str, RemoteAttachment] = {}
-        if change.action != "create" or (base and base.version != 1):
-            remote = {a.name.casefold(): a for a in client.list_attachments(page_id)}
-        else:
-            # a create of this run: list only if a retry may have uploaded something
-            remote = {}
-        done = PageDone(change, page_id, version, base.url if base else change.url)
-        recorded: dict[str, dict[str, str]] = {}
-        for att in change.attachments:
-            existing = remote.get(att.name.casefold())
-            if att.action == "delete":
-                if existing is not None and comment_hash(existing.comment) is not None:
-                    client.delete_attachment(existing.id)
-                    done.deleted.append(att.name)
-                continue
-            if att.action == "unchanged" or (
-                    existing is not None and comment_hash(existing.comment) == att.sha256
-                    and self.settings.asset_override is not True and not self.settings.force):
-                att_id = (existing.id if existing is not None else att.attachment_id) or ""
-                done.attachments.append((replace(att, action="unchanged"), att_id))
-                recorded[att.name] = {"sha256": att.sha256, "id": att_id}
-                continue
-            data = Path(att.path).read_bytes()
-            stored = self._upload(page_id, att, data, existing)
-            done.attachments.append((att, stored.id))
-            recorded[att.name] = {"sha256": att.sha256, "id": stored.id}
-        done.identity_version = client.set_property(
-            page_id, IDENTITY_KEY, self._identity(change, version, recorded),
-            version=identity_version)
-        if not self.settings.watch:
-            client.unwatch(page_id)
-        return done
-
-    def _upload(self, page_id: str, att: AttachmentChange, data: bytes,
-                existing: RemoteAttachment | None) -> RemoteAttachment:
-        try:
-            return self.client.upload_attachment(
-                page_id, att.name, data, att.media_type, comment=attachment_comment(att.sha256),
-                existing=existing, minor_edit=self.settings.minor_edit)
-        except ConfluenceConnectionError:
-            # an upload whose answer was lost may have landed: find it by name and hash
-            for found in self.client.list_attachments(page_id):
-                if found.name.casefold() == att.name.casefold():
-                    if comment_hash(found.comment) == att.sha256:
-                        return found
-                    return self.client.upload_attachment(
-                        page_id, att.name, data, att.media_type,
-                        comment=attachment_comment(att.sha256), existing=found,
-                        minor_edit=self.settings.minor_edit)
-            raise
+        def identity(version: int, recorded: dict[str, dict[str, str]]) -> dict[str, Any]:
+            return self._identity(change, version, recorded)
+        return self.files.step(change, self.done.get(change.docname),
+                               self.ids[change.docname], identity)
 
     def record_attachments(self, change: PageChange, done: PageDone) -> None:
         for att, att_id in done.attachments:

@@ -1,9 +1,11 @@
 """Sibling order: our pages under a parent follow the toctree order.
 
-Pages are created concurrently, and Confluence lists children in the order they were
-added, so siblings land in an arbitrary order. The plan marks the parents whose children
-need putting in order (:func:`plan_reorders`): where this run creates or moves one of our
-pages, or where the listing's child positions show our pages out of order. After the
+Confluence lists children in the order they were added (unless someone reordered
+them), and the applier creates the new pages of one parent one after the other in
+toctree order, so new pages land in order after the existing ones. The plan marks the
+parents whose children need putting in order (:func:`plan_reorders`): where a new page
+goes before an existing page of ours, where this run moves one of our pages there, or
+where the listing's child positions show our pages out of order. After the
 pages exist, the applier reads each marked parent's children once and moves pages of ours
 among themselves with the fewest moves (:func:`plan_moves`): the longest run already in
 order stays, every other page goes ``after`` (or, when first, ``before``) one of our
@@ -12,9 +14,12 @@ pages. A page that is not ours is never moved nor used as a target; it keeps its
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+from ..errors import ConfluenceConnectionError
 
 if TYPE_CHECKING:
     from ..rest.base import ConfluenceClient
@@ -75,8 +80,8 @@ def plan_reorders(changes: Iterable[PageChange], *, onlynew: bool) -> tuple[Reor
 
     A parent qualifies when it holds two or more of our pages (the configured publish
     root, which stays where it is, does not count, nor does a page only-new leaves
-    alone that does not carry our identity) and this run creates or moves one of
-    them there, or, on a run that may touch existing pages, when the listing told every
+    alone that does not carry our identity) and this run creates one of them before
+    an existing one (creates are appended in toctree order) or moves one there, or, on a run that may touch existing pages, when the listing told every
     existing child's position and they are out of order. A parent at the space root is
     left as it is (its children are not a page's children)."""
     groups: dict[tuple[str, str | None], list[PageChange]] = {}
@@ -92,7 +97,7 @@ def plan_reorders(changes: Iterable[PageChange], *, onlynew: bool) -> tuple[Reor
         if not movable:
             continue
         reason = ""
-        if any(c.action == "create" for c in members):
+        if _creates_land_out_of_order(members):
             reason = "new pages"
         elif not onlynew and any("moved" in c.reasons for c in members):
             reason = "moved pages"
@@ -103,6 +108,13 @@ def plan_reorders(changes: Iterable[PageChange], *, onlynew: bool) -> tuple[Reor
                                parent if kind == "id" else None,
                                tuple(c.docname for c in members), movable, reason))
     return tuple(out)
+
+
+def _creates_land_out_of_order(members: Sequence[PageChange]) -> bool:
+    """New pages are created in toctree order, each after its siblings: they land in
+    place unless a page that exists already comes after one of them in the toctree."""
+    first = next((i for i, c in enumerate(members) if c.action == "create"), None)
+    return first is not None and any(c.action != "create" for c in members[first:])
 
 
 def _out_of_order(members: Sequence[PageChange]) -> bool:
@@ -154,16 +166,38 @@ def plan_moves(current: Sequence[str], desired: Sequence[str],
     return moves
 
 
+class MoveRefused(Exception):
+    """The server answered the REST page move with 404 or 405: it does not have it."""
+
+    def __init__(self, failure: ConfluenceConnectionError) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
 def put_in_order(client: ConfluenceClient, parent_id: str, desired: Sequence[str],
-                 ids: Mapping[str, str], movable: Collection[str]) -> list[str]:
+                 ids: Mapping[str, str], movable: Collection[str],
+                 refused: threading.Event | None = None) -> list[str]:
     """Read the children of ``parent_id`` once and move our pages (``desired``, in
     toctree order; ``ids``: docname -> page id) into that order. Returns the docnames
-    moved. Only pages of ``desired`` are moved or used as targets."""
+    moved. Only pages of ``desired`` are moved or used as targets. A move the server
+    refuses as unknown raises :class:`MoveRefused` and sets ``refused``; once it is
+    set, no further move is sent."""
     by_id = {ids[doc]: doc for doc in desired if doc in ids}
     current = [by_id[child.id] for child in client.list_children(parent_id)
                if child.id in by_id]
     listed = set(current)
     moves = plan_moves(current, [d for d in desired if d in listed], movable)
+    done: list[str] = []
     for doc, position, target in moves:
-        client.move_page(ids[doc], position, ids[target])
-    return [doc for doc, _, _ in moves]
+        if refused is not None and refused.is_set():
+            break
+        try:
+            client.move_page(ids[doc], position, ids[target])
+        except ConfluenceConnectionError as exc:
+            if exc.status not in (404, 405):
+                raise
+            if refused is not None:
+                refused.set()
+            raise MoveRefused(exc) from None
+        done.append(doc)
+    return done

@@ -81,6 +81,17 @@ class PageChange:
 
 
 @dataclass(frozen=True)
+class Journal:
+    """The journal property found on the root document's page (see :mod:`.journal`)."""
+
+    page_id: str
+    #: version of the journal property
+    version: int | None
+    #: documents whose recorded attachments a stopped publish may not have uploaded
+    unconfirmed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Plan:
     space: Space
     base_parent_id: str | None
@@ -96,6 +107,8 @@ class Plan:
     vacate: tuple[RemotePage, ...] = ()
     #: pages of ours whose document is gone, kept because cleanup is off
     left_behind: tuple[RemotePage, ...] = ()
+    #: the journal of a publish that did not finish, when the root page holds one
+    journal: Journal | None = None
 
     def of(self, action: PageAction) -> list[PageChange]:
         return [p for p in self.pages if p.action == action]

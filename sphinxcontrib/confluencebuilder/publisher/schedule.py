@@ -3,6 +3,11 @@
 A page starts as soon as its parent page exists, a page's attachments as soon as the
 page exists; finished results are recorded in plan order, so log lines and events come
 out in a stable order whatever the timing. The first write of a publish runs alone.
+
+New pages under one parent are created one after the other in toctree (plan) order:
+Confluence puts a new child after its siblings, so the pages land in order and a first
+publish needs no move. Pages under different parents, updates and uploads still run
+side by side.
 """
 
 from __future__ import annotations
@@ -61,10 +66,11 @@ class Driver:
         self.position = {p.docname: i for i, p in enumerate(self.pages)}
         self.next_page = 0
         self.next_files = 0
+        #: sibling group -> the creates waiting for the create before them
+        self.waiting: dict[tuple[str | None, str | None], list[PageChange]] = {}
 
     def run(self) -> None:
-        for page in self.children.get(None, []):
-            self.submit("page", page)
+        self.start_children(None)
         while self.pending:
             finished, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
             for future in finished:
@@ -103,11 +109,32 @@ class Driver:
             applier.ids[change.docname] = done.page_id
             applier.done[change.docname] = done
             if not self.failures:
-                for child in self.children.get(change.docname, []):
-                    self.submit("page", child)
+                if change.action == "create":
+                    self.next_sibling(change)
+                self.start_children(change.docname)
                 if change.attachment_work:
                     self.submit("attachments", change)
         self.flush()
+
+    def start_children(self, parent: str | None) -> None:
+        """Start the pages below ``parent`` (None: the top-level ones); the creates of
+        each sibling group one at a time, in plan order."""
+        for child in self.children.get(parent, []):
+            if child.action == "create":
+                group = _siblings(child)
+                if group in self.waiting:
+                    self.waiting[group].append(child)
+                    continue
+                self.waiting[group] = []
+            self.submit("page", child)
+
+    def next_sibling(self, created: PageChange) -> None:
+        """A create finished: start the next create of its sibling group."""
+        queue = self.waiting.get(_siblings(created))
+        if queue:
+            self.submit("page", queue.pop(0))
+        else:
+            self.waiting.pop(_siblings(created), None)
 
     def flush(self) -> None:
         """Record finished results in plan order (ordered logs and events)."""
@@ -126,3 +153,9 @@ class Driver:
                 break
             self.next_files += 1
             applier.record_attachments(change, done)
+
+
+def _siblings(change: PageChange) -> tuple[str | None, str | None]:
+    """The sibling group of a page: its parent document, or its fixed parent id."""
+    return (change.parent_doc, None) if change.parent_doc is not None else (
+        None, change.parent_id)

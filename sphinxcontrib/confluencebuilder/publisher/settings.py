@@ -13,6 +13,9 @@ from ..optiontable import default_of
 
 #: content property that names the project and document of every page we publish
 IDENTITY_KEY = "sphinxcontrib-confluencebuilder"
+#: content property of the root document's page: the documents whose attachments a
+#: publish that has not finished recorded before uploading them (see journal.py)
+JOURNAL_KEY = "sphinxcontrib-confluencebuilder-journal"
 #: content properties Confluence uses for the page width
 APPEARANCE_KEYS = ("content-appearance-published", "content-appearance-draft")
 

@@ -1,15 +1,20 @@
 """The REST client interface the publisher and the connection doctor use.
 
-One ``ConfluenceClient`` protocol; a v1 and a v2 implementation behind it (API mode
-chosen automatically: v2 on Cloud, v1 on Data Center), and a dry-run wrapper. Every
+One ``ConfluenceClient`` protocol; one client behind it (``client.RestClient``) that
+speaks a v1 or a v2 dialect (API mode chosen automatically: v2 on Cloud, v1 on Data
+Center). Every
 method either returns plain values (the dataclasses below) or raises a subclass of
 ``errors.ConfluenceConnectionError``. No method returns raw ``requests`` objects.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
+
+#: the REST API a client speaks: v1 (Data Center, older Cloud) or v2 (Cloud)
+ApiMode = Literal["v1", "v2"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,16 @@ class RemoteAttachment:
     size: int = 0
 
 
+@dataclass(frozen=True)
+class NewAttachment:
+    """One file of :meth:`ConfluenceClient.upload_attachments`."""
+
+    name: str
+    data: bytes
+    media_type: str
+    comment: str = ""
+
+
 class ConfluenceClient(Protocol):
     @property
     def api_mode(self) -> str:
@@ -62,6 +77,12 @@ class ConfluenceClient(Protocol):
     @property
     def base_url(self) -> str:
         """Normalised site base URL, e.g. https://x.atlassian.net/wiki/."""
+        ...
+
+    @property
+    def create_carries_properties(self) -> bool:
+        """Whether ``create_page`` sends the properties in the create request itself
+        (v1) rather than in one more request per property after it (v2)."""
         ...
 
     @property
@@ -146,6 +167,12 @@ class ConfluenceClient(Protocol):
         """Create the attachment, or add a new version of ``existing``."""
         ...
 
+    def upload_attachments(self, page_id: str, files: Sequence[NewAttachment], *,
+                           minor_edit: bool = True) -> list[RemoteAttachment]:
+        """Create several attachments of a page that has none of these names, in one
+        multipart request (the answers, one per file, in the order of ``files``)."""
+        ...
+
     def delete_attachment(self, attachment_id: str) -> None: ...
 
     def unwatch(self, content_id: str) -> None: ...
@@ -160,5 +187,7 @@ class ConfluenceClient(Protocol):
         ...
 
     def close(self) -> None:
-        """End of a run: report what the server flagged once (e.g. deprecated endpoints)."""
+        """End of a run: report what the server flagged once (e.g. deprecated endpoints)
+        and close the session the client made (``RestClient`` is also a context
+        manager that calls this)."""
         ...

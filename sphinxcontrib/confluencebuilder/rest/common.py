@@ -1,4 +1,4 @@
-"""What the v1 and v2 clients share beyond their API calls: the property-write retry,
+"""What the v1 and v2 dialects share beyond their API calls: the property-write retry,
 the check of a paged answer, the page fields both APIs spell the same way, and small
 value helpers (CQL quoting, attachment sizes, page copies)."""
 

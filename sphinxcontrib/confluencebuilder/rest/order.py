@@ -1,4 +1,4 @@
-"""Sibling order as the REST answers tell it, and the names of the move positions."""
+"""Sibling order as the REST answers tell it, and the positions of the REST page move."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 from .base import RemotePage
 
-#: REST move positions and their names in the ``movepage.action`` web action
-MOVE_ACTION_POSITIONS = {"before": "above", "after": "below", "append": "append"}
+#: positions of ``PUT content/{id}/move/{position}/{targetId}``
+MOVE_POSITIONS = ("before", "after", "append")
 
 
 def position_of(value: Any) -> int | None:

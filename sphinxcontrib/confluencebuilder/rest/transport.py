@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -72,6 +73,8 @@ class Transport:
                  rng: Callable[[float, float], float] = random.uniform,
                  limiter: RateLimiter | None = None) -> None:
         self.settings = settings
+        #: whether the session is this transport's own (built here, closed by close())
+        self.owns_session = session is None
         self.session = session if session is not None else build_session(settings)
         self.sleep = sleep
         self.rng = rng
@@ -87,6 +90,18 @@ class Transport:
         #: endpoint -> deprecation/sunset note, reported once by report_deprecations()
         self.deprecations: dict[str, str] = {}
         self._deprecations_reported = False
+
+    def close(self) -> None:
+        """Close the session this transport built (one handed in is its owner's)."""
+        if self.owns_session:
+            self.session.close()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
 
     # -- helpers -----------------------------------------------------------------------
 

@@ -18,8 +18,9 @@ from .state import Content, EmulatorError
 # -- attachments -------------------------------------------------------------------------
 
 
-def _multipart(ctx: Ctx) -> tuple[list[tuple[str, bytes, str]], dict[str, str]]:
-    """(files as (name, data, media type), text fields) of a multipart/form-data body."""
+def _multipart(ctx: Ctx) -> tuple[list[tuple[str, bytes, str]], dict[str, list[str]]]:
+    """(files as (name, data, media type), text fields by name, each in the order sent)
+    of a multipart/form-data body."""
     token = ctx.req.headers.get("x-atlassian-token", "").lower()
     if token not in ("no-check", "nocheck"):
         raise _Xsrf()
@@ -29,7 +30,7 @@ def _multipart(ctx: Ctx) -> tuple[list[tuple[str, bytes, str]], dict[str, str]]:
     msg = BytesParser(policy=policy.HTTP).parsebytes(
         b"Content-Type: " + ctype.encode("latin-1") + b"\r\n\r\n" + ctx.req.body)
     files: list[tuple[str, bytes, str]] = []
-    fields: dict[str, str] = {}
+    fields: dict[str, list[str]] = {}
     for part in msg.iter_parts() if msg.is_multipart() else []:
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
@@ -41,7 +42,7 @@ def _multipart(ctx: Ctx) -> tuple[list[tuple[str, bytes, str]], dict[str, str]]:
             files.append((filename, data, media))
         else:
             name = str(part.get_param("name", header="content-disposition") or "")
-            fields[name] = data.decode("utf-8", "replace")
+            fields.setdefault(name, []).append(data.decode("utf-8", "replace"))
     if not files:
         raise EmulatorError(400, "No file was found in the multipart request")
     return files, fields
@@ -82,18 +83,40 @@ def get_comments(ctx: Ctx) -> Any:
         "extensions": {"location": "inline", "resolution": {"status": c[1]}}})
 
 
+def _comments(files: list[Any], fields: dict[str, list[str]]) -> list[str]:
+    """One comment per file: Confluence pairs the ``comment`` parts with the ``file``
+    parts in order, and takes either none or one for every file."""
+    comments = fields.get("comment", [])
+    if not comments:
+        return [""] * len(files)
+    if len(comments) != len(files):
+        raise EmulatorError(400, f"{len(files)} file(s) but {len(comments)} comment(s): give "
+                            "a comment for every file, in the same order, or none")
+    return comments
+
+
+def _minor(fields: dict[str, list[str]]) -> bool:
+    return fields.get("minorEdit", [""])[0] == "true"
+
+
 def _store(ctx: Ctx, upsert: bool) -> Any:
+    """One or several files of a multipart body; all stored, or none (a name that is
+    taken, or sent twice, refuses the whole request)."""
     page = ctx.state.get_content(ctx.param("id"), ("current", "draft"))
     files, fields = _multipart(ctx)
-    stored = []
-    for filename, data, media in files:
-        existing = ctx.state.attachment_named(page, filename)
-        if existing is not None and not upsert:
+    comments = _comments(files, fields)
+    names = [name for name, _data, _media in files]
+    for filename in names:
+        if names.count(filename) > 1:
+            raise EmulatorError(400, f"The file name {filename} is given more than once")
+        if not upsert and ctx.state.attachment_named(page, filename) is not None:
             raise EmulatorError(400, "Cannot add a new attachment with same file name as an "
                                 f"existing attachment: {filename}")
+    stored = []
+    for (filename, data, media), comment in zip(files, comments, strict=True):
         stored.append(ctx.state.attach(
-            page, filename, data, media, by=ctx.req.user, comment=fields.get("comment", ""),
-            minor_edit=fields.get("minorEdit") == "true", existing=existing))
+            page, filename, data, media, by=ctx.req.user, comment=comment,
+            minor_edit=_minor(fields), existing=ctx.state.attachment_named(page, filename)))
     expand = ctx.expand() | {"version", "container"}
     return ctx.v1_page(stored, lambda a: content_json(ctx, a, expand))
 
@@ -119,8 +142,8 @@ def post_attachment_data(ctx: Ctx) -> Any:
     files, fields = _multipart(ctx)
     _name, data, media = files[0]
     ctx.state.attach(page, att.title, data, media, by=ctx.req.user,
-                     comment=fields.get("comment", ""),
-                     minor_edit=fields.get("minorEdit") == "true", existing=att)
+                     comment=fields.get("comment", [""])[0],
+                     minor_edit=_minor(fields), existing=att)
     return content_json(ctx, att, ctx.expand() | {"version", "container"})
 
 
