@@ -165,3 +165,19 @@ def test_the_architecture_page_names_only_files_that_exist() -> None:
     missing = [n for n in sorted(named) if not n.startswith(("tests/", "sphinxcontrib/"))
                and not (PACKAGE / n).exists()]
     assert missing == []
+
+
+def test_no_module_imports_a_private_name_of_another() -> None:
+    """What one module shares with another is public: no ``from .x import _name``
+    anywhere in the package (a private helper used elsewhere is a seam nobody sees)."""
+    crossing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or node.module == "__future__":
+                continue
+            if node.level == 0 and not (node.module or "").startswith(PREFIX):
+                continue
+            crossing += [f"{path.relative_to(PACKAGE)}: {node.module}.{alias.name}"
+                         for alias in node.names
+                         if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert crossing == []

@@ -81,7 +81,7 @@ def _announce(app: Any, server: Any) -> None:
 
 
 @contextlib.contextmanager
-def _no_proxy_for(host: str) -> Iterator[None]:
+def no_proxy_for(host: str) -> Iterator[None]:
     """Keep proxies from the environment away from the local emulator (a proxy is
     another server too)."""
     saved = {name: os.environ.get(name) for name in ("NO_PROXY", "no_proxy")}
@@ -97,7 +97,7 @@ def _no_proxy_for(host: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def _jobs(value: str) -> int:
+def job_count(value: str) -> int:
     if value == "auto":
         return os.cpu_count() or 1
     return max(1, int(value))
@@ -113,10 +113,10 @@ def _build(args: argparse.Namespace, server: Any) -> int:
     srcdir = os.path.abspath(args.srcdir)
     outdir = os.path.abspath(args.out or os.path.join(srcdir, "_build", "confluence"))
     try:
-        with patch_docutils(srcdir), docutils_namespace(), _no_proxy_for(server.host):
+        with patch_docutils(srcdir), docutils_namespace(), no_proxy_for(server.host):
             app = Sphinx(srcdir, srcdir, outdir, os.path.join(outdir, ".doctrees"),
                          "confluence", confoverrides=demo_overrides(server),
-                         parallel=_jobs(args.jobs))
+                         parallel=job_count(args.jobs))
             _announce(app, server)
             app.build()
             return int(app.statuscode)

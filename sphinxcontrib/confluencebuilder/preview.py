@@ -46,7 +46,7 @@ def build_and_publish(server: Any, srcdir: str, outdir: str, jobs: str) -> int:
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    from .demo import _jobs, _no_proxy_for, demo_overrides
+    from .demo import demo_overrides, job_count, no_proxy_for
     from .errors import ConfluenceError
     from .project import ProjectLoadError, load_project_config
 
@@ -58,9 +58,9 @@ def build_and_publish(server: Any, srcdir: str, outdir: str, jobs: str) -> int:
         print(f"preview: {exc.message}{hint}", file=sys.stderr)
         return exc.exit_code
     try:
-        with patch_docutils(src), docutils_namespace(), _no_proxy_for(server.host):
+        with patch_docutils(src), docutils_namespace(), no_proxy_for(server.host):
             app = Sphinx(src, src, out, os.path.join(out, ".doctrees"), "confluence",
-                         confoverrides=demo_overrides(server), parallel=_jobs(jobs))
+                         confoverrides=demo_overrides(server), parallel=job_count(jobs))
             app.build()
             return int(app.statuscode)
     except (SphinxError, ConfluenceError) as exc:

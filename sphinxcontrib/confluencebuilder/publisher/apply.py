@@ -73,6 +73,10 @@ class Applier:
         self.files = Attachments(client, settings)
         #: new pages whose create records the files before their upload (journal.py)
         self.claiming = claiming(plan) if client.create_carries_properties else set()
+        writing = sum(1 for p in plan.pages if p.action not in ("unchanged", "skip"))
+        self.pages_progress = Progress("publishing pages", writing)
+        self.files_progress = Progress("publishing attachments",
+                                       len(plan.attachment_changes("upload")))
 
     # -- driver ----------------------------------------------------------------------
 
@@ -92,10 +96,6 @@ class Applier:
         for holder in plan.title_holders():
             self.gated = True
             self.guard(self._vacate_title, holder)
-        writing = sum(1 for p in plan.pages if p.action not in ("unchanged", "skip"))
-        self.pages_progress = Progress("publishing pages", writing)
-        self.files_progress = Progress("publishing attachments",
-                                       len(plan.attachment_changes("upload")))
         with ThreadPoolExecutor(self.settings.concurrency, "scb-publish") as pool:
             try:
                 Driver(self, pool).run()

@@ -117,18 +117,18 @@ class Content:
         return self.versions[0]
 
 
-def _plain(obj: Any) -> Any:
+def plain_data(obj: Any) -> Any:
     """Dataclass tree to JSON-able values (bytes as base64, sets as sorted lists)."""
     if isinstance(obj, bytes):
         return base64.b64encode(obj).decode("ascii")
     if isinstance(obj, (set, frozenset)):
         return sorted(obj)
     if isinstance(obj, list):
-        return [_plain(v) for v in obj]
+        return [plain_data(v) for v in obj]
     if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
+        return {k: plain_data(v) for k, v in obj.items()}
     if hasattr(obj, "__dataclass_fields__"):
-        return {k: _plain(getattr(obj, k)) for k in obj.__dataclass_fields__}
+        return {k: plain_data(getattr(obj, k)) for k in obj.__dataclass_fields__}
     return obj
 
 
@@ -136,7 +136,7 @@ def _version(d: dict[str, Any]) -> Version:
     return Version(**d)
 
 
-def _content(d: dict[str, Any]) -> Content:
+def content_from_data(d: dict[str, Any]) -> Content:
     d = dict(d)
     d["versions"] = [_version(v) for v in d["versions"]]
     d["labels"] = [Label(**lb) for lb in d["labels"]]

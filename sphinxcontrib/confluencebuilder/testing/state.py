@@ -20,9 +20,9 @@ from .model import (  # re-exported: the API modules and tests import them from 
     Space,
     User,
     Version,
-    _content,
-    _plain,
+    content_from_data,
     now,
+    plain_data,
 )
 from .tree import move_page
 
@@ -58,9 +58,9 @@ class State:
             return {
                 "counter": self.counter,
                 "space_counter": self.space_counter,
-                "users": [_plain(u) for u in self.users.values()],
-                "spaces": [_plain(s) for s in self.spaces.values()],
-                "content": [_plain(c) for c in self.content.values()],
+                "users": [plain_data(u) for u in self.users.values()],
+                "spaces": [plain_data(s) for s in self.spaces.values()],
+                "content": [plain_data(c) for c in self.content.values()],
                 "longtasks": self.longtasks,
             }
 
@@ -78,7 +78,7 @@ class State:
             self.space_counter = data["space_counter"]
             self.users = {u["account_id"]: User(**u) for u in data["users"]}
             self.spaces = {s["key"]: Space(**s) for s in data["spaces"]}
-            self.content = {c["id"]: _content(c) for c in data["content"]}
+            self.content = {c["id"]: content_from_data(c) for c in data["content"]}
             self.longtasks = dict(data.get("longtasks", {}))
 
     # -- users and spaces -------------------------------------------------------------
