@@ -119,10 +119,10 @@ class RateLimiter:
         elif retry_after and status < 400 and _int(headers, "X-RateLimit-Remaining") == 0:
             # Data Center: no tokens left; the next one arrives after Retry-After
             self.block_for(retry_after, cap=cap)
-        self._pace = self._compute_pace(headers, max(cap, self.retry_after_cap))
+        self._pace = self._compute_pace(headers)
         return retry_after
 
-    def _compute_pace(self, headers: Mapping[str, str], cap: float) -> float:
+    def _compute_pace(self, headers: Mapping[str, str]) -> float:
         limit = _int(headers, "X-RateLimit-Limit")
         remaining = _int(headers, "X-RateLimit-Remaining")
         near = str(headers.get("X-RateLimit-NearLimit", "")).lower() == "true"
@@ -134,7 +134,7 @@ class RateLimiter:
             return 0.0
         if fill and interval:
             # Data Center token bucket: never faster than the refill rate
-            return min(cap, interval / fill)
+            return min(self.retry_after_cap, interval / fill)
         if limit and remaining is not None:
             share = max(0.0, remaining / limit)
             return NEAR_LIMIT_PACE * (1.0 - share / LOW_WATER) + 0.05
@@ -145,19 +145,18 @@ _LIMITERS: dict[str, RateLimiter] = {}
 _LIMITERS_LOCK = threading.Lock()
 
 
-def limiter_for(origin: str, *, delay: float = 0.0, retry_after_cap: float = 60.0
-                ) -> RateLimiter:
+def limiter_for(origin: str, *, delay: float = 0.0) -> RateLimiter:
     """The process-wide limiter of ``origin`` (``scheme://host:port``), created once.
 
     Callers pass their own sleep function to :meth:`RateLimiter.acquire` and their own
-    cap to :meth:`RateLimiter.observe`; ``retry_after_cap`` is only the default of a new
-    limiter, so the first client of a server does not fix the waits of later ones.
+    cap to :meth:`RateLimiter.observe`: the shared limiter keeps only its default ceiling,
+    so the first client of a server does not fix the waits of later ones.
     """
     key = origin.lower().rstrip("/")
     with _LIMITERS_LOCK:
         limiter = _LIMITERS.get(key)
         if limiter is None:
-            limiter = RateLimiter(delay=delay, retry_after_cap=retry_after_cap)
+            limiter = RateLimiter(delay=delay)
             _LIMITERS[key] = limiter
         else:
             limiter.delay = max(limiter.delay, delay)

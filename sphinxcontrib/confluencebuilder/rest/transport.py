@@ -78,8 +78,7 @@ class Transport:
         self.session = session if session is not None else build_session(settings)
         self.sleep = sleep
         self.rng = rng
-        self.limiter = limiter or limiter_for(settings.origin, delay=settings.publish_delay,
-                                              retry_after_cap=settings.retry_after_cap)
+        self.limiter = limiter or limiter_for(settings.origin, delay=settings.publish_delay)
         self.request_count = 0
         self.retries = 0
         self.allowed_origins = {settings.origin}
@@ -187,12 +186,7 @@ class Transport:
                 and (tries.safe or tries.recover)):
             error.retried = tries.used
             raise error from None
-        recovered = tries.recovered()
-        if recovered is not None:
-            return recovered
-        self._wait_retry(tries.errors, f"{error.message}")
-        tries.errors += 1
-        return None
+        return self._recover_or_wait(tries, error.message)
 
     def _retry_verdict(self, status: int, retry_after: float | None,
                        tries: _Tries) -> bool | Reply:
@@ -222,13 +216,19 @@ class Transport:
             return True
         if status in RETRY_STATUSES and tries.errors < s.retry_attempts and (
                 tries.safe or tries.recover):
-            recovered = tries.recovered()
-            if recovered is not None:
-                return recovered
-            self._wait_retry(tries.errors, f"{method} {_path(url)} answered {status}")
-            tries.errors += 1
-            return True
+            recovered = self._recover_or_wait(tries, f"{method} {_path(url)} answered {status}")
+            return True if recovered is None else recovered
         return False
+
+    def _recover_or_wait(self, tries: _Tries, what: str) -> Reply | None:
+        """Before sending a failed request again: what ``recover`` found (the write had
+        landed), or None after the backoff wait for the next error try."""
+        recovered = tries.recovered()
+        if recovered is not None:
+            return recovered
+        self._wait_retry(tries.errors, what)
+        tries.errors += 1
+        return None
 
     def _wait_retry(self, attempt: int, what: str) -> None:
         wait = self._backoff(attempt)

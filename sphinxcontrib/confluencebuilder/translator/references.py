@@ -59,11 +59,11 @@ class ReferencesMixin(_Base):
             self._write_link(node, None, self.link_anchor(self.docname, node["refid"]))
         elif node.get("internal") or "refdocname" in node:
             target, _, anchor = node.get("refuri", "").partition("#")
-            if (not target or target == self.docname) and anchor:
-                self._write_link(node, None, self._anchor(self.docname, anchor))
-            elif not target or target == self.docname:
-                # the page itself, with no anchor: an ac:link needs a page to point at
-                self._write_link(node, self.title_of(self.docname), None)
+            if not target or target == self.docname:
+                # an anchor on this page; without one, the page itself (by title): an
+                # ac:link with neither points nowhere
+                title = None if anchor else self.title_of(self.docname)
+                self._write_link(node, title, self._anchor(self.docname, anchor))
             else:
                 title = self.title_of(target)
                 if title is None:
