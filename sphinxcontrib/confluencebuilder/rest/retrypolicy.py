@@ -15,8 +15,9 @@ unavailable    503 with Retry-After (repeatable calls)      Retry-After same bud
 server         408, 500, 502, 503, 504 (repeatable calls)   backoff     1 + retry_attempts
 dropped        connection closed unanswered (repeatable)    backoff     same budget
 conflict       409 on a versioned write (re-read, rebuild)  none        1 + retry_attempts
-credential     401 / login redirect, with a credential      none        2
-               provider (refresh it once)
+credential     401 (or a login redirect) with a renewable   none        2
+               credential: a provider's, or an OAuth 2.0
+               token (renewed once for all threads)
 =============  ===========================================  ==========  ================
 
 "Repeatable" is an idempotent method, or a call whose caller can check whether an

@@ -168,10 +168,9 @@ class Transport:
             self._note_deprecation(tries.method, response)
             if status in allow_status:
                 return self._reply(response)
-            kind = classify_status(
-                status, retry_after=retry_after, stale=tries.stale,
-                credential_failed=self.settings.credential_provider is not None and (
-                    status == 401 or is_login_redirect(response, self.settings)))
+            kind = classify_status(status, retry_after=retry_after, stale=tries.stale,
+                                   credential_failed=self._credential_failed(response))
+            tries.refused = response.request
             outcome = self._follow_policy(
                 kind, tries, f"{tries.method} {_path(tries.url)} answered {status}",
                 retry_after, generation, status)
@@ -216,7 +215,7 @@ class Transport:
         if kind == "conflict":
             self._rebuild(tries, status, what)
         elif kind == "credential":
-            self._refresh(generation)
+            self._refresh(generation, tries.refused)
         return SEND_AGAIN
 
     def _wait_rate(self, attempt: int, retry_after: float | None, what: str) -> None:
@@ -249,7 +248,23 @@ class Transport:
         if resend.stale is not None:
             tries.stale = resend.stale
 
-    def _refresh(self, generation: int) -> None:
+    def _credential_failed(self, response: requests.Response) -> bool:
+        """A refused short-lived credential that can be renewed: a provider's (a 401 or
+        a login redirect), or an OAuth 2.0 token (a 401)."""
+        if self.settings.credential_provider is not None:
+            return response.status_code == 401 or is_login_redirect(response, self.settings)
+        return response.status_code == 401 and self._renewer() is not None
+
+    def _renewer(self) -> Callable[[requests.PreparedRequest], None] | None:
+        renew = getattr(self.session.auth, "renew_refused", None)
+        return renew if callable(renew) else None
+
+    def _refresh(self, generation: int, refused: requests.PreparedRequest | None) -> None:
+        renew = self._renewer()
+        if self.settings.credential_provider is None and renew is not None:
+            if refused is not None:
+                renew(refused)     # renews once for all threads (the token cache's lock)
+            return
         with self._lock:
             if generation != self._credential_generation:
                 return  # another thread already refreshed
@@ -367,6 +382,8 @@ class _Tries:
     recover: Callable[[], Reply | None] | None
     #: how a versioned write is rebuilt on a stale version (None: not versioned)
     rebase: Rebase | None
+    #: the last request the server answered (its credential, when refused, is renewed)
+    refused: requests.PreparedRequest | None = None
     spent: dict[Budget, int] = field(default_factory=lambda: {
         "rate": 0, "errors": 0, "conflicts": 0, "credential": 0})
     stale: frozenset[int] = frozenset()
