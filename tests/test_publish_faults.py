@@ -131,9 +131,11 @@ CALLS = {
 }
 
 
-def losing_answer_once(server: Any, call: str) -> tuple[Any, list[str]]:
-    """A real client whose session loses the answer of the first HTTP request behind
-    ``call``: the server did the work, then the connection drops (RemoteDisconnected)."""
+def losing_answer_once(server: Any, verb: str, path: str,
+                       error: Exception | None = None) -> tuple[Any, list[str]]:
+    """A real client whose session loses the answer of the first request matching
+    ``verb`` and ``path`` (regular expressions): the server did the work, then the
+    connection drops (RemoteDisconnected, or ``error``)."""
     import re
 
     import requests
@@ -142,7 +144,6 @@ def losing_answer_once(server: Any, call: str) -> tuple[Any, list[str]]:
     from sphinxcontrib.confluencebuilder.session import build_session
     from sphinxcontrib.confluencebuilder.settings import from_config
 
-    verb, path = CALLS[call]
     connection = from_config(emulator_config(server))
     session = build_session(connection)
     send = session.request
@@ -152,7 +153,7 @@ def losing_answer_once(server: Any, call: str) -> tuple[Any, list[str]]:
         answer = send(method, url, **kwargs)
         if not lost and re.fullmatch(verb, method) and re.search(path, url.split("?")[0]):
             lost.append(f"{method} {url}")
-            raise requests.exceptions.ConnectionError(
+            raise error or requests.exceptions.ConnectionError(
                 "('Connection aborted.', RemoteDisconnected('closed without response'))")
         return answer
     session.request = request  # type: ignore[method-assign]
@@ -171,7 +172,7 @@ def test_a_lost_answer_is_retried_without_duplicates(confluence_emulator_factory
     again = method in ("update_page", "upload_attachment")
     if again:
         publish(client_for(server), out, force=True)
-    client, lost = losing_answer_once(server, method)
+    client, lost = losing_answer_once(server, *CALLS[method])
     publish(client, out, force=again)
     assert lost                               # the failure happened
     assert snapshot(server.state) == reference
@@ -184,25 +185,11 @@ def test_a_create_whose_answer_timed_out_still_gets_its_labels(confluence_emulat
     timeout) and the page is found again by its identity, its labels are still added."""
     import requests
 
-    from sphinxcontrib.confluencebuilder.rest import make_client
-    from sphinxcontrib.confluencebuilder.session import build_session
-    from sphinxcontrib.confluencebuilder.settings import from_config
-
     server = confluence_emulator_factory(mode="dc", max_limit=250)
-    connection = from_config(emulator_config(server))
-    session = build_session(connection)
-    send = session.request
-    lost: list[str] = []
-
-    def request(method: str, url: str, **kwargs: Any) -> Any:
-        answer = send(method, url, **kwargs)
-        if method == "POST" and url.endswith("/rest/api/content") and not lost:
-            lost.append(url)
-            raise requests.exceptions.ReadTimeout("read timed out (test)")
-        return answer
-    session.request = request  # type: ignore[method-assign]
+    client, lost = losing_answer_once(server, "POST", r"/rest/api/content$",
+                                      requests.exceptions.ReadTimeout("read timed out (test)"))
     out = write_bundle(tmp_path / "out", [Doc("index", "Root", labels=("top",))])
-    report = publish(make_client(connection, session), out, global_labels=("docs",))
+    report = publish(client, out, global_labels=("docs",))
     assert lost and report.created == ["index"]
     no_duplicates(server)
     root = next(c for c in server.state.find_pages("DOCS") if c.title == "Root")
