@@ -96,11 +96,30 @@ def test_a_revoked_token_is_renewed_once_on_401(cloud):
     client = oauth_client(cloud)
     client.get_space("DOCS")
     cloud.oauth.revoke_all()
+    client.request_count = 0
+    before = len(api_calls(cloud))
     assert client.get_space("DOCS").key == "DOCS"
     cache = client.transport.session.auth.cache
     assert cache.reasons == ["first", "401"]
     statuses = [r["status"] for r in api_calls(cloud)]
     assert statuses.count(401) == 1
+    # the second send is the transport's (its "credential" row), so it counts it
+    assert client.request_count == len(statuses) - before == 2
+
+
+def test_a_token_refused_twice_is_renewed_once_and_the_refusal_stands(cloud):
+    """The retry policy's credential row renews once per request: a server that refuses
+    every token gets two sends, not a loop."""
+    from sphinxcontrib.confluencebuilder.errors import ConfluenceConnectionError
+
+    client = oauth_client(cloud)
+    client.get_space("DOCS")
+    before = len(api_calls(cloud))
+    cloud.configure(oauth_lifetime=0.0)     # every token it issues now is dead at once
+    cloud.oauth.revoke_all()
+    with pytest.raises(ConfluenceConnectionError):
+        client.get_space("DOCS")
+    assert [r["status"] for r in api_calls(cloud)[before:]] == [401, 401]
 
 
 def test_concurrent_workers_trigger_exactly_one_refresh(cloud, tmp_path):

@@ -8,9 +8,10 @@ of a concurrent publish use one token and one refresh at a time:
 
 * it is renewed shortly before it expires (``confluence_oauth2_refresh_margin``, at
   most half its lifetime), from ``expires_in`` or, failing that, the JWT's ``exp``;
-* a 401 answer renews it once, unless another worker already did, and the request is
-  sent again (as ``requests``' digest auth does), so a long publish survives tokens
-  revoked or expired early.
+* a 401 answer renews it once, unless another worker already did
+  (:meth:`OAuth2ClientCredentials.renew_refused`, called by the transport's retry
+  policy, which sends the request again), so a long publish survives tokens revoked or
+  expired early.
 
 Failures of the token endpoint raise :class:`OAuth2TokenError` with a ``cause`` the
 connection doctor prints (unreachable, invalid client, invalid scope or audience, not
@@ -140,12 +141,11 @@ class OAuth2ClientCredentials(AuthBase):
         self.on_secret([token])
         cache.store(token, token_lifetime(data), started, self.settings.refresh_margin)
 
-    # -- requests hooks ------------------------------------------------------------------
+    # -- the auth hook ------------------------------------------------------------------
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         if self.inner is not None:
             request = self.inner(request)
         self._apply(request, self.token())
-        request.register_hook("response", self._on_response)  # type: ignore[no-untyped-call]
         return request
 
     def _apply(self, request: requests.PreparedRequest, token: str) -> None:
@@ -159,21 +159,10 @@ class OAuth2ClientCredentials(AuthBase):
         text = value if isinstance(value, str) else value.decode("latin-1")
         return text.split(" ", 1)[1] if self.settings.bearer_scheme and " " in text else text
 
-    def _on_response(self, response: requests.Response, **kwargs: Any) -> requests.Response:
-        request = response.request
-        if response.status_code != 401 or getattr(request, "_oauth2_retried", False):
-            return response
-        fresh = self.renew(self.sent_token(request))
-        response.content  # noqa: B018 - read the body so the connection can be reused
-        response.close()
-        again = request.copy()
-        again._oauth2_retried = True  # type: ignore[attr-defined]
-        self._apply(again, fresh)
-        kwargs.pop("allow_redirects", None)
-        retried = response.connection.send(again, **kwargs)
-        retried.history.append(response)
-        retried.request = again
-        return retried
+    def renew_refused(self, request: requests.PreparedRequest) -> None:
+        """The server refused ``request`` (401): renew the token it carried, unless
+        another worker already did. The transport's retry policy sends it again."""
+        self.renew(self.sent_token(request))
 
 
 # -- the token request -------------------------------------------------------------------

@@ -3,8 +3,8 @@
 Work runs on a bounded thread pool; results are taken in plan order on the calling
 thread, so log lines and events come out ordered. The very first write runs alone:
 when the space refuses writes it fails before anything else was sent. A step that
-fails on a transient error is re-read and retried; a create whose answer was lost is
-found again by its identity instead of being made twice.
+fails is not sent again here (the transport's retry policy has done that); a create
+whose answer was lost is found again by its identity instead of being made twice.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from typing import Any
 from sphinx.util import logging
 
 from ..errors import (
-    ConfluenceConflictError,
     ConfluenceConnectionError,
     ConfluencePermissionError,
     ConfluencePublishError,
@@ -42,9 +41,9 @@ logger = logging.getLogger(__name__)
 PageEvent = Callable[[str, str, dict[str, Any]], None]
 AttachmentEvent = Callable[[str, str, str, dict[str, Any]], None]
 
-#: error kinds worth re-reading and trying again at this level (the client already retried)
-TRANSIENT = {"network", "timeout", "server", "rate-limit", "conflict", "bad-response"}
-ATTEMPTS = 3
+#: error kinds after which a create may have landed although no answer said so (the
+#: transport has already sent it again as often as its retry policy allows)
+ANSWER_LOST = {"network", "timeout", "server", "rate-limit", "conflict", "bad-response"}
 
 
 def _temporary_title(title: str, page_id: str) -> str:
@@ -53,8 +52,8 @@ def _temporary_title(title: str, page_id: str) -> str:
     return title[:MAX_TITLE - len(suffix)] + suffix
 
 
-def _transient(exc: BaseException) -> bool:
-    return isinstance(exc, ConfluenceConnectionError) and exc.kind in TRANSIENT
+def _answer_lost(exc: BaseException) -> bool:
+    return isinstance(exc, ConfluenceConnectionError) and exc.kind in ANSWER_LOST
 
 
 class Applier:
@@ -136,23 +135,17 @@ class Applier:
         return change.writes_page or change.labels_changed or change.appearance_changed
 
     def guard(self, step: Callable[[PageChange], PageDone], change: PageChange) -> PageDone:
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                return step(change)
-            except ConfluencePermissionError as exc:
-                raise ConfluencePublishError(
-                    f"not allowed to write in space {self.plan.space.key!r} ({exc.message}); "
-                    f"stopped at {change.docname!r}",
-                    hint="Ask a space administrator for permission to add and edit pages, "
-                         "or check the user or token used for publishing.",
-                    options=("confluence_space_key", "confluence_server_user")) from exc
-            except ConfluenceConflictError:
-                raise  # the client already re-read the version and retried the write
-            except ConfluenceConnectionError as exc:
-                if attempt == ATTEMPTS or not _transient(exc) or exc.retried:
-                    raise  # not transient, or the transport's retries are used up
-                logger.info("confluence: retrying %s after: %s", change.docname, exc.message)
-        raise AssertionError("unreachable")
+        """Run one step; a refused write becomes a publish error that says what to ask
+        for. Nothing is sent again here: the transport's retry policy has done that."""
+        try:
+            return step(change)
+        except ConfluencePermissionError as exc:
+            raise ConfluencePublishError(
+                f"not allowed to write in space {self.plan.space.key!r} ({exc.message}); "
+                f"stopped at {change.docname!r}",
+                hint="Ask a space administrator for permission to add and edit pages, "
+                     "or check the user or token used for publishing.",
+                options=("confluence_space_key", "confluence_server_user")) from exc
 
     def fail(self, failures: list[BaseException]) -> None:
         """Stop the publish: a publish error (already worded for the user) as it is, a
@@ -250,7 +243,7 @@ class Applier:
             return create(), True
         except ConfluenceConnectionError as exc:
             exists = exc.kind == "bad-request" and "already exists" in exc.message.lower()
-            if not (_transient(exc) or exists):
+            if not (_answer_lost(exc) or exists):
                 raise
             # the create may have landed (its answer lost, or an earlier attempt of this
             # step made it): take the page back when it carries our identity
@@ -304,8 +297,8 @@ class Applier:
                     archived.title, where, ident.docname, change.docname)
 
     def _update(self, change: PageChange, parent_id: str | None) -> RemotePage:
-        """One update; the client re-reads the version on a 409 and the transport retries
-        5xx, 429 and drops, so no retry here (retries never multiply across layers)."""
+        """One update; the transport's retry policy re-reads the version on a 409 and
+        retries 5xx, 429 and drops, so no retry here (retries never multiply)."""
         current = RemotePage(change.page_id or "", change.title, self.plan.space.key,
                              change.old_parent_id, change.version or 0)
         return self.client.update_page(current, change.title, change.body, parent_id,
@@ -388,7 +381,8 @@ class Applier:
                 if doc in reorder.movable:
                     movable.add(doc)
         refused = threading.Event()
-        futures = [(parent, pool.submit(self._reorder_parent, parent, docs, movable, refused))
+        futures = [(parent, pool.submit(put_in_order, self.client, parent, docs, self.ids,
+                                        movable, refused))
                    for parent, (docs, movable) in groups.items() if len(docs) > 1]
         said = False
         for parent, future in futures:
@@ -415,20 +409,6 @@ class Applier:
     def _warn(self, text: str) -> None:
         logger.warning(text, type="confluence", subtype="publish")
         self.report.warnings.append(text)
-
-    def _reorder_parent(self, parent: str, docs: list[str], movable: set[str],
-                        refused: threading.Event) -> list[str]:
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                return put_in_order(self.client, parent, docs, self.ids, movable, refused)
-            except MoveRefused:
-                raise
-            except ConfluenceConnectionError as exc:
-                if attempt == ATTEMPTS or not _transient(exc):
-                    raise
-                logger.info("confluence: re-reading the children of page %s after: %s",
-                            parent, exc.message)
-        raise AssertionError("unreachable")
 
     # -- attachments -----------------------------------------------------------------
 

@@ -116,20 +116,20 @@ class Attachments:
 
     def _upload_one(self, page_id: str, att: AttachmentChange,
                     existing: RemoteAttachment) -> RemoteAttachment:
-        """A new version of an attachment the page has."""
-        def upload(current: RemoteAttachment) -> RemoteAttachment:
+        """A new version of an attachment the page has. When the upload fails, it may
+        still have landed (its answer lost after the transport's retries): found by
+        name and hash it counts as done; anything else, the failure stands (nothing is
+        sent again here: retries are the transport's)."""
+        try:
             return self.client.upload_attachment(
                 page_id, att.name, Path(att.path).read_bytes(), att.media_type,
-                comment=attachment_comment(att.sha256), existing=current,
+                comment=attachment_comment(att.sha256), existing=existing,
                 minor_edit=self.settings.minor_edit)
-        try:
-            return upload(existing)
         except ConfluenceConnectionError:
-            # an upload whose answer was lost may have landed: find it by name and hash
             found = self._present(page_id).get(att.name.casefold())
-            if found is None:
+            if found is None or comment_hash(found.comment) != att.sha256:
                 raise
-            return found if comment_hash(found.comment) == att.sha256 else upload(found)
+            return found
 
     def _upload_new(self, page_id: str, new: list[AttachmentChange]
                     ) -> list[RemoteAttachment]:
@@ -142,33 +142,20 @@ class Attachments:
                 out.extend(self.client.upload_attachments(
                     page_id, files, minor_edit=self.settings.minor_edit))
             except ConfluenceConnectionError as exc:
-                out.extend(self._resume(page_id, batch, files, exc))
+                out.extend(self._resume(page_id, batch, exc))
         return out
 
     def _resume(self, page_id: str, batch: list[AttachmentChange],
-                files: list[NewAttachment], failure: ConfluenceConnectionError
-                ) -> list[RemoteAttachment]:
-        """After a failed upload of several files (an answer lost, say): keep what
-        landed with the right content, send again what did not; nothing landed: the
-        failure stands."""
+                failure: ConfluenceConnectionError) -> list[RemoteAttachment]:
+        """After a failed upload of several files: when every file landed with the right
+        content (the answer was lost), the upload is done; otherwise the failure stands
+        and the next publish uploads what is missing (nothing is sent again here)."""
         present = self._present(page_id)
-        if not any(a.name.casefold() in present for a in batch):
+        found = [present.get(a.name.casefold()) for a in batch]
+        if any(f is None or comment_hash(f.comment) != a.sha256
+               for a, f in zip(batch, found, strict=True)):
             raise failure
-        got: dict[str, RemoteAttachment] = {}
-        missing: list[NewAttachment] = []
-        for att, file in zip(batch, files, strict=True):
-            found = present.get(att.name.casefold())
-            if found is None:
-                missing.append(file)
-            elif comment_hash(found.comment) == att.sha256:
-                got[att.name.casefold()] = found
-            else:
-                got[att.name.casefold()] = self._upload_one(page_id, att, found)
-        if missing:
-            for stored in self.client.upload_attachments(
-                    page_id, missing, minor_edit=self.settings.minor_edit):
-                got[stored.name.casefold()] = stored
-        return [got[a.name.casefold()] for a in batch]
+        return [f for f in found if f is not None]
 
     def _present(self, page_id: str) -> dict[str, RemoteAttachment]:
         return {a.name.casefold(): a for a in self.client.list_attachments(page_id)}

@@ -217,22 +217,9 @@ def _page_change(ctx: _Planning, page: Page, parent_doc: str | None,
     digest = content_hash(title=title, body=body, parent=parent_key, labels=labels,
                           appearance=appearance)
     keep_parent = doc == ctx.root and ctx.placement.root_page is not None
-    reasons: list[str] = []
-    action: PageAction
-    if found is None:
-        action = "create"
-    elif settings.onlynew:
-        action = "skip"
-    else:
-        reasons = _reasons(ctx, doc, title, found, how, recorded, digest)
-        if not keep_parent and _moved(ctx, doc, found, parent_doc, parent_id):
-            reasons.append("moved")
-        action = "unchanged" if not reasons else "move" if reasons == ["moved"] else "update"
+    action, reasons = _action(ctx, page, found, how, recorded, digest,
+                              None if keep_parent else (parent_doc, parent_id))
     rec_labels = set(recorded.labels) if recorded else set()
-    labels_changed = action == "create" and bool(labels)
-    if action not in ("create", "skip"):
-        labels_changed = (set(labels) != rec_labels or settings.force
-                          or not settings.append_labels and action != "unchanged")
     return PageChange(
         docname=doc, title=title, action=action, level=level, parent_doc=parent_doc,
         parent_id=parent_id, keep_parent=keep_parent,
@@ -240,7 +227,8 @@ def _page_change(ctx: _Planning, page: Page, parent_doc: str | None,
         old_parent_id=found.parent_id if found else None, reasons=tuple(reasons),
         old_title=found.title if found else "", found_by=how, hash=digest, labels=labels,
         remove_labels=tuple(sorted(rec_labels - set(labels))),
-        replace_labels=not settings.append_labels, labels_changed=labels_changed,
+        replace_labels=not settings.append_labels,
+        labels_changed=_labels_changed(action, labels, rec_labels, settings),
         appearance=appearance,
         appearance_changed=(appearance is not None and action != "skip"
                             and (recorded is None or recorded.appearance != appearance
@@ -250,6 +238,35 @@ def _page_change(ctx: _Planning, page: Page, parent_doc: str | None,
         recorded=recorded, body=body, url=found.url if found else "",
         position=found.position if found else None,
         identity_version=found.property_versions.get(IDENTITY_KEY) if found else None)
+
+
+def _action(ctx: _Planning, page: Page, found: RemotePage | None, how: str | None,
+            recorded: Identity | None, digest: str,
+            parent: tuple[str | None, str | None] | None) -> tuple[PageAction, list[str]]:
+    """What happens to the page and why; ``parent`` (document, page id) is where it
+    belongs, None when it keeps the parent it has (the root under a root page)."""
+    if found is None:
+        return "create", []
+    if ctx.settings.onlynew:
+        return "skip", []
+    reasons = _reasons(ctx, page.docname, page.title, found, how, recorded, digest)
+    if parent is not None and _moved(ctx, page.docname, found, *parent):
+        reasons.append("moved")
+    action: PageAction = "unchanged" if not reasons else \
+        "move" if reasons == ["moved"] else "update"
+    return action, reasons
+
+
+def _labels_changed(action: PageAction, labels: tuple[str, ...], recorded: set[str],
+                    settings: PublishSettings) -> bool:
+    """Whether the page's labels are written: a create with labels, or labels that
+    differ from the recorded ones (any update when labels are replaced, not added)."""
+    if action == "create":
+        return bool(labels)
+    if action == "skip":
+        return False
+    return (set(labels) != recorded or settings.force
+            or not settings.append_labels and action != "unchanged")
 
 
 def _appearance(full_width: bool | None) -> str | None:

@@ -3,9 +3,9 @@ dialect (v1 or v2) that builds the requests and reads the answers.
 
 When Cloud answers a v1 call with ``410 Gone`` the client swaps its v1 dialect for a v2
 one (keeping the v1 dialect for what Cloud still serves through v1), warns once and
-repeats the call. What both dialects share stays here: the version re-read after a
-conflicting page update, the last-resort check of unreadable answers, and the end of
-the run (``close`` or a ``with`` block).
+repeats the call. What both dialects share stays here: the last-resort check of
+unreadable answers and the end of the run (``close`` or a ``with`` block). Retries are
+the transport's alone (:mod:`.retrypolicy`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from typing import Any, TypeVar
 
 from sphinx.util import logging
 
-from ..errors import ConfluenceBadResponseError, ConfluenceConflictError, ConfluenceGoneError
+from ..errors import ConfluenceBadResponseError, ConfluenceGoneError
 from ..session import redact_text
 from .base import ApiMode, NewAttachment, RemoteAttachment, RemotePage, Space
-from .common import CONFLICT_RETRIES
 from .dialect import Dialect
 from .dialect_v1 import V1Dialect
 from .dialect_v2 import V2Dialect
@@ -120,24 +119,6 @@ class RestClient:
                        subtype="api_mode")
         return True
 
-    def _update(self, dialect: Dialect, page: RemotePage, title: str, body: str,
-                parent_id: str | None, message: str, minor: bool) -> RemotePage:
-        """Write version ``page.version + 1``, re-reading the version on a 409 (at most
-        CONFLICT_RETRIES times)."""
-        version = page.version
-        for attempt in range(CONFLICT_RETRIES + 1):
-            try:
-                return dialect.write_page(page, version + 1, title, body, parent_id,
-                                          message, minor)
-            except ConfluenceConflictError:
-                if attempt == CONFLICT_RETRIES:
-                    raise
-                current = dialect.get_page(page.id)
-                logger.info("confluence: page %s changed meanwhile (version %s); retrying",
-                            page.id, current.version)
-                version = current.version
-        raise AssertionError("unreachable")  # pragma: no cover
-
     # -- the ConfluenceClient protocol ---------------------------------------------------
 
     def current_user(self) -> dict[str, Any]:
@@ -177,8 +158,8 @@ class RestClient:
 
     def update_page(self, page: RemotePage, title: str, body: str, parent_id: str | None, *,
                     version_message: str = "", minor_edit: bool = True) -> RemotePage:
-        return self._run("update_page", lambda d: self._update(
-            d, page, title, body, parent_id, version_message, minor_edit))
+        return self._run("update_page", lambda d: d.update_page(
+            page, title, body, parent_id, version_message, minor_edit))
 
     def list_children(self, page_id: str) -> list[RemotePage]:
         return self._run("list_children", lambda d: d.list_children(page_id))

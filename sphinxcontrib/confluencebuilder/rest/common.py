@@ -1,10 +1,9 @@
-"""What the v1 and v2 dialects share beyond their API calls: the property-write retry,
-the check of a paged answer, the page fields both APIs spell the same way, and small
+"""What the v1 and v2 dialects share beyond their API calls: the check of a paged answer, the page fields both APIs spell the same way, and small
 value helpers (CQL quoting, attachment sizes, page copies)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,17 +11,13 @@ from urllib.parse import urlsplit
 import requests
 
 from ..errors import (
-    ConfluenceBadRequestError,
     ConfluenceBadResponseError,
-    ConfluenceConflictError,
-    ConfluenceNotFoundError,
 )
 from ..session import redact_text
 from . import shape
 from .base import RemotePage
 
 PAGE_LIMIT = 250
-CONFLICT_RETRIES = 3
 #: most pages of one paged listing (250 results each): beyond this the listing is endless
 MAX_PAGES = 20000
 #: pages in a row that bring no new result before a listing counts as stuck (Cloud may
@@ -120,47 +115,6 @@ def page_fields(data: Any) -> dict[str, Any]:
                                     "version.number"),
             "status": shape.text(data.get("status"), "status", "current"),
             "body": shape.opt_text(body.get("value"), "body.storage.value")}
-
-
-def write_property(read: Callable[[], dict[str, Any] | None],
-                   write: Callable[[int, dict[str, Any] | None], Any], *,
-                   guess: int | None, version: int | None) -> int:
-    """Write a content property at the version after the current one; returns the
-    version written.
-
-    ``guess`` (the current version as the caller believes it) is used for the first
-    attempt; otherwise, and on every retry, ``read()`` fetches the property (None when
-    absent). ``write(number, current)`` creates the property when ``number`` is 0, else
-    writes version ``number + 1``; ``current`` is what ``read()`` returned this attempt
-    (None when the guess was used). A 409 (stale version, or the property exists
-    already) is retried, at most CONFLICT_RETRIES times; so is a 400/404 when the
-    caller passed a ``version`` (a wrong guess, e.g. a PUT of a property that does not
-    exist)."""
-    for attempt in range(CONFLICT_RETRIES + 1):
-        current: dict[str, Any] | None = None
-        if guess is None:
-            current = read()
-            number = 0 if current is None else shape.number(
-                shape.obj(current.get("version"), "property version").get("number"),
-                "property version.number")
-        else:
-            number, guess = guess, None     # a guess is used once; then read
-        try:
-            return written_version(write(number, current), number + 1)
-        except (ConfluenceConflictError, ConfluenceBadRequestError,
-                ConfluenceNotFoundError) as exc:
-            if attempt == CONFLICT_RETRIES or (
-                    not isinstance(exc, ConfluenceConflictError) and version is None):
-                raise
-            version = None
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def written_version(data: Any, expected: int) -> int:
-    """The version number a property write answered with (``expected`` when absent)."""
-    number = ((data or {}).get("version") or {}).get("number") if isinstance(data, dict) \
-        else None
-    return number if isinstance(number, int) else expected
 
 
 def cql_quote(text: str) -> str:

@@ -3,9 +3,9 @@ and reading the answers, sent through the client's :class:`~.wire.Wire`.
 
 :class:`~.client.RestClient` holds one dialect at a time (:class:`~.dialect_v1.V1Dialect`
 or :class:`~.dialect_v2.V2Dialect`) and swaps it when Cloud answers v1 with 410 Gone.
-The calls mean what the same names of :class:`~.base.ConfluenceClient` mean; the one
-difference is :meth:`Dialect.write_page`, a single update attempt (the client re-reads
-the version and tries again on a conflict).
+The calls mean what the same names of :class:`~.base.ConfluenceClient` mean. None of
+them sends a request again after a failure: the transport's retry policy does
+(:mod:`.retrypolicy`), re-reading a stale version through the dialect's rebuild.
 """
 
 from __future__ import annotations
@@ -47,10 +47,8 @@ class Dialect(Protocol):
                     properties: dict[str, Any] | None = None, labels: tuple[str, ...] = (),
                     version_message: str = "") -> RemotePage: ...
 
-    def write_page(self, page: RemotePage, number: int, title: str, body: str,
-                   parent_id: str | None, message: str, minor: bool) -> RemotePage:
-        """One update of ``page`` to version ``number``; a 409 goes to the caller."""
-        ...
+    def update_page(self, page: RemotePage, title: str, body: str, parent_id: str | None,
+                    message: str, minor: bool) -> RemotePage: ...
 
     def list_children(self, page_id: str) -> list[RemotePage]: ...
 

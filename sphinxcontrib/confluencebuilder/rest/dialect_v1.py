@@ -19,8 +19,9 @@ from ..errors import ConfluenceBadResponseError, ConfluenceNotFoundError, Conflu
 from . import answers, shape
 from .attachments_v1 import V1Attachments
 from .base import ApiMode, NewAttachment, RemoteAttachment, RemotePage, Space
-from .common import cql_quote, expand_properties, results_of, with_changes, write_property
+from .common import cql_quote, expand_properties, results_of, with_changes
 from .order import MOVE_POSITIONS, in_position_order
+from .retrypolicy import Resend
 from .shape import segment
 from .transport import Reply
 from .wire import Wire
@@ -182,19 +183,26 @@ class V1Dialect:
                            "space": {"key": space.key}, "version": {"number": found.version},
                            "ancestors": [{"id": parent_id}] if parent_id else []})
 
-    def write_page(self, page: RemotePage, number: int, title: str, body: str,
-                   parent_id: str | None, message: str, minor: bool) -> RemotePage:
-        """One update of ``page`` to version ``number`` (``parent_id`` None: it stays)."""
-        payload: dict[str, Any] = {
-            "id": page.id, "type": "page", "title": title, "status": "current",
-            "body": {"storage": {"value": body, "representation": "storage"}},
-            "version": {"number": number, "message": message, "minorEdit": minor}}
-        if page.space_key:
-            payload["space"] = {"key": page.space_key}
-        if parent_id:
-            payload["ancestors"] = [{"id": parent_id}]
-        data = self.wire.call("PUT", self.url(f"content/{segment(page.id)}"), json=payload,
-                              subject=f"page {page.id}", allow_empty=True)
+    def update_page(self, page: RemotePage, title: str, body: str, parent_id: str | None,
+                    message: str, minor: bool) -> RemotePage:
+        """Write ``page`` at the version after its own (``parent_id`` None: it stays); a
+        stale version is re-read by the transport's retry policy (Wire.write_versioned)."""
+        url = self.url(f"content/{segment(page.id)}")
+
+        def build(number: int) -> Resend:
+            payload: dict[str, Any] = {
+                "id": page.id, "type": "page", "title": title, "status": "current",
+                "body": {"storage": {"value": body, "representation": "storage"}},
+                "version": {"number": number, "message": message, "minorEdit": minor}}
+            if page.space_key:
+                payload["space"] = {"key": page.space_key}
+            if parent_id:
+                payload["ancestors"] = [{"id": parent_id}]
+            return Resend("PUT", url, payload)
+
+        data, number = self.wire.write_versioned(
+            build, page.version + 1, lambda: self.get_page(page.id).version,
+            subject=f"page {page.id}", allow_empty=True)
         if not data:
             return with_changes(page, title=title, version=number, body=body,
                                 parent_id=parent_id or page.parent_id)
@@ -267,19 +275,18 @@ class V1Dialect:
 
     def set_property(self, page_id: str, key: str, value: Any, *,
                      version: int | None = None) -> int:
-        def write(number: int, current: dict[str, Any] | None) -> Any:
-            if number == 0:
-                return self.wire.call("POST", self.url(f"content/{segment(page_id)}/property"),
-                                      json={"key": key, "value": value}, idempotent=True,
-                                      subject=f"page {page_id}")
-            return self.wire.call(
-                "PUT", self.url(f"content/{segment(page_id)}/property/{quote(key, safe='')}"),
-                json={"key": key, "value": value,
-                      "version": {"number": number + 1, "minorEdit": True}},
-                subject=f"page {page_id}")
+        base = self.url(f"content/{segment(page_id)}/property")
 
-        return write_property(lambda: self.read_property(page_id, key), write,
-                              guess=version, version=version)
+        def build(number: int, current: dict[str, Any] | None) -> Resend:
+            if number == 0:
+                return Resend("POST", base, {"key": key, "value": value})
+            return Resend("PUT", f"{base}/{quote(key, safe='')}", {
+                "key": key, "value": value,
+                "version": {"number": number + 1, "minorEdit": True}})
+
+        written, _ = self.wire.write_property(lambda: self.read_property(page_id, key),
+                                              build, guess=version, subject=f"page {page_id}")
+        return written
 
     def get_labels(self, page_id: str) -> tuple[str, ...]:
         return tuple(shape.text(item.get("name"), "label name") for item in

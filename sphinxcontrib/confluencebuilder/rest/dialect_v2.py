@@ -34,6 +34,7 @@ from .common import with_changes
 from .dialect_v1 import V1Dialect
 from .order import in_position_order, position_of
 from .properties_v2 import V2Properties
+from .retrypolicy import Resend
 from .shape import segment
 from .transport import Reply
 
@@ -210,7 +211,7 @@ class V2Dialect:
         # v2 creates take no properties: each is one POST on the new page (version 0:
         # a page this call just made has none; a recovered create may, and is re-read)
         for key, value in (properties or {}).items():
-            self.properties.first(page.id, key, value)
+            self.properties.set(page.id, key, value, version=0)
         if labels:
             self.add_labels(page.id, labels)
         return with_changes(page, properties=dict(properties or {}),
@@ -225,21 +226,28 @@ class V2Dialect:
                 return Reply(200, item)
         return None
 
-    def write_page(self, page: RemotePage, number: int, title: str, body: str,
-                   parent_id: str | None, message: str, minor: bool) -> RemotePage:
-        """One update of ``page`` to version ``number`` (``parent_id`` None: it stays)."""
-        payload: dict[str, Any] = {
-            "id": page.id, "status": "current", "title": title,
-            "body": {"representation": "storage", "value": body},
-            "version": {"number": number, "message": message, "minorEdit": minor}}
-        if parent_id:
-            payload["parentId"] = parent_id
+    def update_page(self, page: RemotePage, title: str, body: str, parent_id: str | None,
+                    message: str, minor: bool) -> RemotePage:
+        """Write ``page`` at the version after its own (``parent_id`` None: it stays); a
+        stale version is re-read by the transport's retry policy (Wire.write_versioned)."""
+        url = self.url(f"pages/{segment(page.id)}")
         space_id = next((sid for sid, key in self.space_keys.items()
                          if key == page.space_key), None)
-        if space_id:
-            payload["spaceId"] = space_id
-        data = self.wire.call("PUT", self.url(f"pages/{segment(page.id)}"), json=payload,
-                              subject=f"page {page.id}")
+
+        def build(number: int) -> Resend:
+            payload: dict[str, Any] = {
+                "id": page.id, "status": "current", "title": title,
+                "body": {"representation": "storage", "value": body},
+                "version": {"number": number, "message": message, "minorEdit": minor}}
+            if parent_id:
+                payload["parentId"] = parent_id
+            if space_id:
+                payload["spaceId"] = space_id
+            return Resend("PUT", url, payload)
+
+        data, _ = self.wire.write_versioned(
+            build, page.version + 1, lambda: self.get_page(page.id).version,
+            subject=f"page {page.id}")
         return with_changes(self.page(data), properties=page.properties)
 
     def list_children(self, page_id: str) -> list[RemotePage]:

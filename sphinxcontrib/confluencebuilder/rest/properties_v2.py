@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import ConfluenceNotFoundError
 from ..settings import ConnectionSettings
 from . import answers
-from .common import write_property
+from .retrypolicy import Resend
 from .shape import segment
 from .wire import Wire
 
@@ -63,48 +63,30 @@ class V2Properties:
     def set(self, page_id: str, key: str, value: Any, *, version: int | None = None) -> int:
         """Create or update one property; the version written (see
         ``ConfluenceClient.set_property``). ``version`` 0 (the page has no such
-        property: maybe a page just created) takes :meth:`first`'s new-page delay."""
-        if version == 0:
-            return self.first(page_id, key, value)
-        return self._write(page_id, key, value, version=version)
-
-    def _write(self, page_id: str, key: str, value: Any, *, version: int | None) -> int:
+        property: maybe a page just created): Cloud may not show a new page to the
+        property API at once, so a 404 is met after ``cloud_prop_delay`` seconds
+        (0: confluence_adv_disable_cloud_prop_delay, no wait)."""
         # v2 writes address a property by its id: guess only when the id is known
         # (or the property is known to be absent), else read it first
         known_id = self.ids.get(page_id, key)
         guess = version if version == 0 or known_id is not None else None
         base = self._url(page_id)
+        delay = self.settings.cloud_prop_delay
+        settle = {404: delay} if version == 0 and self.settings.cloud and delay > 0 else {}
 
-        def write(number: int, current: dict[str, Any] | None) -> Any:
+        def build(number: int, current: dict[str, Any] | None) -> Resend:
             if number == 0:
-                data = self.wire.call("POST", base, idempotent=True,
-                                      json={"key": key, "value": value},
-                                      subject=f"page {page_id}")
-            else:
-                prop_id = known_id if current is None else current.get("id")
-                data = self.wire.call("PUT", f"{base}/{segment(prop_id)}",
-                                      json={"key": key, "value": value,
-                                            "version": {"number": number + 1,
-                                                        "minorEdit": True}},
-                                      subject=f"page {page_id}")
-            self.ids.remember(page_id, data)
-            return data
+                return Resend("POST", base, {"key": key, "value": value})
+            prop_id = known_id if current is None else current.get("id")
+            return Resend("PUT", f"{base}/{segment(prop_id)}", {
+                "key": key, "value": value,
+                "version": {"number": number + 1, "minorEdit": True}})
 
-        return write_property(lambda: self.read(page_id, key), write,
-                              guess=guess, version=version)
-
-    def first(self, page_id: str, key: str, value: Any) -> int:
-        """A property of a page just created; Cloud may not show the page to the
-        property API at once: a 404 is tried again after ``cloud_prop_delay`` seconds
-        (0: confluence_adv_disable_cloud_prop_delay, no second try)."""
-        try:
-            return self._write(page_id, key, value, version=0)
-        except ConfluenceNotFoundError:
-            delay = self.settings.cloud_prop_delay
-            if not (self.settings.cloud and delay > 0):
-                raise
-            self.wire.sleep(delay)
-            return self._write(page_id, key, value, version=0)
+        written, answer = self.wire.write_property(
+            lambda: self.read(page_id, key), build, guess=guess, settle=settle,
+            subject=f"page {page_id}")
+        self.ids.remember(page_id, answer)
+        return written
 
 
 __all__ = ["V2Properties"]

@@ -8,16 +8,14 @@ read, ``confluence_request_deadline`` for the whole exchange, and
 environment variables keep working) with ``allow_redirects=False``, and either returns a
 :class:`Reply` or raises a typed ``ConfluenceConnectionError`` from ``classify``.
 
-Retry rules:
-
-* 429, and 503 with ``Retry-After``: wait ``Retry-After`` (clamped) or a capped
-  exponential backoff, shared by all threads through the server's limiter;
-* other 5xx, 408 and dropped connections: retried for idempotent calls only
-  (GET/PUT/DELETE). A non-idempotent call (a create) is retried only when the caller
-  gives ``recover``, a function that checks whether the first attempt already happened
-  and returns its result;
-* a 401 or a redirect to a login page: the short-lived credential is refreshed once
-  (confluence_publish_credential_provider) and the call repeated.
+What is sent again after a failure, after what wait and how often is decided here and
+nowhere else, by the table in :mod:`.retrypolicy`: rate limits (429, 503 with
+``Retry-After``) wait as the server asks, shared by all threads through the server's
+limiter; 5xx, 408 and dropped connections back off, for calls that can be repeated
+(idempotent, or a create whose caller gives ``recover`` to find an attempt that
+landed); a 409 on a versioned write calls the caller's :class:`~.retrypolicy.Rebase`
+to re-read the version and rebuild the request; a 401 or a login redirect refreshes a
+short-lived credential once (confluence_publish_credential_provider).
 """
 
 from __future__ import annotations
@@ -47,11 +45,11 @@ from .classify import (
     is_login_redirect,
 )
 from .ratelimit import RateLimiter, backoff_delay, limiter_for, parse_retry_after
+from .retrypolicy import POLICY, Budget, Rebase, RetryClass, budget_of, classify_status
 
 logger = logging.getLogger(__name__)
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
 _ID_SEGMENT = re.compile(r"/(?:att)?\d+(?=/|$)")
 
 
@@ -134,41 +132,51 @@ class Transport:
                 headers: Mapping[str, str] | None = None, subject: str = "",
                 allow_empty: bool = False, allow_status: tuple[int, ...] = (),
                 idempotent: bool | None = None,
-                recover: Callable[[], Reply | None] | None = None) -> Reply:
-        """Send one API call with the retry rules of the module docstring."""
+                recover: Callable[[], Reply | None] | None = None,
+                rebase: Rebase | None = None) -> Reply:
+        """Send one API call; a failure is sent again only as ``retrypolicy`` says."""
         method = method.upper()
         self._check_origin(url)
-        tries = _Tries(method, url, method in IDEMPOTENT if idempotent is None else idempotent,
-                       recover)
+        tries = _Tries(method, url, json,
+                       method in IDEMPOTENT if idempotent is None else idempotent,
+                       recover, rebase)
         while True:
             self.limiter.acquire(self.sleep)
             generation = self._credential_generation
             try:
-                response = self._send(method, url, params, json, files, data, headers)
+                response = self._send(tries.method, tries.url, params, tries.json, files,
+                                      data, headers)
             except requests.RequestException as exc:
-                recovered = self._after_exception(exc, tries)
-                if recovered is not None:
-                    return recovered
+                error = classify_exception(exc, self.settings, method=tries.method,
+                                           url=tries.url)
+                outcome = self._follow_policy(
+                    "dropped" if is_dropped_connection(exc) else None, tries,
+                    error.message, None, generation)
+                if outcome is None:
+                    error.retried = tries.used
+                    raise error from None
+                if isinstance(outcome, Reply):
+                    return outcome
                 continue
             except ConfluenceError:
                 raise  # our own auth (OAuth 2.0 token endpoint) explained the failure
             except Exception as exc:  # noqa: BLE001 - user auth objects and hooks run here
-                raise _unsent(method, url, exc) from None
+                raise _unsent(tries.method, tries.url, exc) from None
             status = response.status_code
             retry_after = self.limiter.observe(status, response.headers,
                                                cap=self.settings.retry_after_cap)
-            self._note_deprecation(method, response)
+            self._note_deprecation(tries.method, response)
             if status in allow_status:
                 return self._reply(response)
-            verdict = self._retry_verdict(status, retry_after, tries)
-            if isinstance(verdict, Reply):
-                return verdict
-            if verdict:
-                continue
-            if not tries.refreshed and self.settings.credential_provider is not None and (
-                    status == 401 or is_login_redirect(response, self.settings)):
-                tries.refreshed = True
-                self._refresh(generation)
+            kind = classify_status(status, retry_after=retry_after, stale=tries.stale,
+                                   credential_failed=self._credential_failed(response))
+            tries.refused = response.request
+            outcome = self._follow_policy(
+                kind, tries, f"{tries.method} {_path(tries.url)} answered {status}",
+                retry_after, generation, status)
+            if isinstance(outcome, Reply):
+                return outcome
+            if outcome is SEND_AGAIN:
                 continue
             failure = classify_response(response, self.settings, subject=subject,
                                         allow_empty=allow_empty)
@@ -177,67 +185,86 @@ class Transport:
                 raise failure
             return self._reply(response)
 
-    def _after_exception(self, exc: requests.RequestException, tries: _Tries) -> Reply | None:
-        """A request that got no answer: retry a dropped connection (the wait is taken
-        here; None means send again), return what ``recover`` found, or raise."""
+    def _follow_policy(self, kind: RetryClass | None, tries: _Tries, what: str,
+                       retry_after: float | None, generation: int,
+                       status: int = 0) -> Reply | _SendAgain | None:
+        """Carry out the policy table's row for ``kind``: SEND_AGAIN after its wait and
+        action, a Reply that ``recover`` found (the earlier attempt had landed), or None
+        (not retryable, the call cannot be repeated, or the budget is spent)."""
+        rule = POLICY[kind] if kind is not None else None
         s = self.settings
-        error = classify_exception(exc, s, method=tries.method, url=tries.url)
-        if not (is_dropped_connection(exc) and tries.errors < s.retry_attempts
-                and (tries.safe or tries.recover)):
-            error.retried = tries.used
-            raise error from None
-        return self._recover_or_wait(tries, error.message)
-
-    def _retry_verdict(self, status: int, retry_after: float | None,
-                       tries: _Tries) -> bool | Reply:
-        """The one retry policy for answers: True to send again (after the wait taken
-        here), a Reply found by ``recover``, or False (not retryable, or out of tries)."""
-        s, method, url = self.settings, tries.method, tries.url
-        if status == 429 or (status == 503 and retry_after is not None):
-            if tries.rate >= s.rate_limit_retries or not (
-                    status == 429 or tries.safe or tries.recover):
-                return False
-            if status == 503:
-                recovered = tries.recovered()
-                if recovered is not None:
-                    return recovered
-            wait = retry_after if retry_after is not None else self._backoff(tries.rate)
-            if retry_after is None:
-                self.limiter.block_for(wait, cap=self.settings.retry_after_cap)
-            if wait >= 60:
-                logger.warning("confluence: the server asked to wait %.0f s before "
-                               "the next request", wait, type="confluence",
-                               subtype="rate_limit")
-            logger.info("confluence: %s %s answered %s; waiting %.2f s",
-                        method, _path(url), status, wait)
-            tries.rate += 1
+        if rule is None or tries.spent[rule.budget] >= budget_of(
+                rule, retry_attempts=s.retry_attempts, rate_limit_retries=s.rate_limit_retries):
+            return None
+        if (rule.needs == "repeatable" and not (tries.safe or tries.recover)) or (
+                rule.needs == "rebase" and tries.rebase is None):
+            return None
+        if rule.needs == "repeatable":
+            recovered = tries.recovered()
+            if recovered is not None:
+                return recovered
+        attempt = tries.spent[rule.budget]
+        tries.spent[rule.budget] += 1
+        if rule.budget != "credential":
             with self._lock:
                 self.retries += 1
-            return True
-        if status in RETRY_STATUSES and tries.errors < s.retry_attempts and (
-                tries.safe or tries.recover):
-            recovered = self._recover_or_wait(tries, f"{method} {_path(url)} answered {status}")
-            return True if recovered is None else recovered
-        return False
+        if rule.wait == "retry-after":
+            self._wait_rate(attempt, retry_after, what)
+        elif rule.wait == "backoff":
+            self._wait_retry(attempt, what)
+        if kind == "conflict":
+            self._rebuild(tries, status, what)
+        elif kind == "credential":
+            self._refresh(generation, tries.refused)
+        return SEND_AGAIN
 
-    def _recover_or_wait(self, tries: _Tries, what: str) -> Reply | None:
-        """Before sending a failed request again: what ``recover`` found (the write had
-        landed), or None after the backoff wait for the next error try."""
-        recovered = tries.recovered()
-        if recovered is not None:
-            return recovered
-        self._wait_retry(tries.errors, what)
-        tries.errors += 1
-        return None
+    def _wait_rate(self, attempt: int, retry_after: float | None, what: str) -> None:
+        """Wait as the server asked (the limiter holds every thread back), or back off."""
+        wait = retry_after if retry_after is not None else self._backoff(attempt)
+        if retry_after is None:
+            self.limiter.block_for(wait, cap=self.settings.retry_after_cap)
+        if wait >= 60:
+            logger.warning("confluence: the server asked to wait %.0f s before "
+                           "the next request", wait, type="confluence",
+                           subtype="rate_limit")
+        logger.info("confluence: %s; waiting %.2f s", what, wait)
 
     def _wait_retry(self, attempt: int, what: str) -> None:
         wait = self._backoff(attempt)
         logger.info("confluence: %s; retrying in %.2f s", redact_text(what), wait)
-        with self._lock:
-            self.retries += 1
         self.sleep(wait)
 
-    def _refresh(self, generation: int) -> None:
+    def _rebuild(self, tries: _Tries, status: int, what: str) -> None:
+        """A stale version: wait as the caller asked for this status, re-read, rebuild."""
+        assert tries.rebase is not None
+        settle = tries.rebase.settle.get(status, 0.0)
+        if settle > 0:
+            self.sleep(settle)
+        logger.info("confluence: %s (changed meanwhile); re-reading its version",
+                    redact_text(what))
+        resend = tries.rebase.build()
+        self._check_origin(resend.url)
+        tries.method, tries.url, tries.json = resend.method.upper(), resend.url, resend.json
+        if resend.stale is not None:
+            tries.stale = resend.stale
+
+    def _credential_failed(self, response: requests.Response) -> bool:
+        """A refused short-lived credential that can be renewed: a provider's (a 401 or
+        a login redirect), or an OAuth 2.0 token (a 401)."""
+        if self.settings.credential_provider is not None:
+            return response.status_code == 401 or is_login_redirect(response, self.settings)
+        return response.status_code == 401 and self._renewer() is not None
+
+    def _renewer(self) -> Callable[[requests.PreparedRequest], None] | None:
+        renew = getattr(self.session.auth, "renew_refused", None)
+        return renew if callable(renew) else None
+
+    def _refresh(self, generation: int, refused: requests.PreparedRequest | None) -> None:
+        renew = self._renewer()
+        if self.settings.credential_provider is None and renew is not None:
+            if refused is not None:
+                renew(refused)     # renews once for all threads (the token cache's lock)
+            return
         with self._lock:
             if generation != self._credential_generation:
                 return  # another thread already refreshed
@@ -335,24 +362,40 @@ def _body_text(body: Any, headers: Mapping[str, str]) -> str:
 __all__ = ["Reply", "Transport", "ConfluenceConnectionError", "parse_retry_after"]
 
 
+class _SendAgain:
+    """The policy's answer "send the request again" (its wait already taken)."""
+
+
+SEND_AGAIN = _SendAgain()
+
+
 @dataclass
 class _Tries:
-    """The retry budget of one request: error and rate-limit retries taken so far."""
+    """One request as it is sent now, and the retry budgets it has spent."""
 
     method: str
     url: str
+    json: Any
     #: the call may be repeated blindly (idempotent)
     safe: bool
     #: a non-idempotent call's check whether an earlier attempt already happened
     recover: Callable[[], Reply | None] | None
-    errors: int = 0
-    rate: int = 0
-    refreshed: bool = False
+    #: how a versioned write is rebuilt on a stale version (None: not versioned)
+    rebase: Rebase | None
+    #: the last request the server answered (its credential, when refused, is renewed)
+    refused: requests.PreparedRequest | None = None
+    spent: dict[Budget, int] = field(default_factory=lambda: {
+        "rate": 0, "errors": 0, "conflicts": 0, "credential": 0})
+    stale: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.rebase is not None:
+            self.stale = self.rebase.stale
 
     @property
     def used(self) -> bool:
-        """Whether this request was retried (a layer above must not repeat it)."""
-        return bool(self.errors or self.rate)
+        """Whether this request was sent again after a failure."""
+        return any(n for b, n in self.spent.items() if b != "credential")
 
     def recovered(self) -> Reply | None:
         """Before repeating a non-idempotent call: its result if it already happened."""

@@ -35,6 +35,7 @@ class FaultKnobs:
     retry_after: str | None = None    # send this Retry-After verbatim on 429 (e.g. Long.MAX)
     error_rate: float = 0.0           # share of API requests answered 500/502/503
     conflict_rate: float = 0.0        # share of page updates answered with a spurious 409
+    property_conflict_rate: float = 0.0  # share of property updates answered with a 409
     drop_rate: float = 0.0            # share of requests whose connection is closed unanswered
     empty_rate: float = 0.0           # share of API calls answered 200 with an empty body
     seed: int | None = None           # seed of the fault RNG

@@ -112,6 +112,13 @@ def is_page_update(route: Route) -> bool:
         and parts[1].isdigit()
 
 
+def is_property_update(route: Route) -> bool:
+    """``PUT content/{id}/property/{key}`` (v1) or ``PUT pages/{id}/properties/{pid}``."""
+    parts = route.sub.strip("/").split("/")
+    kind = ("content", "property") if route.api == "v1" else ("pages", "properties")
+    return len(parts) == 4 and (parts[0], parts[2]) == kind and parts[1].isdigit()
+
+
 def still_v1(sub: str) -> bool:
     """v1 content paths Cloud still serves once page endpoints are gone: attachment upload,
     labels, CQL search, archiving and page moves (none of them has a v2 replacement)."""

@@ -42,6 +42,7 @@ from .routing import (
     body_problem,
     endpoint_name,
     is_page_update,
+    is_property_update,
     manifest,
     not_found,
     resolve,
@@ -431,6 +432,10 @@ class ConfluenceEmulator:
         if injector.roll(knobs.empty_rate):  # what a Seraph logout looks like to REST
             return ApiResponse(200, None, {}, "text/html;charset=UTF-8"), auth.username
         if method == "PUT" and is_page_update(route) and injector.roll(knobs.conflict_rate):
+            page_id = route.sub.strip("/").split("/")[1]
+            return faults.spurious_conflict(self.mode, route.api, page_id), auth.username
+        if method == "PUT" and is_property_update(route) and \
+                injector.roll(knobs.property_conflict_rate):
             page_id = route.sub.strip("/").split("/")[1]
             return faults.spurious_conflict(self.mode, route.api, page_id), auth.username
         if knobs.v1_gone and route.v1_content and not still_v1(route.sub):
