@@ -14,7 +14,7 @@ import datetime as _dt
 import mimetypes
 from collections.abc import Iterator, Set
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from docutils import nodes
@@ -221,7 +221,7 @@ class ConfluenceBuilder(Builder):
             # images added after reading have no candidates: leave their URI alone
             image.setdefault("candidates", {"?": image.get("uri", "")})
         self.post_process_images(doctree)  # pick a file for each ``image.*`` glob
-        visitor: StorageTranslator = self.create_translator(doctree, self)  # type: ignore[assignment]
+        visitor = cast(StorageTranslator, self.create_translator(doctree, self))
         doctree.walkabout(visitor)
         body = self.decorate(docname, visitor.astext())
         labels = set(visitor.labels) | set(

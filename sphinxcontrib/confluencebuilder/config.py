@@ -14,13 +14,16 @@ from typing import Any
 from sphinx.util import logging
 
 from .errors import ConfluenceConfigError
-from .optiontable import BY_NAME, KIND_TYPES, OPTIONS, Option, is_set_by_user
 
 # the table and its readers live in optiontable.py (pure values the lower layers may
-# read); re-exported here for the modules that import them from config
+# read); the ``X as X`` ones are re-exported for the modules that import them from config
+from .optiontable import BY_NAME as BY_NAME
+from .optiontable import KIND_TYPES, Option
 from .optiontable import LIVE_OPTIONS as LIVE_OPTIONS
+from .optiontable import OPTIONS as OPTIONS
 from .optiontable import SECRET_OPTIONS as SECRET_OPTIONS
 from .optiontable import default_of as default_of
+from .optiontable import is_set_by_user as is_set_by_user
 from .optiontable import option_source as option_source
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from .liveconfig import seal
 from .oauth2_settings import check_token_url, oauth2_from_config
 from .redaction import install_log_filter
 from .redaction import register as register_secrets
-from .settings import check_url
+from .urls import check_url
 from .userstop import ConfluenceConfigStop
 
 

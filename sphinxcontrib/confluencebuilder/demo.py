@@ -70,7 +70,7 @@ def demo_overrides(server: Any) -> dict[str, Any]:
 
 
 def _announce(app: Any, server: Any) -> None:
-    from .settings import redact_url
+    from .redaction import redact_url
 
     named = (getattr(app.config, "_raw_config", None) or {}).get("confluence_server_url")
     print(f"demo: publishing to the throwaway emulator at {server.url}, space "

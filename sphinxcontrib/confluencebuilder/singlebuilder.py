@@ -43,7 +43,7 @@ class SingleConfluenceBuilder(ConfluenceBuilder):
 
     # -- which documents --------------------------------------------------------------
 
-    def get_outdated_docs(self) -> Iterator[str]:  # type: ignore[override]
+    def get_outdated_docs(self) -> Iterator[str]:
         yield from self.env.found_docs  # the one page depends on every document
 
     def compute_layout(self) -> None:

@@ -12,7 +12,7 @@ from requests.utils import should_bypass_proxies
 from .. import config as options
 from ..configguard import configured_secrets
 from ..credentials import SECRET_OPTIONS, Credentials
-from ..settings import redact_url
+from ..redaction import redact_url
 from .report import Report, Setting
 
 #: the options that decide how a publish connects, in the order they are printed

@@ -131,7 +131,8 @@ class LiveChecks:
         raise StepFailed(step)
 
     def api(self, mode: str, path: str) -> str:
-        return self.settings.api_root(mode, self.base) + path
+        root: str = self.settings.api_root(mode, self.base)
+        return root + path
 
     # -- steps ------------------------------------------------------------------------
     def run(self, steps: tuple[str, ...] | None = None) -> None:

@@ -14,19 +14,23 @@ from __future__ import annotations
 
 from docutils import nodes
 
+# docutils ships no type information, so its node classes are ``Any`` to mypy: the
+# ``type: ignore[misc]`` below allow subclassing them under ``--strict``
+# (disallow_subclassing_any)
 
-class ConfluenceNode(nodes.Element):
+
+class ConfluenceNode(nodes.Element):  # type: ignore[misc]
     """Base: ``fallback()`` gives what other builders show instead of this node."""
 
     def fallback(self) -> list[nodes.Node]:
         return list(self.children)
 
 
-class _Block(ConfluenceNode, nodes.General):
+class _Block(ConfluenceNode, nodes.General):  # type: ignore[misc]
     pass
 
 
-class _Inline(ConfluenceNode, nodes.Inline, nodes.TextElement):
+class _Inline(ConfluenceNode, nodes.Inline, nodes.TextElement):  # type: ignore[misc]
     pass
 
 
@@ -76,7 +80,7 @@ class confluence_html(_Block):
         return [nodes.raw("", self["html"], format="html")]
 
 
-class confluence_metadata(ConfluenceNode, nodes.Invisible, nodes.Element):
+class confluence_metadata(ConfluenceNode, nodes.Invisible, nodes.Element):  # type: ignore[misc]
     """Page metadata: ``labels``, ``full_width``, ``guid``, ``editor``. No output."""
 
     def fallback(self) -> list[nodes.Node]:
@@ -90,7 +94,7 @@ class confluence_newline(_Block):
         return [nodes.raw("", "<br />", format="html")]
 
 
-class confluence_table_width(ConfluenceNode, nodes.Invisible, nodes.Element):
+class confluence_table_width(ConfluenceNode, nodes.Invisible, nodes.Element):  # type: ignore[misc]
     """Width (``width``; None = unset) for the tables that follow in the document."""
 
     def fallback(self) -> list[nodes.Node]:

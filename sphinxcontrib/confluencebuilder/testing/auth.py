@@ -150,7 +150,8 @@ class SsoGate:
     def check(self, url: str, headers: dict[str, str], proxied: bool) -> GateResult:
         if self.kind in _BROWSER_LOGINS and self._has_session(headers):
             return GateResult()  # the session cookie a browser login would have set
-        return getattr(self, "_" + self.kind.replace("-", "_"))(url, headers, proxied)
+        result: GateResult = getattr(self, "_" + self.kind.replace("-", "_"))(url, headers, proxied)
+        return result
 
     def _has_session(self, headers: dict[str, str]) -> bool:
         jar = parse_cookies(headers.get("cookie", ""))

@@ -98,7 +98,7 @@ class AdmonitionsMixin(_Base):
     def _title_of(node: nodes.Element) -> str:
         for child in node.children:
             if isinstance(child, nodes.title):
-                return child.astext()
+                return str(child.astext())
         return ""
 
     def _typed_admonition(self, node: nodes.Element) -> None:

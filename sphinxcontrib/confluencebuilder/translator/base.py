@@ -231,7 +231,7 @@ class TranslatorBase(SphinxTranslator):
 
     def title_of(self, docname: str) -> str | None:
         """Page title of another document, or None when it has no page."""
-        titles = getattr(self.builder, "titles", None)
+        titles: dict[str, str] | None = getattr(self.builder, "titles", None)
         if titles is None:
             return None
         return titles.get(docname)

@@ -242,7 +242,7 @@ class ImagesMixin(_Base):
                 break
         if not numbers:
             return ""
-        template = self.config.numfig_format.get("figure", "Fig. %s")
+        template: str = self.config.numfig_format.get("figure", "Fig. %s")
         return template % ".".join(str(n) for n in numbers) + " "
 
     def visit_figure(self, node: nodes.figure) -> None:

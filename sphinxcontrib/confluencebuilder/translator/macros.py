@@ -131,13 +131,13 @@ class MacrosMixin(InlineMacrosMixin):
         if "collapse" in node.get("classes", ()) and not node.get("literal_block"):
             self._rich(node, "expand", {})
             return
-        super().visit_container(node)  # type: ignore[misc]
+        super().visit_container(node)
 
     def depart_container(self, node: nodes.Element) -> None:
         if "collapse" in node.get("classes", ()) and not node.get("literal_block"):
             self.pop_end()
             return
-        super().depart_container(node)  # type: ignore[misc]
+        super().depart_container(node)
 
     def visit_confluence_tabs(self, node: nodes.Element) -> None:
         self.body.append(self.anchors_for(node))
@@ -165,17 +165,17 @@ class MacrosMixin(InlineMacrosMixin):
         """``confluence_latex :align:``: the math, however it is drawn, aligned."""
         align = node.get("confluence_align")
         if not align:
-            super().visit_math_block(node)  # type: ignore[misc]
+            super().visit_math_block(node)
             return
         start = len(self.body)
         try:
-            super().visit_math_block(node)  # type: ignore[misc]
+            super().visit_math_block(node)
         except nodes.SkipNode:
             pass
         else:  # the renderer visits children: finish them before wrapping
             for child in node.children:
                 child.walkabout(self)
-            super().depart_math_block(node)  # type: ignore[misc]
+            super().depart_math_block(node)
         drawn = "".join(self.body[start:])
         del self.body[start:]
         self.body.append(f'<div style="text-align: {align};">' + drawn + end_tag("div"))

@@ -136,7 +136,7 @@ class InlineMacrosMixin(_Base):
         formats = node.get("format", "").split()
         permit = self.option("confluence_permit_raw_html", False)
         if "html" not in formats or not permit:
-            super().visit_raw(node)  # type: ignore[misc]
+            super().visit_raw(node)
             return
         if permit is True:
             self.body.append(node.astext())

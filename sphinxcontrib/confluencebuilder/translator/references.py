@@ -39,7 +39,7 @@ def _plain_text(node: nodes.Element) -> str | None:
             if not set(child.get("classes", ())) & set(INLINE_CLASS_TAGS):
                 continue
         return None
-    return node.astext()
+    return str(node.astext())
 
 
 class ReferencesMixin(_Base):

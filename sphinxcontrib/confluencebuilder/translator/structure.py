@@ -87,7 +87,7 @@ class StructureMixin(_Base):
                 break
         if not numbers:
             return ""
-        suffix = self.option("confluence_secnumber_suffix", ". ")
+        suffix: str = self.option("confluence_secnumber_suffix", ". ")
         return ".".join(str(n) for n in numbers) + suffix
 
     def visit_title(self, node: nodes.title) -> None:
@@ -359,6 +359,7 @@ def _first_section_index(document: nodes.Element) -> int:
 
 
 def _text_align(node: nodes.Element) -> str | None:
+    cls: str
     for cls in node.get("classes", ()):
         if cls.startswith("text-") and cls[5:] in ("left", "center", "right", "justify"):
             return cls[5:]
