@@ -171,8 +171,25 @@ def test_429_is_sent_one_plus_rate_limit_retries(confluence_emulator_factory) ->
     with pytest.raises(E.ConfluenceConnectionError):
         client.get_space("DOCS")
     sent = server.requests[before:]
-    assert [r["status"] for r in sent] == [429] * (1 + settings.rate_limit_retries)
+    assert [r["status"] for r in sent] == [429] * (1 + settings.rate_limit_retries) == \
+        [429] * 4
     assert len(sleep.calls) >= settings.rate_limit_retries  # it waited before each retry
+
+
+def test_with_the_defaults_no_retryable_class_sends_a_request_more_than_4_times() -> None:
+    """The issue's bound, row by row, from the settings a conf.py with no retry option
+    gets (confluence_publish_retry_attempts 2; the rate-limit budget 3)."""
+    from sphinxcontrib.confluencebuilder import config
+    from sphinxcontrib.confluencebuilder.settings import from_config
+
+    settings = from_config(config.defaults(server_url="https://example.atlassian.net/wiki/",
+                                           space_key="DOCS"))
+    sends = {kind: 1 + retrypolicy.budget_of(
+        rule, retry_attempts=settings.retry_attempts,
+        rate_limit_retries=settings.rate_limit_retries)
+        for kind, rule in retrypolicy.POLICY.items()}
+    assert sends == {"rate-limit": 4, "unavailable": 4, "server": 3, "dropped": 3,
+                     "conflict": 3, "credential": 2}
 
 
 @pytest.mark.parametrize("mode", ["dc", "cloud"])

@@ -113,8 +113,9 @@ class ConnectionSettings:
     retry_after_cap: float = 60.0
     #: longest wait of the exponential backoff
     backoff_cap: float = 30.0
-    #: retries spent on 429 answers before giving up
-    rate_limit_retries: int = 5
+    #: retries spent on 429 (and 503 with Retry-After) answers before giving up: a
+    #: request stuck there is sent 4 times, like one stuck on a 5xx or a 409 at most
+    rate_limit_retries: int = 3
     debug: frozenset[DebugFlag] = frozenset()
     api_prefixes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_API_PREFIXES))
     gateway_root: str = GATEWAY_ROOT

@@ -10,7 +10,7 @@ lost is found again by its identity, not sent twice).
 class          answer                                       wait        sends at most
 =============  ===========================================  ==========  ================
 rate-limit     429                                          Retry-After 1 + rate limit
-                                                            or backoff  retries (5)
+                                                            or backoff  retries (3)
 unavailable    503 with Retry-After (repeatable calls)      Retry-After same budget
 server         408, 500, 502, 503, 504 (repeatable calls)   backoff     1 + retry_attempts
 dropped        connection closed unanswered (repeatable)    backoff     same budget
