@@ -91,9 +91,6 @@ class ConfluenceConnectionError(ConfluenceError):
 
     #: short machine-readable name of the failure class, used in reports
     kind = "connection"
-    #: the transport already retried this request per its policy: a layer above must
-    #: not repeat it (retries never multiply across layers)
-    retried = False
 
     def __init__(
         self,

@@ -1,5 +1,6 @@
-"""What the v1 and v2 dialects share beyond their API calls: the check of a paged answer, the page fields both APIs spell the same way, and small
-value helpers (CQL quoting, attachment sizes, page copies)."""
+"""What the v1 and v2 dialects share beyond their API calls: the check of a paged
+answer, the page fields both APIs spell the same way, and small value helpers (CQL
+quoting, attachment sizes, page copies)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ..errors import (
-    ConfluenceBadResponseError,
-)
+from ..errors import ConfluenceBadResponseError
 from ..session import redact_text
 from . import shape
 from .base import RemotePage

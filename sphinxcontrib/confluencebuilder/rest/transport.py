@@ -139,7 +139,7 @@ class Transport:
         self._check_origin(url)
         tries = _Tries(method, url, json,
                        method in IDEMPOTENT if idempotent is None else idempotent,
-                       recover, rebase)
+                       recover, rebase, stale=rebase.stale if rebase else frozenset())
         while True:
             self.limiter.acquire(self.sleep)
             generation = self._credential_generation
@@ -153,7 +153,6 @@ class Transport:
                     "dropped" if is_dropped_connection(exc) else None, tries,
                     error.message, None, generation)
                 if outcome is None:
-                    error.retried = tries.used
                     raise error from None
                 if isinstance(outcome, Reply):
                     return outcome
@@ -181,7 +180,6 @@ class Transport:
             failure = classify_response(response, self.settings, subject=subject,
                                         allow_empty=allow_empty)
             if failure is not None:
-                failure.retried = tries.used
                 raise failure
             return self._reply(response)
 
@@ -386,16 +384,8 @@ class _Tries:
     refused: requests.PreparedRequest | None = None
     spent: dict[Budget, int] = field(default_factory=lambda: {
         "rate": 0, "errors": 0, "conflicts": 0, "credential": 0})
+    #: the statuses that mean "the version this write was built on is stale"
     stale: frozenset[int] = frozenset()
-
-    def __post_init__(self) -> None:
-        if self.rebase is not None:
-            self.stale = self.rebase.stale
-
-    @property
-    def used(self) -> bool:
-        """Whether this request was sent again after a failure."""
-        return any(n for b, n in self.spent.items() if b != "credential")
 
     def recovered(self) -> Reply | None:
         """Before repeating a non-idempotent call: its result if it already happened."""
